@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
@@ -44,12 +45,23 @@ let package = Package(
                 "Inference", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .target(name: "ProgramSandbox"),
+        // The OpenAI-compatible HTTP server for the embedded engine (`s2d serve`).
+        .target(
+            name: "Server",
+            dependencies: [
+                "Inference", "Tokenizers",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(name: "ProgramAided", dependencies: ["Distillation", "ProgramSandbox", "Inference"]),
 
         .executableTarget(
             name: "s2d",
             dependencies: [
-                "Inference", "Transformer", "ModelFiles", "Distillation", "ProgramAided", "ProgramSandbox",
+                "Inference", "Transformer", "ModelFiles", "Distillation", "ProgramAided", "ProgramSandbox", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Writes to a RunStore until killed: the kill-safety test SIGKILLs it mid-write.
@@ -71,6 +83,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "DistillationTests", dependencies: ["Distillation", "Inference", "s2d-store-stress"]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Inference", "Transformer", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .testTarget(name: "ProgramSandboxTests", dependencies: ["ProgramSandbox"]),
         // Runs the real `s2d` binary in subprocesses (kill-and-resume, budgets, errors); the
         // dependency on the executable makes `swift build --build-tests` / `swift test` build it.

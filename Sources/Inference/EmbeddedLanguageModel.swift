@@ -30,13 +30,21 @@ public final class EmbeddedLanguageModel: AdapterServing {
     }
 
     public func generate(_ request: GenerationRequest) async throws -> GenerationResponse {
+        try await generate(request, onToken: nil)
+    }
+
+    /// `generate`, calling `onToken(sample, token)` on the decode thread as each token is drawn
+    /// (for streaming; keep it short). The response is exactly what `generate` returns.
+    public func generate(
+        _ request: GenerationRequest, onToken: (@Sendable (Int, SampledToken) -> Void)?
+    ) async throws -> GenerationResponse {
         let prompt = try promptTokens(request.prompt)
         let stopStrings = request.parameters.stop.filter { !$0.isEmpty }
         let stopTokens = tokenizer.endOfGenerationTokenIDs
         let shouldStop = stopStrings.isEmpty ? nil : Self.stopStringCheck(stopStrings, tokenizer: tokenizer)
         let sequences = try await generator.generate(
             TokenRequest(prompt: prompt, n: request.n, parameters: request.parameters, stopTokens: stopTokens,
-                         adapter: request.adapter, shouldStop: shouldStop))
+                         adapter: request.adapter, shouldStop: shouldStop, onToken: onToken))
         var completions: [Completion] = []
         var generated = 0
         for sequence in sequences {

@@ -41,6 +41,12 @@ public final class TokenGenerator: Sendable {
         core.register(adapter, name: name)
     }
 
+    /// Positions per sequence (prompt + generated): a prompt must be shorter than this.
+    public var maximumLength: Int { core.maximumLength }
+
+    /// Most samples decoded together in one step.
+    public var maximumBatch: Int { core.maximumBatch }
+
     /// Names of the registered adapters.
     public var adapterNames: [String] { core.adapterNames }
 

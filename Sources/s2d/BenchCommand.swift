@@ -1,14 +1,15 @@
 import ArgumentParser
 import Foundation
 import Inference
+import Server
 import Transformer
 
 /// `s2d bench`: performance figures, printed as tables.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure performance: engine (inference), train, tokenizer.",
-        subcommands: [EngineBench.self, TrainBench.self])
+        abstract: "Measure performance: engine (inference), serve (HTTP server under concurrency), train.",
+        subcommands: [EngineBench.self, ServeBench.self, TrainBench.self])
 }
 
 /// `s2d bench engine`: prompt processing, single-stream and batched decode.
@@ -36,6 +37,40 @@ struct EngineBench: AsyncParsableCommand {
                        String(format: "%.1f", row.tokensPerSecond), String(format: "%.1f", row.tokensPerCPUSecond)])
         }
         print(table.rendered)
+    }
+}
+
+/// `s2d bench serve`: the HTTP server's throughput, requests sent serially vs all at once.
+struct ServeBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "s2d serve throughput: N completions of M tokens sent one after another, then all concurrently (one shared batch).")
+
+    @Option(help: "Model file or URI (embedded:NAME or gguf:PATH).") var model = "embedded:smollm2-135m"
+    @Option(help: "Requests per run.") var requests = 16
+    @Option(name: .customLong("max-tokens"), help: "Tokens per request.") var maxTokens = 32
+    @Option(help: "Threads.") var threads = 2
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let path = try ModelOptions.localPath(of: model)
+        let engine = try EmbeddedLanguageModel(path: path, threads: threads, maximumBatch: max(32, requests))
+        let rows = try await ServerBenchmark.run(model: engine, requests: requests, maxTokens: maxTokens)
+        if json {
+            try JSONOutput.print(rows)
+            return
+        }
+        print("serve: \(path), \(threads) threads, \(requests) requests x \(maxTokens) tokens over HTTP on 127.0.0.1")
+        var table = TextTable(["requests sent", "requests", "tokens", "seconds", "tok/s", "mean latency s", "max latency s"])
+        for row in rows {
+            table.add([row.name, "\(row.requests)", "\(row.completionTokens)", String(format: "%.2f", row.seconds),
+                       String(format: "%.1f", row.tokensPerSecond), String(format: "%.2f", row.meanLatency), String(format: "%.2f", row.maxLatency)])
+        }
+        if rows.count == 2, rows[0].tokensPerSecond > 0 {
+            print(table.rendered + String(format: "\nconcurrent / serial throughput: %.1fx", rows[1].tokensPerSecond / rows[0].tokensPerSecond))
+        } else {
+            print(table.rendered)
+        }
     }
 }
 

@@ -1,0 +1,34 @@
+import Foundation
+
+extension OpenAIServer {
+    /// Why a server started for `withRunning` did not come up.
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String { "the server stopped before it accepted connections (is the address in use?)" }
+    }
+
+    /// Runs the server (no signal handling) for the duration of `body`, which gets the bound
+    /// port; then shuts it down. With `configuration.port` 0 the port is a free one, so tests
+    /// and benchmarks can run side by side.
+    public func withRunning<T: Sendable>(_ body: @Sendable (Int) async throws -> T) async throws -> T {
+        let (ports, sink) = AsyncStream<Int>.makeStream()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                defer { sink.finish() }
+                try await self.run(handlingSignals: false) { port in sink.yield(port) }
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next(), port > 0 else {
+                group.cancelAll()
+                throw StartError()
+            }
+            do {
+                let result = try await body(port)
+                group.cancelAll()
+                return result
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+        }
+    }
+}

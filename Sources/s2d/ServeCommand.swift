@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Inference
+import Server
+
+/// `s2d serve`: the embedded engine (and LoRA adapters) behind an OpenAI-compatible HTTP API.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the embedded model and LoRA adapters over an OpenAI-compatible HTTP API.",
+        discussion: """
+            Endpoints: GET /health, GET /v1/models, POST /v1/chat/completions, POST /v1/completions \
+            (with "stream": true for server-sent events). The base model's id is its name \
+            (smollm2-135m for embedded:smollm2-135m); each adapter is served under its own name \
+            (also as BASE+NAME). SIGTERM or Ctrl-C stops accepting connections and lets \
+            requests in flight finish.
+            """)
+
+    @Option(help: "Model URI: embedded:smollm2-135m (default) or gguf:/path/model.gguf.")
+    var model = "embedded:smollm2-135m"
+    @Option(help: ArgumentHelp("A PEFT LoRA adapter folder, as NAME=PATH or PATH (named after the folder). Repeatable.", valueName: "name=path"))
+    var adapter: [String] = []
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free port).") var port = 8080
+    @Option(name: .customLong("api-key"), help: "Require `Authorization: Bearer KEY` (default: $S2D_API_KEY; none when unset).")
+    var apiKey: String?
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (413 beyond).") var maxBodyBytes = 4 << 20
+    @Option(name: .customLong("served-model-name"), help: "The base model's id in the API (default: from --model).")
+    var servedModelName: String?
+    @Option(name: .customLong("max-batch"), help: "Most samples decoded together in one step.") var maxBatch = 32
+    @Option(name: .customLong("context"), help: "Positions per sequence, prompt + generated.") var context = 2048
+    @Option(name: .customLong("default-max-tokens"), help: "max_tokens of requests that give none.") var defaultMaxTokens = 512
+    @Option(help: "Embedded engine precision: quantized (default) or float32.") var precision: PrecisionArgument = .quantized
+    @Option(help: "Threads of the embedded engine.") var threads = 2
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535 (got \(port))") }
+        guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
+        guard maxBatch > 0, context > 1, defaultMaxTokens > 0 else { throw ValidationError("--max-batch, --context and --default-max-tokens must be positive") }
+    }
+
+    func run() async throws {
+        let uri = try ModelURI(parsing: model)
+        if case .openAI = uri { throw ValidationError("s2d serve serves the embedded engine; \(model) is already a server") }
+        let path = try ModelLoader.localPath(of: uri)
+        let engine = try EmbeddedLanguageModel(
+            path: path, identifier: uri.description, precision: precision.precision, threads: threads,
+            maximumBatch: maxBatch, maximumLength: context)
+        let key = apiKey ?? ProcessInfo.processInfo.environment["S2D_API_KEY"]
+        let configuration = ServerConfiguration(
+            modelName: servedModelName ?? Self.modelName(of: uri), host: host, port: port, apiKey: key,
+            maxBodyBytes: maxBodyBytes, defaultMaxTokens: defaultMaxTokens, maximumSamples: max(64, maxBatch))
+        let server = OpenAIServer(model: engine, configuration: configuration)
+        for spec in adapter {
+            let (name, folder) = Self.adapterSpec(spec)
+            try await server.loadAdapter(named: name, from: URL(fileURLWithPath: folder))
+        }
+        let host = host
+        let models = server.modelIDs
+        let keyNote = key == nil ? "no API key" : "API key required"
+        try await server.run { port in
+            print("s2d serve: listening on http://\(host):\(port)/v1 (models: \(models.joined(separator: ", ")); \(keyNote))")
+            fflush(stdout)
+        }
+        print("s2d serve: stopped")
+    }
+
+    /// `smollm2-135m` for `embedded:smollm2-135m`, the file name without `.gguf` for a path.
+    static func modelName(of uri: ModelURI) -> String {
+        switch uri {
+        case let .embedded(name): return name
+        case let .gguf(path):
+            let file = URL(fileURLWithPath: path).lastPathComponent
+            return file.hasSuffix(".gguf") ? String(file.dropLast(5)) : file
+        case let .openAI(_, model): return model
+        }
+    }
+
+    /// `NAME=PATH`, or a bare `PATH` named after its last folder.
+    static func adapterSpec(_ spec: String) -> (name: String, path: String) {
+        if let equals = spec.firstIndex(of: "="), !FileManager.default.fileExists(atPath: spec) {
+            return (String(spec[..<equals]), String(spec[spec.index(after: equals)...]))
+        }
+        return (URL(fileURLWithPath: spec).standardizedFileURL.lastPathComponent, spec)
+    }
+}

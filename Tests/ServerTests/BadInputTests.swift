@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// Malformed or out-of-range requests get OpenAI-style errors, and the server keeps serving.
+@Suite struct BadInputTests {
+    struct Case: Sendable, CustomStringConvertible {
+        var name: String
+        var path = "/v1/chat/completions"
+        var raw: String
+        var status: Int
+        var param: String?
+        var description: String { name }
+    }
+
+    static let chat = #""messages": [{"role": "user", "content": "Hi"}]"#
+
+    static let cases: [Case] = [
+        Case(name: "malformed JSON", raw: #"{"messages": [ "#, status: 400),
+        Case(name: "body is an array", raw: "[1, 2]", status: 400),
+        Case(name: "unknown model", raw: #"{"model": "gpt-17", \#(chat)}"#, status: 404, param: "model"),
+        Case(name: "unknown adapter via base+name", raw: #"{"model": "smollm2-135m+nope", \#(chat)}"#, status: 404, param: "model"),
+        Case(name: "negative max_tokens", raw: #"{"max_tokens": -5, \#(chat)}"#, status: 400, param: "max_tokens"),
+        Case(name: "huge max_tokens", raw: #"{"max_tokens": 100000000, \#(chat)}"#, status: 400, param: "max_tokens"),
+        Case(name: "max_tokens beyond the context", raw: #"{"max_tokens": 600, \#(chat)}"#, status: 400, param: "max_tokens"),
+        Case(name: "max_tokens as a string", raw: #"{"max_tokens": "10", \#(chat)}"#, status: 400, param: "max_tokens"),
+        Case(name: "temperature as a string", raw: #"{"temperature": "hot", \#(chat)}"#, status: 400, param: "temperature"),
+        Case(name: "temperature out of range", raw: #"{"temperature": 5, \#(chat)}"#, status: 400, param: "temperature"),
+        Case(name: "n zero", raw: #"{"n": 0, \#(chat)}"#, status: 400, param: "n"),
+        Case(name: "n fractional", raw: #"{"n": 1.5, \#(chat)}"#, status: 400, param: "n"),
+        Case(name: "stream not a boolean", raw: #"{"stream": "yes", \#(chat)}"#, status: 400, param: "stream"),
+        Case(name: "stop a number", raw: #"{"stop": 3, \#(chat)}"#, status: 400, param: "stop"),
+        Case(name: "seed a string", raw: #"{"seed": "abc", \#(chat)}"#, status: 400, param: "seed"),
+        Case(name: "messages missing", raw: #"{"model": "smollm2-135m"}"#, status: 400, param: "messages"),
+        Case(name: "messages not an array", raw: #"{"messages": "Hi"}"#, status: 400, param: "messages"),
+        Case(name: "message role unknown", raw: #"{"messages": [{"role": "robot", "content": "Hi"}]}"#, status: 400, param: "messages[0].role"),
+        Case(name: "message content a number", raw: #"{"messages": [{"role": "user", "content": 5}]}"#, status: 400, param: "messages[0].content"),
+        Case(name: "prompt longer than the context", raw: #"{"messages": [{"role": "user", "content": "\#(String(repeating: "word ", count: 600))"}]}"#, status: 400, param: "messages"),
+        Case(name: "prompt missing", path: "/v1/completions", raw: #"{"max_tokens": 2}"#, status: 400, param: "prompt"),
+        Case(name: "prompt a number", path: "/v1/completions", raw: #"{"prompt": 12}"#, status: 400, param: "prompt"),
+        Case(name: "completion logprobs too many", path: "/v1/completions", raw: #"{"prompt": "a", "logprobs": 50}"#, status: 400, param: "logprobs"),
+        Case(name: "unknown route", path: "/v1/embeddings", raw: #"{"input": "a"}"#, status: 404),
+    ]
+
+    @Test func everyBadRequestGetsAnErrorObjectAndTheServerKeepsServing() async throws {
+        try await withServer { _, base in
+            for bad in Self.cases {
+                let answer = try await http(base + bad.path, raw: Data(bad.raw.utf8), headers: ["Content-Type": "application/json"])
+                #expect(answer.status == bad.status, "\(bad.name): \(answer.text)")
+                let error = answer.error
+                #expect(error?["message"] is String, "\(bad.name): \(answer.text)")
+                #expect(error?["type"] is String, "\(bad.name)")
+                #expect(error?.keys.contains("param") == true && error?.keys.contains("code") == true, "\(bad.name)")
+                if let param = bad.param { #expect(error?["param"] as? String == param, "\(bad.name): \(answer.text)") }
+            }
+            let fine = try await http(base + "/v1/chat/completions", json: ["messages": [["role": "user", "content": "Hi"]], "max_tokens": 2])
+            #expect(fine.status == 200)
+        }
+    }
+
+    @Test func aBodyOverTheLimitGets413() async throws {
+        try await withServer(maxBodyBytes: 1000) { _, base in
+            let big = #"{"prompt": "\#(String(repeating: "a", count: 5000))"}"#
+            let answer = try await http(base + "/v1/completions", raw: Data(big.utf8), headers: ["Content-Type": "application/json"])
+            #expect(answer.status == 413)
+            #expect(answer.error?["message"] is String)
+            let fine = try await http(base + "/v1/completions", json: ["prompt": "Hello", "max_tokens": 2])
+            #expect(fine.status == 200)
+        }
+    }
+
+    @Test func anAPIKeyGuardsEveryEndpointButHealth() async throws {
+        try await withServer(apiKey: "sekrit") { _, base in
+            #expect(try await http(.GET, base + "/health").status == 200)
+            let none = try await http(.GET, base + "/v1/models")
+            #expect(none.status == 401)
+            #expect(none.error?["code"] as? String == "invalid_api_key")
+            #expect(try await http(.GET, base + "/v1/models", headers: ["Authorization": "Bearer wrong"]).status == 401)
+            #expect(try await http(base + "/v1/completions", json: ["prompt": "Hi", "max_tokens": 1]).status == 401)
+            #expect(try await http(.GET, base + "/v1/models", headers: ["Authorization": "Bearer sekrit"]).status == 200)
+            let ok = try await http(base + "/v1/completions", json: ["prompt": "Hi", "max_tokens": 1], headers: ["Authorization": "Bearer sekrit"])
+            #expect(ok.status == 200)
+        }
+    }
+}
