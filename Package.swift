@@ -89,6 +89,7 @@ let package = Package(
                 "Server", "Inference", "Transformer", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .testTarget(name: "ProgramSandboxTests", dependencies: ["ProgramSandbox"]),
         // Runs the real `s2d` binary in subprocesses (kill-and-resume, budgets, errors); the

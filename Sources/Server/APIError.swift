@@ -47,7 +47,7 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
     var jsonBody: Data {
         let object: [String: Any] = [
             "error": [
-                "message": message, "type": type, "param": param as Any? ?? NSNull(), "code": code as Any? ?? NSNull(),
+                "message": message, "type": type, "param": param.map { $0 as Any } ?? NSNull(), "code": code.map { $0 as Any } ?? NSNull(),
             ] as [String: Any]
         ]
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()

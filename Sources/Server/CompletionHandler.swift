@@ -105,7 +105,7 @@ struct CompletionHandler: Sendable {
             group.addTask {
                 defer { continuation.finish() }
                 do {
-                    return .success(try await mapErrors { try await model.generate(generation, onToken: { continuation.yield(($0, $1)) }) })
+                    return .success(try await mapErrors { try await model.generate(generation, onToken: { _ = continuation.yield(($0, $1)) }) })
                 } catch let error as APIError {
                     return .failure(error)
                 }
@@ -138,7 +138,7 @@ struct CompletionHandler: Sendable {
             }
             if includeUsage { try await send(ResponseShapes.usageChunk(header, response.usage)) }
         case let .failure(error):
-            try await send(["error": ["message": error.message, "type": error.type, "param": error.param ?? NSNull(), "code": error.code ?? NSNull()] as [String: Any]])
+            try await send(["error": ["message": error.message, "type": error.type, "param": error.param.map { $0 as Any } ?? NSNull(), "code": error.code.map { $0 as Any } ?? NSNull()] as [String: Any]])
         }
         try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
     }

@@ -51,7 +51,11 @@ struct CompletionRequest: Sendable {
         case .completion: prompt = .text(try Self.prompt(fields["prompt"]))
         }
         n = try reader.integer("n", in: 1...maximumSamples) ?? 1
-        maxTokens = try reader.integer("max_tokens", in: 0...Int(Int32.max)) ?? reader.integer("max_completion_tokens", in: 0...Int(Int32.max))
+        if let given = try reader.integer("max_tokens", in: 0...Int(Int32.max)) {
+            maxTokens = given
+        } else {
+            maxTokens = try reader.integer("max_completion_tokens", in: 0...Int(Int32.max))
+        }
         temperature = try reader.number("temperature", in: 0...2) ?? 1
         topP = try reader.number("top_p", in: 0...1) ?? 1
         if topP == 0 { throw .invalid("top_p", "top_p must be greater than 0 (got 0).") }

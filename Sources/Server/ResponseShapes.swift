@@ -46,7 +46,7 @@ enum ResponseShapes {
             case .chat: choice["message"] = ["role": "assistant", "content": completion.text]
             case .completion: choice["text"] = completion.text
             }
-            choice["logprobs"] = completion.logprobs.map { logprobs(header.endpoint, $0, textOffset: 0) } ?? NSNull()
+            choice["logprobs"] = completion.logprobs.map { Self.logprobs(header.endpoint, $0, textOffset: 0) as Any } ?? NSNull()
             return choice
         }
         object["usage"] = usage(response.usage)
@@ -71,9 +71,10 @@ enum ResponseShapes {
                 offsets.append(offset)
                 offset += token.token.utf8.count
             }
-            let top: Any = tokens.contains { !$0.top.isEmpty }
-                ? tokens.map { token in Dictionary(token.top.map { ($0.token, $0.logprob) }, uniquingKeysWith: { a, _ in a }) }
-                : NSNull()
+            var top: Any = NSNull()
+            if tokens.contains(where: { !$0.top.isEmpty }) {
+                top = tokens.map { token in Dictionary(token.top.map { ($0.token, $0.logprob) }, uniquingKeysWith: { a, _ in a }) }
+            }
             return ["tokens": tokens.map(\.token), "token_logprobs": tokens.map(\.logprob), "top_logprobs": top, "text_offset": offsets]
         }
     }
@@ -86,7 +87,8 @@ enum ResponseShapes {
     ) -> [String: Any] {
         var object = header.fields(chunk: true)
         var choice: [String: Any] = [
-            "index": index, "logprobs": logprobs ?? NSNull(), "finish_reason": finishReason?.rawValue ?? NSNull(),
+            "index": index, "logprobs": logprobs.map { $0 as Any } ?? NSNull(),
+            "finish_reason": finishReason.map { $0.rawValue as Any } ?? NSNull(),
         ]
         switch header.endpoint {
         case .chat:

@@ -14,7 +14,7 @@ extension OpenAIServer {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 defer { sink.finish() }
-                try await self.run(handlingSignals: false) { port in sink.yield(port) }
+                try await self.run(handlingSignals: false) { port in _ = sink.yield(port) }
             }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next(), port > 0 else {

@@ -24,18 +24,34 @@ public enum ServerBenchmark {
     /// `maxTokens` tokens each (`/v1/completions`, temperature 1, seed i), serially and concurrently.
     public static func run(model: EmbeddedLanguageModel, requests: Int = 16, maxTokens: Int = 32) async throws -> [Row] {
         let server = OpenAIServer(model: model, configuration: ServerConfiguration(modelName: "bench", port: 0))
-        return try await server.withRunning { port in
+        // Enough connections that every request of the concurrent run is in flight at once
+        // (the shared client allows 8 per host).
+        var settings = HTTPClient.Configuration()
+        settings.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, requests))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
+        do {
+            let rows = try await measure(server: server, client: client, requests: requests, maxTokens: maxTokens)
+            try await client.shutdown()
+            return rows
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    private static func measure(server: OpenAIServer, client: HTTPClient, requests: Int, maxTokens: Int) async throws -> [Row] {
+        try await server.withRunning { port in
             let url = "http://127.0.0.1:\(port)/v1/completions"
             // Warm-up: the first request pays for thread start-up and page faults.
-            _ = try await complete(url: url, seed: 999, maxTokens: 4)
+            _ = try await Self.complete(client: client, url: url, seed: 999, maxTokens: 4)
             var rows: [Row] = []
             var start = Date()
             var results: [(tokens: Int, latency: Double)] = []
-            for i in 0..<requests { results.append(try await complete(url: url, seed: UInt64(i), maxTokens: maxTokens)) }
+            for i in 0..<requests { results.append(try await Self.complete(client: client, url: url, seed: UInt64(i), maxTokens: maxTokens)) }
             rows.append(row("serial", results, seconds: Date().timeIntervalSince(start)))
             start = Date()
             results = try await withThrowingTaskGroup(of: (tokens: Int, latency: Double).self) { group in
-                for i in 0..<requests { group.addTask { try await complete(url: url, seed: UInt64(i), maxTokens: maxTokens) } }
+                for i in 0..<requests { group.addTask { try await Self.complete(client: client, url: url, seed: UInt64(i), maxTokens: maxTokens) } }
                 var all: [(tokens: Int, latency: Double)] = []
                 for try await result in group { all.append(result) }
                 return all
@@ -59,7 +75,7 @@ public enum ServerBenchmark {
     }
 
     /// One request; returns its generated tokens and latency.
-    private static func complete(url: String, seed: UInt64, maxTokens: Int) async throws -> (tokens: Int, latency: Double) {
+    private static func complete(client: HTTPClient, url: String, seed: UInt64, maxTokens: Int) async throws -> (tokens: Int, latency: Double) {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -69,7 +85,7 @@ public enum ServerBenchmark {
         ]
         request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
         let start = Date()
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(600))
+        let response = try await client.execute(request, timeout: .seconds(600))
         let buffer = try await response.body.collect(upTo: 1 << 20)
         let latency = Date().timeIntervalSince(start)
         guard response.status == .ok,

@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import Testing
 
 /// Malformed or out-of-range requests get OpenAI-style errors, and the server keeps serving.

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Inference
 import NIOCore
+import NIOHTTP1
 import Server
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
 @Suite struct ConcurrencyTests {
     @Test func anAdapterChangesTheOutputAndMixedRequestsShareTheServer() async throws {
         try await withServer { _, base in
-            func ask(_ model: String) async throws -> String {
+            @Sendable func ask(_ model: String) async throws -> String {
                 let answer = try await http(base + "/v1/completions", json: ["model": model, "prompt": "The capital of France is", "max_tokens": 8, "temperature": 0])
                 #expect(answer.status == 200, "\(answer.text)")
                 #expect(answer.json["model"] as? String == model)
@@ -73,8 +74,9 @@ import Testing
             request.headers.add(name: "Content-Type", value: "application/json")
             let body: [String: Any] = ["prompt": "Tell me a very long story.", "max_tokens": 480, "temperature": 1.0, "seed": 1, "stream": true]
             request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+            let streamRequest = request
             let reader = Task {
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+                let response = try await testClient.execute(streamRequest, timeout: .seconds(120))
                 var chunks = 0
                 for try await _ in response.body {
                     chunks += 1
@@ -95,7 +97,7 @@ import Testing
     @Test func aGracefulStopLetsTheStreamInFlightFinish() async throws {
         let server = OpenAIServer(model: try Shared.model(), configuration: ServerConfiguration(modelName: "smollm2-135m", port: 0))
         let (ports, sink) = AsyncStream<Int>.makeStream()
-        let running = Task { try await server.run(handlingSignals: false) { sink.yield($0) } }
+        let running = Task { try await server.run(handlingSignals: false) { _ = sink.yield($0) } }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
         let base = "http://127.0.0.1:\(port)"

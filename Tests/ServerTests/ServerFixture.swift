@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Inference
 import NIOCore
+import NIOHTTP1
 import Server
 import TestSupport
 import Transformer
@@ -49,6 +50,14 @@ func withServer<T: Sendable>(
     return try await server.withRunning { port in try await body(server, "http://127.0.0.1:\(port)") }
 }
 
+/// The suite's HTTP client: 64 connections per host, so that 50 concurrent clients are 50
+/// connections (the shared client allows 8). Static, so it lives as long as the test process.
+let testClient: HTTPClient = {
+    var settings = HTTPClient.Configuration()
+    settings.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+    return HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
+}()
+
 /// A raw HTTP answer.
 struct HTTPAnswer: Sendable {
     var status: Int
@@ -73,7 +82,12 @@ struct HTTPAnswer: Sendable {
 }
 
 /// Sends one request with AsyncHTTPClient; `body` is JSON-encoded unless it is raw `Data`.
-func http(_ method: HTTPMethod = .POST, _ url: String, json body: Any? = nil, raw: Data? = nil, headers: [String: String] = [:]) async throws -> HTTPAnswer {
+func http(_ url: String, json body: Any? = nil, raw: Data? = nil, headers: [String: String] = [:]) async throws -> HTTPAnswer {
+    try await http(.POST, url, json: body, raw: raw, headers: headers)
+}
+
+/// Sends one request with `method`.
+func http(_ method: HTTPMethod, _ url: String, json body: Any? = nil, raw: Data? = nil, headers: [String: String] = [:]) async throws -> HTTPAnswer {
     var request = HTTPClientRequest(url: url)
     request.method = method
     for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -83,7 +97,7 @@ func http(_ method: HTTPMethod = .POST, _ url: String, json body: Any? = nil, ra
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
     }
-    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+    let response = try await testClient.execute(request, timeout: .seconds(120))
     let buffer = try await response.body.collect(upTo: 64 << 20)
     return HTTPAnswer(status: Int(response.status.code), headers: response.headers, body: Data(buffer.readableBytesView))
 }
