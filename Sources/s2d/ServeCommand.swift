@@ -59,8 +59,9 @@ struct ServeCommand: AsyncParsableCommand {
         let models = server.modelIDs
         let keyNote = key == nil ? "no API key" : "API key required"
         try await server.run { port in
-            print("s2d serve: listening on http://\(host):\(port)/v1 (models: \(models.joined(separator: ", ")); \(keyNote))")
-            fflush(stdout)
+            // Unbuffered, so a script waiting for this line sees it at once.
+            let line = "s2d serve: listening on http://\(host):\(port)/v1 (models: \(models.joined(separator: ", ")); \(keyNote))\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
         }
         print("s2d serve: stopped")
     }
