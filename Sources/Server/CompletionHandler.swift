@@ -12,12 +12,16 @@ import NIOCore
 struct CompletionHandler: Sendable {
     let server: OpenAIServer
 
-    func respond(_ request: Request, endpoint: Endpoint) async throws -> Response {
+    func respond(_ incoming: Request, endpoint: Endpoint) async throws -> Response {
+        // `collectBody` (not `body.collect`) keeps the bytes in the request, so the inbound-close
+        // watch below starts after the body's end; watching a body already drained leaves
+        // Hummingbird's stream unfinished, which traps when the client closes the connection.
+        var request = incoming
         let limit = server.configuration.maxBodyBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw APIError.bodyTooLarge(limit: limit) }
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: limit)
+            buffer = try await request.collectBody(upTo: limit)
         } catch is NIOTooManyBytesError {
             throw APIError.bodyTooLarge(limit: limit)
         }

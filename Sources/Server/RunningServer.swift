@@ -7,7 +7,7 @@ extension OpenAIServer {
     }
 
     /// Runs the server (no signal handling) for the duration of `body`, which gets the bound
-    /// port; then shuts it down. With `configuration.port` 0 the port is a free one, so tests
+    /// port; then shuts it down gracefully. With `configuration.port` 0 the port is a free one, so tests
     /// and benchmarks can run side by side.
     public func withRunning<T: Sendable>(_ body: @Sendable (Int) async throws -> T) async throws -> T {
         let (ports, sink) = AsyncStream<Int>.makeStream()
@@ -21,12 +21,16 @@ extension OpenAIServer {
                 group.cancelAll()
                 throw StartError()
             }
+            // A graceful stop, as SIGTERM would do: cancelling the server task instead makes
+            // Hummingbird log spurious shutdown errors.
             do {
                 let result = try await body(port)
-                group.cancelAll()
+                await self.shutdownGracefully()
+                try await group.waitForAll()
                 return result
             } catch {
-                group.cancelAll()
+                await self.shutdownGracefully()
+                try? await group.waitForAll()
                 throw error
             }
         }
