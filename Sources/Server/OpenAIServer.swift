@@ -28,6 +28,10 @@ public final class OpenAIServer: Sendable {
     /// up has its generation cancelled, so this drops when it goes.
     public var generationsInFlight: Int { state.generationsInFlight }
 
+    /// Generations stopped before their end because the client went away (or the server
+    /// stopped): evidence that a hang-up frees its rows rather than running to `max_tokens`.
+    public var generationsCancelled: Int { state.generationsCancelled }
+
     /// Stops a running server as SIGTERM does: no new connections, requests in flight finish
     /// (or are cancelled after `shutdownGracePeriod`), then `run` returns.
     public func shutdownGracefully() async { await state.shutdownGracefully() }

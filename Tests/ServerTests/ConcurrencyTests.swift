@@ -89,6 +89,8 @@ import Testing
             let deadline = Date().addingTimeInterval(10)
             while server.generationsInFlight > 0 && Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
             #expect(server.generationsInFlight == 0, "the abandoned stream's generation is still running")
+            // Cancelled, not run to its 480 tokens (which could also end within the deadline).
+            #expect(server.generationsCancelled == 1)
             // The server still answers.
             #expect(try await http(base + "/v1/completions", json: ["prompt": "Hi", "max_tokens": 2]).status == 200)
         }
