@@ -66,14 +66,13 @@ let package = Package(
             ]),
         // Writes to a RunStore until killed: the kill-safety test SIGKILLs it mid-write.
         .executableTarget(name: "s2d-store-stress", dependencies: ["Distillation", "Inference"]),
-        .executableTarget(name: "engine-bench", dependencies: ["Inference", "Transformer", "ModelFiles"]),
 
         .target(name: "TestSupport", dependencies: ["ModelFiles"], path: "Tests/TestSupport"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsC", "ModelFiles", "TestSupport"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"]),
         .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles", "TestSupport"]),
-        .testTarget(name: "TransformerTrainingTests", dependencies: ["Transformer", "ModelFiles", "TestSupport"]),
+        .testTarget(name: "TransformerTrainingTests", dependencies: ["Transformer", "Kernels", "ModelFiles", "TestSupport"]),
         .testTarget(
             name: "InferenceTests",
             dependencies: [

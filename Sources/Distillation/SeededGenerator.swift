@@ -1,23 +1,12 @@
-/// A small, platform-independent random number generator (SplitMix64), so that a task
-/// generator or a shuffle with the same seed gives the same result on every machine and
-/// Swift version (the standard library's generator cannot be seeded).
-public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
-    private var state: UInt64
+import Inference
 
-    /// Starts the stream at `seed`.
-    public init(seed: UInt64) {
-        state = seed
-    }
+/// The generator of task data and shuffles: the project's one SplitMix64, so that a task
+/// generator or a shuffle with the same seed gives the same result on every machine and Swift
+/// version (the standard library's generator cannot be seeded).
+public typealias SeededGenerator = RandomSource
 
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Draws computed by our own code, so results do not depend on the standard library's algorithms.
+extension SeededGenerator {
     /// A uniform integer in `range`, computed by our own rejection sampling so the result
     /// does not depend on the standard library's algorithm.
     public mutating func int(in range: ClosedRange<Int>) -> Int {

@@ -1,20 +1,5 @@
-/// A small deterministic PRNG (SplitMix64): the same seed gives the same stream on every
-/// platform and Swift version, unlike `SystemRandomNumberGenerator`.
-public struct RandomSource: RandomNumberGenerator, Sendable, Hashable {
-    private var state: UInt64
+import Kernels
 
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform double in [0, 1) with 53 random bits.
-    public mutating func nextUnit() -> Double {
-        Double(next() >> 11) * 0x1p-53
-    }
-}
+/// The sampler's seeded generator: the project's one SplitMix64, so that sample `i` of a
+/// request with seed `s` draws the same stream on every platform and Swift version.
+public typealias RandomSource = SplitMix64

@@ -59,7 +59,7 @@ public enum KernelBenchmark {
         if verbose { print("shape             N     K    M  T  wall time    GFLOP/s (wall)  cpu time/thread") }
         let maxM = batchSizes.max() ?? 1
         var x = [Float](repeating: 0, count: maxM * 1536)
-        var rng = SplitMix(seed: 1)
+        var rng = SplitMix64(seed: 1)
         for i in x.indices { x[i] = rng.nextFloat() * 2 - 1 }
         var y = [Float](repeating: 0, count: maxM * 49152)
         for shape in shapes {
@@ -180,14 +180,14 @@ public enum KernelBenchmark {
     }
 
     /// A matrix of random blocks with sane fp16 scales.
-    static func randomMatrix(rows: Int, columns: Int, format: QuantFormat, rng: inout SplitMix) -> WeightMatrix {
+    static func randomMatrix(rows: Int, columns: Int, format: QuantFormat, rng: inout SplitMix64) -> WeightMatrix {
         let bytes = randomBlocks(rows * columns / 32, format: format, rng: &rng)
         return bytes.withUnsafeBytes {
             try! WeightMatrix(quantized: $0.baseAddress!, byteCount: $0.count, format: format, rows: rows, columns: columns)
         }
     }
 
-    static func randomBlocks(_ count: Int, format: QuantFormat, rng: inout SplitMix) -> [UInt8] {
+    static func randomBlocks(_ count: Int, format: QuantFormat, rng: inout SplitMix64) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count * format.blockBytes)
         for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: rng.next() >> 32) }
         for b in 0..<count {
@@ -205,17 +205,3 @@ public enum KernelBenchmark {
     }
 }
 
-/// A small deterministic generator (SplitMix64) for benchmarks and tests.
-public struct SplitMix: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    public mutating func nextFloat() -> Float { Float(next() >> 40) / Float(1 << 24) }
-}

@@ -7,7 +7,7 @@ import Testing
     static let shapes: [(Int, Int, Int)] = [(5, 32, 1), (7, 96, 3), (33, 160, 8), (64, 576, 1), (70, 576, 64), (130, 64, 65), (9, 1536, 5)]
 
     static func check(_ format: QuantFormat, n: Int, k: Int, m: Int, threads: Int, sgemmMinRows: Int, seed: UInt64) throws {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let (w, values) = try randomMatrix(rows: n, columns: k, format: format, rng: &rng)
         let x = randomFloats(m * k, rng: &rng)
         var y = [Float](repeating: .nan, count: m * n)
@@ -49,7 +49,7 @@ import Testing
     func int8PathEqualsProductWithInt8ActivationsToRounding(_ format: QuantFormat) throws {
         // Pins the kernel arithmetic tightly (the bound above is a worst case).
         for (i, (n, k, m)) in Self.shapes.enumerated() {
-            var rng = SplitMix(seed: UInt64(40 + i))
+            var rng = SplitMix64(seed: UInt64(40 + i))
             let (w, values) = try randomMatrix(rows: n, columns: k, format: format, rng: &rng)
             let x = randomFloats(m * k, rng: &rng)
             var y = [Float](repeating: .nan, count: m * n)
@@ -68,7 +68,7 @@ import Testing
     @Test func int8ErrorStaysWellInsideTheBoundOnSmolLMShapes() throws {
         // Relative error of the int8 path on a 576-input layer, as a number to compare with
         // llama.cpp's ~0.6 %: the worst output is within the bound and the typical one far below.
-        var rng = SplitMix(seed: 99)
+        var rng = SplitMix64(seed: 99)
         let (w, values) = try randomMatrix(rows: 64, columns: 576, format: .q4_1, rng: &rng)
         let x = randomFloats(576, rng: &rng)
         var y = [Float](repeating: 0, count: 64)
@@ -83,7 +83,7 @@ import Testing
 
     @Test(arguments: [(1, Int.max), (3, Int.max), (8, Int.max), (64, Int.max), (3, 0), (64, 0)])
     func multiThreadedResultEqualsSingleThreaded(_ m: Int, _ sgemmMinRows: Int) throws {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let (a, _) = try randomMatrix(rows: 100, columns: 192, format: .q4_1, rng: &rng)
         let (b, _) = try randomMatrix(rows: 37, columns: 192, format: .q8_0, rng: &rng)
         let x = randomFloats(m * 192, rng: &rng)
@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test func fusedMatricesGiveTheSameOutputsAsSeparateCalls() throws {
-        var rng = SplitMix(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let ws = try [(96, .q4_1), (32, .q4_1), (32, .f32)].map { (n: Int, f: QuantFormat) in
             try randomMatrix(rows: n, columns: 128, format: f, rng: &rng).0
         }
@@ -134,7 +134,7 @@ import Testing
     }
 
     @Test func vnniKernelAgreesWithPortableCKernel() throws {
-        var rng = SplitMix(seed: 5)
+        var rng = SplitMix64(seed: 5)
         for format in [QuantFormat.q4_1, .q8_0] {
             let (w, _) = try randomMatrix(rows: 23, columns: 224, format: format, rng: &rng)
             let m = 6
@@ -162,7 +162,7 @@ import Testing
     @Test(arguments: [QuantFormat.q4_1, .f32])
     func transposedProductMatchesReference(_ format: QuantFormat) throws {
         // dX[M, K] = dY[M, N] · W[N, K], panels of 64 rows: N = 150 spans three.
-        var rng = SplitMix(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let (n, k, m) = (150, 96, 5)
         let (w, values) = try randomMatrix(rows: n, columns: k, format: format, rng: &rng)
         let dy = randomFloats(m * n, rng: &rng)
@@ -181,7 +181,7 @@ import Testing
     }
 
     @Test func blasHelpersMatchReferenceProducts() {
-        var rng = SplitMix(seed: 4)
+        var rng = SplitMix64(seed: 4)
         let (m, n, k) = (7, 45, 33)
         let x = randomFloats(m * k, rng: &rng), w = randomFloats(n * k, rng: &rng), dy = randomFloats(m * n, rng: &rng)
         var y = [Float](repeating: 0, count: m * n), dx = [Float](repeating: 0, count: m * k)

@@ -50,7 +50,7 @@ import TestSupport
         let gguf = try GGUFFile(path: TestFiles.smolLM2())
         for name in ["blk.0.attn_q.weight", "blk.0.ffn_down.weight", "token_embd.weight"] {
             let w = try Self.load(name, from: gguf)
-            var rng = SplitMix(seed: 1)
+            var rng = SplitMix64(seed: 1)
             let m = 4
             let x = randomFloats(m * w.columns, rng: &rng)
             var y = [Float](repeating: 0, count: m * w.rows)

@@ -7,7 +7,7 @@ import Testing
 
     @Test(arguments: sizes)
     func dotAndAxpyMatchScalarLoops(_ n: Int) {
-        var rng = SplitMix(seed: UInt64(n))
+        var rng = SplitMix64(seed: UInt64(n))
         let a = randomFloats(n, rng: &rng), b = randomFloats(n, rng: &rng)
         let ref = zip(a, b).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
         #expect(abs(Double(RowOps.dot(a, b, count: n)) - ref) < 1e-5 * Double(n))
@@ -18,7 +18,7 @@ import Testing
 
     @Test(arguments: sizes)
     func rmsNormMatchesFormula(_ n: Int) {
-        var rng = SplitMix(seed: 10 + UInt64(n))
+        var rng = SplitMix64(seed: 10 + UInt64(n))
         let x = randomFloats(2 * n, rng: &rng, scale: 3), w = randomFloats(n, rng: &rng)
         var out = [Float](repeating: 0, count: 2 * n)
         RowOps.rmsNorm(x, weight: w, into: &out, rows: 2, count: n)
@@ -43,7 +43,7 @@ import Testing
 
     @Test(arguments: sizes)
     func siluSwigluAddScaleMatchScalarFormulas(_ n: Int) {
-        var rng = SplitMix(seed: 20 + UInt64(n))
+        var rng = SplitMix64(seed: 20 + UInt64(n))
         let g = randomFloats(n, rng: &rng, scale: 8), u = randomFloats(n, rng: &rng)
         var s = g
         RowOps.silu(&s, count: n)
@@ -86,7 +86,7 @@ import Testing
     @Test func rotatesAdjacentPairsByPositionTimesInverseFrequency() {
         // GGML normal mode: pair (2i, 2i+1) of each head turns by pos · base^(−2i/d).
         let d = 64, heads = 3, base = 100000.0
-        var rng = SplitMix(seed: 8)
+        var rng = SplitMix64(seed: 8)
         let x = randomFloats(heads * d, rng: &rng)
         let rope = Rope(headDimension: d, base: base, cachedPositions: 100)
         for pos in [0, 1, 17, 99, 100, 4095] {
@@ -104,7 +104,7 @@ import Testing
     }
 
     @Test func negativePositionUndoesTheRotation() {
-        var rng = SplitMix(seed: 9)
+        var rng = SplitMix64(seed: 9)
         let x = randomFloats(128, rng: &rng)
         var y = x
         let rope = Rope(headDimension: 64, base: 100000)
@@ -133,7 +133,7 @@ import Testing
 
     @Test func rmsNormBackwardMatchesFiniteDifferences() {
         let n = 37
-        var rng = SplitMix(seed: 31)
+        var rng = SplitMix64(seed: 31)
         let x = randomFloats(n, rng: &rng), w = randomFloats(n, rng: &rng), c = randomFloats(n, rng: &rng)
         func forward(_ x: [Float], _ w: [Float]) -> [Float] {
             var y = [Float](repeating: 0, count: n)
@@ -152,7 +152,7 @@ import Testing
 
     @Test func swigluBackwardMatchesFiniteDifferences() {
         let n = 21
-        var rng = SplitMix(seed: 32)
+        var rng = SplitMix64(seed: 32)
         let g = randomFloats(n, rng: &rng, scale: 4), u = randomFloats(n, rng: &rng), c = randomFloats(n, rng: &rng)
         func forward(_ g: [Float], _ u: [Float]) -> [Float] {
             var y = [Float](repeating: 0, count: n)
@@ -171,7 +171,7 @@ import Testing
 
     @Test func softmaxBackwardMatchesFiniteDifferences() {
         let n = 19
-        var rng = SplitMix(seed: 33)
+        var rng = SplitMix64(seed: 33)
         let x = randomFloats(n, rng: &rng, scale: 3), c = randomFloats(n, rng: &rng)
         func forward(_ x: [Float]) -> [Float] {
             var p = x
@@ -190,7 +190,7 @@ import Testing
     @Test(arguments: [(1, 1), (7, 2), (40, 3)])
     func groupedQueryAttentionMatchesScalarReference(_ length: Int, _ threads: Int) {
         let (heads, kvHeads, d) = (9, 3, 64), stride = kvHeads * d + 16  // padded cache rows
-        var rng = SplitMix(seed: UInt64(length))
+        var rng = SplitMix64(seed: UInt64(length))
         let q = randomFloats(heads * d, rng: &rng)
         let keys = randomFloats(length * stride, rng: &rng), values = randomFloats(length * stride, rng: &rng)
         var out = [Float](repeating: .nan, count: heads * d)
@@ -215,7 +215,7 @@ extension AttentionTests {
     @Test func headDimensionOtherThan64MatchesScalarReference() {
         // d = 64 takes the register path (tested above); d = 48 the general one.
         let (heads, kvHeads, d, length) = (4, 2, 48, 9), stride = kvHeads * d
-        var rng = SplitMix(seed: 77)
+        var rng = SplitMix64(seed: 77)
         let q = randomFloats(heads * d, rng: &rng)
         let keys = randomFloats(length * stride, rng: &rng), values = randomFloats(length * stride, rng: &rng)
         var out = [Float](repeating: .nan, count: heads * d)

@@ -3,7 +3,7 @@ import Kernels
 
 /// Random GGML blocks of `format` with sane fp16 scales (offsets negative for Q4_1, like
 /// trained weights).
-func randomBlocks(_ count: Int, format: QuantFormat, rng: inout SplitMix) -> [UInt8] {
+func randomBlocks(_ count: Int, format: QuantFormat, rng: inout SplitMix64) -> [UInt8] {
     var bytes = [UInt8](repeating: 0, count: count * format.blockBytes)
     for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: rng.next() >> 24) }
     for b in 0..<count {
@@ -20,13 +20,13 @@ func randomBlocks(_ count: Int, format: QuantFormat, rng: inout SplitMix) -> [UI
     return bytes
 }
 
-func randomFloats(_ count: Int, rng: inout SplitMix, scale: Float = 1) -> [Float] {
+func randomFloats(_ count: Int, rng: inout SplitMix64, scale: Float = 1) -> [Float] {
     (0..<count).map { _ in (rng.nextFloat() * 2 - 1) * scale }
 }
 
 /// A random matrix and its float values decoded by `QuantFormat.dequantize` from the GGML
 /// bytes (independent of the repacked layout the kernels read).
-func randomMatrix(rows: Int, columns: Int, format: QuantFormat, rng: inout SplitMix) throws -> (WeightMatrix, [Float]) {
+func randomMatrix(rows: Int, columns: Int, format: QuantFormat, rng: inout SplitMix64) throws -> (WeightMatrix, [Float]) {
     if format == .f32 {
         let values = randomFloats(rows * columns, rng: &rng, scale: 0.1)
         return (try WeightMatrix(f32: values, rows: rows, columns: columns), values)

@@ -5,7 +5,7 @@ import Testing
 /// again, for the engine's rows with outliers.
 @Suite struct TwoPassActivationTests {
     /// Activations like SmolLM2's hidden states: mostly small, with one large outlier per block.
-    static func outlierActivations(_ m: Int, _ k: Int, rng: inout SplitMix) -> [Float] {
+    static func outlierActivations(_ m: Int, _ k: Int, rng: inout SplitMix64) -> [Float] {
         var x = randomFloats(m * k, rng: &rng, scale: 0.5)
         for start in stride(from: 0, to: m * k, by: 32) { x[start + Int(rng.next() % 32)] = 60 }
         return x
@@ -13,7 +13,7 @@ import Testing
 
     /// A random N×K matrix of `format`, its float values, and M rows of outlier activations.
     static func problem(_ format: QuantFormat, n: Int, k: Int, m: Int, seed: UInt64) throws -> (WeightMatrix, [Float], [Float]) {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let (w, values) = try randomMatrix(rows: n, columns: k, format: format, rng: &rng)
         return (w, values, outlierActivations(m, k, rng: &rng))
     }
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func stackedOutputsLieSideBySideWithTheGivenStride() throws {
-        var rng = SplitMix(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let (k, m, stride) = (96, 5, 40)
         let (a, _) = try randomMatrix(rows: 16, columns: k, format: .q4_1, rng: &rng)
         let (b, _) = try randomMatrix(rows: 9, columns: k, format: .q8_0, rng: &rng)

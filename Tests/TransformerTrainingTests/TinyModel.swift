@@ -1,3 +1,4 @@
+import Kernels
 import Transformer
 
 /// A tiny random Llama for tests: 2 layers, hidden 32, 4 heads / 2 KV heads, FFN 64, vocab 50.

@@ -1,3 +1,4 @@
+import Kernels
 import ModelFiles
 
 /// All weights of a Llama model in float32, in one buffer, named as in GGUF.

@@ -1,3 +1,5 @@
+import Kernels
+
 /// How a LoRA adapter is set up.
 ///
 /// Default targets: all seven linear layers. On a 135M model the extra adapter costs little
