@@ -99,7 +99,7 @@ public struct CurateStage: Sendable {
     /// its selection calls are cached in the run store, so a re-run makes none.
     public func curate(model: (any LanguageModel)? = nil) async throws -> CurateReport {
         let settings = run.settings
-        let task = try TaskInputs.task(named: settings.task)
+        let task = try settings.makeTask()
         let store = run.store
         let items = try await store.items(GeneratedItem.self, stage: GenerateStage.name).map(\.payload).sorted { $0.index < $1.index }
         guard !items.isEmpty else { throw PipelineError.nothingGenerated(run: run.directory.path) }

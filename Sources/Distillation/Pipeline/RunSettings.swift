@@ -9,8 +9,10 @@ import Inference
 public struct RunSettings: Sendable, Hashable, Codable {
     /// Bumped when the meaning of a field changes.
     public var version: Int
-    /// The task's name (`coin-flip`, ...).
+    /// The task's name (`coin-flip`, ..., `custom`).
     public var task: String
+    /// The template, answer kind and format of a `custom` task (nil for the built-ins).
+    public var customTask: CustomTaskSpec?
     /// The data file the inputs were read from (informational; its content hash is compared).
     public var dataFile: String?
     /// SHA-256 of the data file's bytes.
@@ -49,10 +51,11 @@ public struct RunSettings: Sendable, Hashable, Codable {
     public init(
         task: String, dataFile: String? = nil, dataHash: String? = nil, dataSeed: UInt64? = nil, method: Method,
         samples: Int, model: String, adapter: String? = nil, parameters: SamplingParameters, adaptive: Bool = false,
-        adaptiveChunk: Int = 1, perturb: Bool = false, minAgreement: Double = 0.6
+        adaptiveChunk: Int = 1, perturb: Bool = false, minAgreement: Double = 0.6, customTask: CustomTaskSpec? = nil
     ) {
         version = 1
         self.task = task
+        self.customTask = customTask
         self.dataFile = dataFile
         self.dataHash = dataHash
         self.dataSeed = dataSeed
@@ -71,6 +74,11 @@ public struct RunSettings: Sendable, Hashable, Codable {
         self.adaptiveChunk = max(1, adaptiveChunk)
         self.perturb = perturb
         self.minAgreement = minAgreement
+    }
+
+    /// The run's task, rebuilt from its name (and custom spec).
+    public func makeTask() throws -> any DistillationTask {
+        try TaskInputs.task(named: task, custom: customTask)
     }
 
     /// The sampling parameters of the method's calls.
@@ -107,6 +115,7 @@ public struct RunSettings: Sendable, Hashable, Codable {
         var fields: [(String, String, String)] = [
             ("version", show(version), show(other.version)),
             ("task", task, other.task),
+            ("custom task (template, answer kind, format)", show(customTask), show(other.customTask)),
             ("data (content hash of \(other.dataFile ?? dataFile ?? "the data file"))", show(dataHash), show(other.dataHash)),
             ("seed of the generated inputs", show(dataSeed), show(other.dataSeed)),
             ("method", method, other.method),
