@@ -41,7 +41,14 @@ struct CurateCommand: AsyncParsableCommand {
         if mode == .usc {
             let settings = distillationRun.settings
             var arguments = ["--model", settings.model, "--precision", precision.rawValue, "--threads", String(threads)]
-            if let adapter = settings.adapter { arguments += ["--adapter", adapter] }
+            if let adapter = settings.adapter {
+                if let stored = settings.adapterHash, try AdapterFingerprint.hash(ofFolder: adapter).hex != stored {
+                    throw PipelineError.settingsMismatch(
+                        run: runDirectory, field: "adapter (content hash of \(adapter))", stored: stored,
+                        requested: try AdapterFingerprint.hash(ofFolder: adapter).hex)
+                }
+                arguments += ["--adapter", adapter]
+            }
             model = try await ModelOptions.parse(arguments).load()
         }
         let report = try await stage.curate(model: model)

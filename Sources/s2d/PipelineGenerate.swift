@@ -23,7 +23,8 @@ struct PipelineGenerate {
         let modelID = try ModelURI(parsing: model.model).description
         let settings = RunSettings(
             task: taskName, dataFile: inputs.dataFile, dataHash: inputs.dataHash, dataSeed: inputs.dataSeed, method: method,
-            samples: options.samples, model: modelID, adapter: model.adapter, parameters: sampling.parameters,
+            samples: options.samples, model: modelID, adapter: model.adapter,
+            adapterHash: try model.adapter.map { try AdapterFingerprint.hash(ofFolder: $0).hex }, parameters: sampling.parameters,
             adaptive: options.adaptive, adaptiveChunk: options.adaptiveChunk, perturb: options.perturb,
             minAgreement: options.minAgreement, customTask: custom)
 

@@ -190,7 +190,7 @@ public struct CurateStage: Sendable {
     /// Universal self-consistency on every item, `concurrency` at a time, in item order.
     private func selectAll(items: [GeneratedItem], task: any DistillationTask, model: any LanguageModel) async throws -> [UniversalDecision] {
         let universal = self.universal
-        let adapter = run.settings.adapter == nil ? nil : "adapter"
+        let adapter = run.settings.adapterRequestName
         return try await withThrowingTaskGroup(of: (Int, UniversalDecision).self) { group in
             var out = [UniversalDecision?](repeating: nil, count: items.count)
             var next = 0

@@ -27,8 +27,10 @@ public struct RunSettings: Sendable, Hashable, Codable {
     public var samples: Int
     /// The model URI (`LanguageModel.identifier`).
     public var model: String
-    /// The adapter folder applied to the model, if any.
+    /// The adapter folder applied to the model, if any (informational; its content hash is compared).
     public var adapter: String?
+    /// `AdapterFingerprint` of the adapter folder: the adapter's identity in cache keys.
+    public var adapterHash: String?
     /// Sampling settings of the method's calls.
     public var maxTokens: Int
     public var temperature: Double
@@ -50,7 +52,7 @@ public struct RunSettings: Sendable, Hashable, Codable {
 
     public init(
         task: String, dataFile: String? = nil, dataHash: String? = nil, dataSeed: UInt64? = nil, method: Method,
-        samples: Int, model: String, adapter: String? = nil, parameters: SamplingParameters, adaptive: Bool = false,
+        samples: Int, model: String, adapter: String? = nil, adapterHash: String? = nil, parameters: SamplingParameters, adaptive: Bool = false,
         adaptiveChunk: Int = 1, perturb: Bool = false, minAgreement: Double = 0.6, customTask: CustomTaskSpec? = nil
     ) {
         version = 1
@@ -64,6 +66,7 @@ public struct RunSettings: Sendable, Hashable, Codable {
         self.samples = samples
         self.model = model
         self.adapter = adapter
+        self.adapterHash = adapterHash
         maxTokens = parameters.maxTokens
         temperature = parameters.temperature
         topP = parameters.topP
@@ -79,6 +82,13 @@ public struct RunSettings: Sendable, Hashable, Codable {
     /// The run's task, rebuilt from its name (and custom spec).
     public func makeTask() throws -> any DistillationTask {
         try TaskInputs.task(named: task, custom: customTask)
+    }
+
+    /// The adapter name the run's requests carry: the adapter's content hash
+    /// (`AdapterFingerprint.requestName`), so cache keys tell adapters apart; nil without one.
+    public var adapterRequestName: String? {
+        if let adapterHash { return AdapterFingerprint.requestName(hash: adapterHash) }
+        return adapter == nil ? nil : "adapter"  // a run.json from before adapters were hashed
     }
 
     /// The sampling parameters of the method's calls.
@@ -122,7 +132,9 @@ public struct RunSettings: Sendable, Hashable, Codable {
             ("method program (content hash of \(method))", methodHash, other.methodHash),
             ("samples", show(samples), show(other.samples)),
             ("model", model, other.model),
-            ("adapter", show(adapter), show(other.adapter)),
+            adapterHash == nil && other.adapterHash == nil
+                ? ("adapter", show(adapter), show(other.adapter))
+                : ("adapter (content hash of \(other.adapter ?? adapter ?? "the adapter folder"))", show(adapterHash), show(other.adapterHash)),
             ("max-tokens", show(maxTokens), show(other.maxTokens)),
             ("temperature", show(temperature), show(other.temperature)),
             ("top-p", show(topP), show(other.topP)),
