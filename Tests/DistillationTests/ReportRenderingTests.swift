@@ -58,7 +58,35 @@ import FoundationXML
     @Test func verdictRecoveredOnlyWithinSystem2Interval() {
         let s1 = system("S1", correct: 3, of: 10, tokens: 2)
         let s2 = system("S2", correct: 8, of: 10, tokens: 60)
-        #expect(DistillabilityVerdict(task: "t", system1: s1, system2: s2, distilled: system("D", correct: 6, of: 10, tokens: 2)).recovered)
-        #expect(!DistillabilityVerdict(task: "t", system1: s1, system2: s2, distilled: system("D", correct: 4, of: 10, tokens: 2)).recovered)
+        let recovered = DistillabilityVerdict(task: "t", system1: s1, system2: s2, distilled: system("D", correct: 6, of: 10, tokens: 2))
+        #expect(recovered.recovered && recovered.outcome == .recovered && recovered.system2BeatsSystem1)
+        #expect(recovered.summary.contains("distillable") && recovered.summary.contains("58 fewer tokens"))
+        let short = DistillabilityVerdict(task: "t", system1: s1, system2: s2, distilled: system("D", correct: 4, of: 10, tokens: 2))
+        #expect(!short.recovered && short.outcome == .notRecovered)
+        #expect(short.summary.contains("not recovered"))
+    }
+
+    @Test func verdictNeedsSystem2ToBeatSystem1() {
+        // System 2 at 60% is inside System 1's interval at 50% of 10: no gain, so a distilled
+        // model matching System 2 has recovered nothing.
+        let s1 = system("S1", correct: 5, of: 10, tokens: 2)
+        let s2 = system("S2", correct: 6, of: 10, tokens: 60)
+        let v = DistillabilityVerdict(task: "t", system1: s1, system2: s2, distilled: system("D", correct: 6, of: 10, tokens: 2))
+        #expect(v.outcome == .nothingToDistil)
+        #expect(!v.recovered && !v.system2BeatsSystem1)
+        #expect(v.summary.contains("nothing to distil") && v.summary.contains("does not beat System 1"))
+        // System 2 worse than System 1: also nothing to distil.
+        #expect(DistillabilityVerdict(task: "t", system1: s2, system2: s1, distilled: s2).outcome == .nothingToDistil)
+        // With 100 items, 80% vs 50% is a clear gain.
+        let big1 = system("S1", correct: 50, of: 100, tokens: 2)
+        let big2 = system("S2", correct: 80, of: 100, tokens: 60)
+        #expect(DistillabilityVerdict(task: "t", system1: big1, system2: big2, distilled: system("D", correct: 78, of: 100, tokens: 2)).outcome == .recovered)
+    }
+
+    @Test func verdictsStoredWithoutAnOutcomeStillDecode() throws {
+        let old = #"{"task":"t","recovered":false,"system1":0.3,"system2":0.8,"distilled":0.4,"tokenSaving":58,"summary":"s"}"#
+        // As the run store keeps it (eval stage statistics).
+        let v = try JSONDecoder().decode(DistillabilityVerdict.self, from: Data(old.utf8))
+        #expect(v.outcome == .notRecovered)
     }
 }
