@@ -29,8 +29,12 @@ struct EvalCommand: AsyncParsableCommand {
         if let v = eval.verdict { print(v.summary) }
         if route {
             print("router (distilled System 1 if confidence >= threshold, else System 2):")
-            for p in eval.router {
-                print(String(format: "  threshold %.2f  accuracy %@  tokens/input %.1f  System 1 share %.0f%%", p.threshold, p.accuracy.formatted, p.meanGeneratedTokens, p.system1Share * 100))
+            for (signal, points) in [("probability", eval.router), ("agreement", eval.agreementRouter ?? [])] {
+                for p in points {
+                    print(String(
+                        format: "  %@  threshold %.2f  accuracy %@  tokens/input %.1f  System 1 share %.0f%%", signal.padding(toLength: 11, withPad: " ", startingAt: 0),
+                        p.threshold, p.accuracy.formatted, p.meanGeneratedTokens, p.system1Share * 100))
+                }
             }
         }
         print("report: \(r.directory.appendingPathComponent("report.html").path)")

@@ -32,6 +32,7 @@ import FoundationXML
             train: TrainStats(records: 3, fineTune: ft, cost: cost),
             eval: EvalStats(
                 task: "coin-flip", systems: [s1, s2, d], router: Router.sweep(system1: d.predictions, system2: s2.predictions),
+                agreementRouter: Router.sweep(system1: d.predictions, system2: s2.predictions, signal: .agreement),
                 verdict: DistillabilityVerdict(task: "coin-flip", system1: s1, system2: s2, distilled: d), cost: cost))
     }
 
@@ -42,7 +43,8 @@ import FoundationXML
         // Accuracy, tokens, votes, wall time: bar charts; router and loss: line charts.
         #expect(html.components(separatedBy: "<svg").count - 1 == 6)
         #expect(html.components(separatedBy: "class=\"bar\"").count - 1 >= 3 + 3 + 5)
-        #expect(html.components(separatedBy: "<polyline").count - 1 == 3)
+        // Router (two signals) and two loss curves.
+        #expect(html.components(separatedBy: "<polyline").count - 1 == 4)
         // Names are escaped, and nothing is fetched from outside the page.
         #expect(html.contains("System 1 &lt;taught&gt;"))
         #expect(!html.contains("src=") && !html.contains("href=") && !html.contains("<script"))
@@ -53,6 +55,7 @@ import FoundationXML
         #expect(md.contains("| Distilled System 1 | 70.0% ["))
         #expect(md.contains("distillable"))
         #expect(md.contains("Accepted 3/4"))
+        #expect(md.contains("| probability | 0.50 |") && md.contains("| agreement | 1.00 |"))
     }
 
     @Test func verdictRecoveredOnlyWithinSystem2Interval() {

@@ -207,7 +207,9 @@ public struct EndToEndRun: Sendable {
             name: "System 2 (\(method.name)\(configuration.system2Samples > 1 ? ", maj@\(configuration.system2Samples)" : ""))",
             method: method, adapter: teacherAdapter, samples: configuration.system2Samples, temperature: configuration.temperature,
             maxTokens: configuration.maxTokens))
-        out.append(EvaluationSystem(name: "Distilled System 1", method: system1, adapter: Self.distilledAdapter, maxTokens: 48, withConfidence: true))
+        out.append(EvaluationSystem(
+            name: "Distilled System 1", method: system1, adapter: Self.distilledAdapter, temperature: configuration.temperature, maxTokens: 48,
+            withConfidence: true, agreementSamples: 2))
         return out
     }
 
@@ -228,9 +230,10 @@ public struct EndToEndRun: Sendable {
             let n = results.count
             let s1 = results[n - 3], s2 = results[n - 2], distilled = results[n - 1]
             let router = Router.sweep(system1: distilled.predictions, system2: s2.predictions)
+            let agreementRouter = Router.sweep(system1: distilled.predictions, system2: s2.predictions, signal: .agreement)
             let tokens = results.reduce(0) { $0 + $1.predictions.reduce(0) { $0 + $1.generatedTokens } }
             return EvalStats(
-                task: task.name, systems: results, router: router,
+                task: task.name, systems: results, router: router, agreementRouter: agreementRouter,
                 verdict: DistillabilityVerdict(task: task.name, system1: s1, system2: s2, distilled: distilled),
                 cost: cost("eval", since: start, callsBefore: calls0, tokens: tokens))
         }
