@@ -90,4 +90,27 @@ import Testing
         #expect(result.predictions.allSatisfy { $0.agreementTokens == 7 && $0.calls == 1 && $0.generatedTokens == 1 })
         #expect(await model.requests.count == 3 * 2)  // one greedy call, one n=2 request per input
     }
+
+    @Test func standaloneEvaluationPlanAddsTheDistilledRowOnlyWithAnAdapter() async throws {
+        let task = CoinFlipTask()
+        let examples = CoinFlipTask.generate(count: 4, seed: 2)
+        // The adapter "d" knows the truth; the base model always says no.
+        let model = ScriptedModel { request, _ in
+            guard request.adapter == "d" else { return "So the answer is no." }
+            let yes = examples.contains { request.userText.contains(task.prompt(for: $0)) && $0.answer == "yes" }
+            return yes ? "Yes." : "No."
+        }
+        let cot = try MethodLibrary.builtin.method(named: "cot")
+        let plain = try await EvaluationPlan(task: task, method: cot).evaluate(on: examples, model: model)
+        #expect(plain.systems.map(\.name) == ["System 1", "System 2 (cot)"])
+        #expect(plain.verdict == nil && plain.router.isEmpty && plain.agreementRouter == nil)
+
+        let distilled = try await EvaluationPlan(task: task, method: cot, distilledAdapter: "d").evaluate(on: examples, model: model)
+        #expect(distilled.systems.map(\.name) == ["System 1", "System 2 (cot)", "Distilled System 1"])
+        #expect(distilled.systems[2].accuracy.successes == 4)
+        #expect(distilled.systems[2].adapter == "d")
+        #expect(distilled.verdict != nil)
+        #expect(distilled.agreementRouter?.count == Router.agreementThresholds.count)
+        #expect(distilled.systems[2].predictions.allSatisfy { $0.agreement == 1 })
+    }
 }

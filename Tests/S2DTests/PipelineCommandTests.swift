@@ -88,6 +88,33 @@ import TestSupport
         }
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func standaloneEvalWithoutADistillRunCachesItsCalls() async throws {
+        let root = try TestFiles.temporaryDirectory("s2d-eval")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("eval")
+        try await withOpenAIStubServer { url, counter in
+            let eval = ["eval", "--task", "coin-flip", "--method", "cot", "--test", "4", "--model", "openai:\(url)#stub", "--out", out.path]
+            let first = try await S2DProcess.runAsync(eval + ["--json"])
+            #expect(first.status == 0, "eval failed: \(first.stderr)")
+            let systems = try first.json()["systems"] as? [[String: Any]]
+            #expect(systems?.map { $0["name"] as? String } == ["System 1", "System 2 (cot)"])
+            #expect(systems?.allSatisfy { ($0["predictions"] as? [Any])?.count == 4 } == true)
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("eval.json").path))
+            let calls = await counter.count
+            #expect(calls == 8)
+            let again = try await S2DProcess.runAsync(eval + ["--route"])
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(again.stdout.contains("| System 2 (cot) |") && again.stdout.contains("model calls in this invocation: 0"), "\(again.stdout)")
+            #expect(again.stdout.contains("router: needs distilled System 1"))
+            #expect(await counter.count == calls)
+            let adapter = try await S2DProcess.runAsync(eval + ["--adapter", root.path])
+            #expect(adapter.status != 0)
+        }
+        let gsm = try await S2DProcess.runAsync(["eval", "--task", "gsm8k", "--method", "cot", "--model", "openai:http://127.0.0.1:9/v1#x"])
+        #expect(gsm.stderr.contains("--data FILE"), "\(gsm.stderr)")
+    }
+
     @Test func badCustomTaskInputIsReportedWithFileAndLine() throws {
         let root = try TestFiles.temporaryDirectory("s2d-custom-errors")
         defer { try? FileManager.default.removeItem(at: root) }
