@@ -92,4 +92,21 @@ import FoundationXML
         let v = try JSONDecoder().decode(DistillabilityVerdict.self, from: Data(old.utf8))
         #expect(v.outcome == .notRecovered)
     }
+
+    @Test func lineChartAxisLabelSitsBelowTheTitle() throws {
+        let svg = SVGChart.lines([("s", [(x: 0, y: 1), (x: 1, y: 2)])], title: "Title", xLabel: "x axis", yLabel: "y axis")
+        func baseline(of text: String) throws -> Double {
+            let end = try #require(svg.range(of: ">\(text)</text>"))
+            let start = try #require(svg[..<end.lowerBound].range(of: "<text", options: .backwards))
+            let tag = svg[start.lowerBound..<end.lowerBound]
+            let y = try #require(tag.range(of: " y=\""))
+            return try #require(Double(tag[y.upperBound...].prefix { $0 != "\"" }))
+        }
+        // The title is 14 px; the label (11 px) must start below its baseline, not on it.
+        #expect(try baseline(of: "y axis") - baseline(of: "Title") >= 11 + 2)
+        // And the plot starts below the label.
+        let polyline = try #require(svg.range(of: "points=\""))
+        let firstY = svg[polyline.upperBound...].prefix { $0 != "\"" }.split(separator: " ").compactMap { Double($0.split(separator: ",")[1]) }.min()!
+        #expect(firstY > (try baseline(of: "y axis")))
+    }
 }
