@@ -89,6 +89,8 @@ import Testing
         #expect(result.predictions.allSatisfy { $0.agreement == 0.5 })
         #expect(result.predictions.allSatisfy { $0.agreementTokens == 7 && $0.calls == 1 && $0.generatedTokens == 1 })
         #expect(await model.requests.count == 3 * 2)  // one greedy call, one n=2 request per input
+        // Each input draws its agreement samples with its own seed.
+        #expect(Set(await model.requests.filter { $0.parameters.temperature > 0 }.map(\.parameters.seed)).count == 3)
     }
 
     @Test func standaloneEvaluationPlanAddsTheDistilledRowOnlyWithAnAdapter() async throws {

@@ -51,8 +51,11 @@ public struct Evaluator: Sendable {
             var agreement: Double?
             var agreementTokens: Int?
             if system.agreementSamples > 0 {
-                // Seeds apart from the k-sample systems' (seed + i), so the signal is its own draw.
-                let params = SamplingParameters(maxTokens: system.maxTokens, temperature: system.temperature, seed: seed &+ 1000)
+                // A seed per input (from its id): with one seed for all inputs, a model whose answer
+                // distribution barely depends on the input draws the same answers everywhere, and
+                // the signal is the same on every input. Offset from the k-sample systems' seeds.
+                let perInput = UInt64(ContentHash(hashing: example.id).hex.prefix(16), radix: 16) ?? 0
+                let params = SamplingParameters(maxTokens: system.maxTokens, temperature: system.temperature, seed: seed &+ 1000 &+ perInput)
                 let traces = try await runner.samples(model: model, example: example, parameters: params, count: system.agreementSamples)
                 let agreeing = traces.filter { t in
                     guard let a = t.answer, let answer else { return false }
