@@ -85,6 +85,15 @@ import TestSupport
             let again = try await S2DProcess.runAsync(["curate", "--run", run.path, "--mode", "usc", "--json"])
             #expect(try again.json()["model_calls"] as? Int == 0)
             #expect(await counter.count == calls + 3)
+
+            // The built-in file loaders are reachable the same way (--task gsm8k --data FILE).
+            let gsm = root.appendingPathComponent("gsm8k.jsonl")
+            try Data("{\"question\": \"1+1?\", \"answer\": \"1+1=2\\n#### 2\"}\n{\"question\": \"2+2?\", \"answer\": \"#### 4\"}\n".utf8).write(to: gsm)
+            let gsmRun = try await S2DProcess.runAsync(
+                ["generate", "--task", "gsm8k", "--data", gsm.path, "--samples", "2", "--model", "openai:\(url)#stub",
+                 "--run", root.appendingPathComponent("gsm").path, "--json"])
+            #expect(gsmRun.status == 0, "\(gsmRun.stderr)")
+            #expect(try gsmRun.json()["inputs"] as? Int == 2)
         }
     }
 
