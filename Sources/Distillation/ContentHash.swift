@@ -7,7 +7,11 @@ public struct ContentHash: Sendable, Hashable, Comparable, Codable, CustomString
 
     /// The hash of `bytes`.
     public init<Bytes: Sequence>(hashing bytes: Bytes) where Bytes.Element == UInt8 {
-        let digest = SHA256.hash(bytes)
+        self.init(digest: SHA256.hash(bytes))
+    }
+
+    /// The hash whose 32 digest bytes are `digest` (from an incremental `SHA256`).
+    public init(digest: [UInt8]) {
         hex = digest.map { byte in
             let digits = String(byte, radix: 16)
             return digits.count == 1 ? "0" + digits : digits

@@ -40,7 +40,7 @@ struct GenerateCommand: AsyncParsableCommand {
         messages.append(.user(prompt))
         let request = GenerationRequest(
             prompt: chat ? .chat(messages) : .text(prompt), n: n, parameters: sampling.parameters,
-            adapter: model.adapterName)
+            adapter: try model.adapterName())
         let start = Date()
         let response = try await languageModel.generate(request)
         let seconds = Date().timeIntervalSince(start)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Distillation
 import Foundation
 import Inference
 import ModelFiles
@@ -12,8 +13,11 @@ struct ModelOptions: ParsableArguments {
     var precision: PrecisionArgument = .quantized
     @Option(help: "Threads of the embedded engine.") var threads = 2
 
-    /// The name requests use for `--adapter`.
-    var adapterName: String? { adapter == nil ? nil : "adapter" }
+    /// The name requests use for `--adapter`: the folder's content hash, so the cache keys of
+    /// two different adapters never collide.
+    func adapterName() throws -> String? {
+        try adapter.map { try AdapterFingerprint.requestName(forFolder: $0) }
+    }
 
     /// The model, with `--adapter` loaded.
     func load() async throws -> any LanguageModel {
@@ -23,7 +27,7 @@ struct ModelOptions: ParsableArguments {
             guard let host = loaded as? any AdapterServing else {
                 throw ValidationError("--adapter works with embedded models; \(model) serves its own adapters by model name")
             }
-            try await host.loadAdapter(named: "adapter", from: URL(fileURLWithPath: adapter))
+            try await host.loadAdapter(named: try adapterName()!, from: URL(fileURLWithPath: adapter))
         }
         return loaded
     }

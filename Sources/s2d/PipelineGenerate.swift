@@ -14,16 +14,19 @@ struct PipelineGenerate {
     func run() async throws {
         let taskName = options.task!
         let directory = URL(fileURLWithPath: options.run!)
+        let custom = try options.customTask()
         let inputs = try TaskInputs(
-            task: taskName, data: options.data, count: options.count, seed: options.dataSeed ?? sampling.seed, limit: options.limit)
+            task: taskName, data: options.data, count: options.count, seed: options.dataSeed ?? sampling.seed, limit: options.limit,
+            custom: custom)
         let library = try options.methodsDir.map { try MethodLibrary(directory: $0) } ?? MethodLibrary.builtin
         let method = try library.method(named: options.method)
         let modelID = try ModelURI(parsing: model.model).description
         let settings = RunSettings(
             task: taskName, dataFile: inputs.dataFile, dataHash: inputs.dataHash, dataSeed: inputs.dataSeed, method: method,
-            samples: options.samples, model: modelID, adapter: model.adapter, parameters: sampling.parameters,
+            samples: options.samples, model: modelID, adapter: model.adapter,
+            adapterHash: try model.adapter.map { try AdapterFingerprint.hash(ofFolder: $0).hex }, parameters: sampling.parameters,
             adaptive: options.adaptive, adaptiveChunk: options.adaptiveChunk, perturb: options.perturb,
-            minAgreement: options.minAgreement)
+            minAgreement: options.minAgreement, customTask: custom)
 
         if options.dryRun {
             try await dryRun(settings: settings, inputs: inputs, method: method, directory: directory)

@@ -1,5 +1,6 @@
 import Distillation
 import Foundation
+import Inference
 import Testing
 
 /// Writes `text` to a fresh temporary file and returns its path.
@@ -161,5 +162,70 @@ struct LoaderTests {
     @Test func builtinTasksAreFoundByName() {
         for name in BuiltinTasks.names { #expect(BuiltinTasks.task(named: name)?.name == name) }
         #expect(BuiltinTasks.task(named: "nope") == nil)
+    }
+}
+
+/// Custom JSONL tasks through `TaskInputs` and `RunSettings`, as the command line uses them.
+@Suite struct CustomTaskInputsTests {
+    func file(_ text: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("s2d-custom-\(UUID().uuidString).jsonl")
+        try Data(text.utf8).write(to: url)
+        return url
+    }
+
+    @Test func customTaskReadsRecordsThroughItsTemplateAndKind() throws {
+        let numbers = try file("{\"input\": \"2+2?\", \"answer\": \"4.0\"}\n{\"input\": \"3+3?\"}\n")
+        let options = try file("{\"input\": \"Pick one\", \"options\": [\"red\", \"blue\"], \"answer\": \"(B)\"}\n")
+        defer {
+            try? FileManager.default.removeItem(at: numbers)
+            try? FileManager.default.removeItem(at: options)
+        }
+        let inputs = try TaskInputs(task: "custom", data: numbers.path, custom: CustomTaskSpec(template: "Solve: {input}", answerKind: .number))
+        #expect(inputs.examples.map(\.answer) == ["4", nil])
+        #expect(inputs.task.prompt(for: inputs.examples[0]) == "Solve: 2+2?")
+        #expect(inputs.task.answerFormat(for: inputs.examples[0]) == "Give the answer as a number.")
+        #expect(inputs.dataHash != nil)
+        let choice = try TaskInputs(task: "custom", data: options.path, custom: CustomTaskSpec(answerKind: .choice))
+        #expect(choice.examples[0].answer == "B")
+        #expect(choice.task.prompt(for: choice.examples[0]).contains("(B) blue"))
+    }
+
+    @Test func customTaskNeedsItsSpecAndOnlyCustomTakesOne() throws {
+        let url = try file("{\"input\": \"x\"}\n")
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(failure { _ = try TaskInputs(task: "custom", data: url.path) }.contains("template"))
+        #expect(failure { _ = try TaskInputs(task: "coin-flip", count: 2, custom: CustomTaskSpec()) }.contains("only for --task custom"))
+        #expect(failure { _ = try TaskInputs(task: "custom", count: 2, custom: CustomTaskSpec()) }.contains("--data"))
+        #expect(CustomTaskSpec.answerKind(named: "yesno") == .yesNo)
+        #expect(CustomTaskSpec.answerKind(named: "option") == .choice)
+        #expect(CustomTaskSpec.answerKind(named: "Number") == .number)
+        #expect(CustomTaskSpec.answerKind(named: "colour") == nil)
+    }
+
+    @Test func aRunRemembersItsCustomTaskAndRefusesAnotherTemplate() throws {
+        let directory = temporaryRunDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let method = MethodLibrary.builtin.methods["cot"]!
+        func settings(_ template: String) -> RunSettings {
+            RunSettings(
+                task: "custom", method: method, samples: 2, model: "scripted", parameters: SamplingParameters(),
+                customTask: CustomTaskSpec(template: template, answerKind: .yesNo))
+        }
+        _ = try DistillationRun(directory: directory, settings: settings("Q: {input}"))
+        let reopened = try DistillationRun(existing: directory)
+        let task = try reopened.settings.makeTask()
+        #expect(task.answerKind == .yesNo)
+        #expect(task.prompt(for: TaskExample(id: "a", text: "Is it?")) == "Q: Is it?")
+        #expect(failure { _ = try DistillationRun(directory: directory, settings: settings("Question: {input}")) }.contains("custom task"))
+    }
+
+    @Test func badCustomRecordsNameFileLineAndField() throws {
+        let url = try file("{\"input\": \"x\", \"answer\": \"yes\"}\n{\"input\": \"y\", \"answer\": \"perhaps\"}\n")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let wrong = failure { _ = try TaskInputs(task: "custom", data: url.path, custom: CustomTaskSpec(answerKind: .yesNo)) }
+        #expect(wrong.contains("\(url.path):2") && wrong.contains("answer") && wrong.contains("perhaps"), "\(wrong)")
+        try Data("{\"input\": \"x\"}\nnot json\n".utf8).write(to: url)
+        let malformed = failure { _ = try TaskInputs(task: "custom", data: url.path, custom: CustomTaskSpec()) }
+        #expect(malformed.contains("\(url.path):2"), "\(malformed)")
     }
 }

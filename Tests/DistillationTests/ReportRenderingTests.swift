@@ -32,6 +32,7 @@ import FoundationXML
             train: TrainStats(records: 3, fineTune: ft, cost: cost),
             eval: EvalStats(
                 task: "coin-flip", systems: [s1, s2, d], router: Router.sweep(system1: d.predictions, system2: s2.predictions),
+                agreementRouter: Router.sweep(system1: d.predictions, system2: s2.predictions, signal: .agreement),
                 verdict: DistillabilityVerdict(task: "coin-flip", system1: s1, system2: s2, distilled: d), cost: cost))
     }
 
@@ -42,7 +43,8 @@ import FoundationXML
         // Accuracy, tokens, votes, wall time: bar charts; router and loss: line charts.
         #expect(html.components(separatedBy: "<svg").count - 1 == 6)
         #expect(html.components(separatedBy: "class=\"bar\"").count - 1 >= 3 + 3 + 5)
-        #expect(html.components(separatedBy: "<polyline").count - 1 == 3)
+        // Router (two signals) and two loss curves.
+        #expect(html.components(separatedBy: "<polyline").count - 1 == 4)
         // Names are escaped, and nothing is fetched from outside the page.
         #expect(html.contains("System 1 &lt;taught&gt;"))
         #expect(!html.contains("src=") && !html.contains("href=") && !html.contains("<script"))
@@ -53,12 +55,58 @@ import FoundationXML
         #expect(md.contains("| Distilled System 1 | 70.0% ["))
         #expect(md.contains("distillable"))
         #expect(md.contains("Accepted 3/4"))
+        #expect(md.contains("| probability | 0.50 |") && md.contains("| agreement | 1.00 |"))
     }
 
     @Test func verdictRecoveredOnlyWithinSystem2Interval() {
         let s1 = system("S1", correct: 3, of: 10, tokens: 2)
         let s2 = system("S2", correct: 8, of: 10, tokens: 60)
-        #expect(DistillabilityVerdict(task: "t", system1: s1, system2: s2, distilled: system("D", correct: 6, of: 10, tokens: 2)).recovered)
-        #expect(!DistillabilityVerdict(task: "t", system1: s1, system2: s2, distilled: system("D", correct: 4, of: 10, tokens: 2)).recovered)
+        let recovered = DistillabilityVerdict(task: "t", system1: s1, system2: s2, distilled: system("D", correct: 6, of: 10, tokens: 2))
+        #expect(recovered.recovered && recovered.outcome == .recovered && recovered.system2BeatsSystem1)
+        #expect(recovered.summary.contains("distillable") && recovered.summary.contains("58 fewer tokens"))
+        let short = DistillabilityVerdict(task: "t", system1: s1, system2: s2, distilled: system("D", correct: 4, of: 10, tokens: 2))
+        #expect(!short.recovered && short.outcome == .notRecovered)
+        #expect(short.summary.contains("not recovered"))
+    }
+
+    @Test func verdictNeedsSystem2ToBeatSystem1() {
+        // System 2 at 60% is inside System 1's interval at 50% of 10: no gain, so a distilled
+        // model matching System 2 has recovered nothing.
+        let s1 = system("S1", correct: 5, of: 10, tokens: 2)
+        let s2 = system("S2", correct: 6, of: 10, tokens: 60)
+        let v = DistillabilityVerdict(task: "t", system1: s1, system2: s2, distilled: system("D", correct: 6, of: 10, tokens: 2))
+        #expect(v.outcome == .nothingToDistil)
+        #expect(!v.recovered && !v.system2BeatsSystem1)
+        #expect(v.summary.contains("nothing to distil") && v.summary.contains("does not beat System 1"))
+        // System 2 worse than System 1: also nothing to distil.
+        #expect(DistillabilityVerdict(task: "t", system1: s2, system2: s1, distilled: s2).outcome == .nothingToDistil)
+        // With 100 items, 80% vs 50% is a clear gain.
+        let big1 = system("S1", correct: 50, of: 100, tokens: 2)
+        let big2 = system("S2", correct: 80, of: 100, tokens: 60)
+        #expect(DistillabilityVerdict(task: "t", system1: big1, system2: big2, distilled: system("D", correct: 78, of: 100, tokens: 2)).outcome == .recovered)
+    }
+
+    @Test func verdictsStoredWithoutAnOutcomeStillDecode() throws {
+        let old = #"{"task":"t","recovered":false,"system1":0.3,"system2":0.8,"distilled":0.4,"tokenSaving":58,"summary":"s"}"#
+        // As the run store keeps it (eval stage statistics).
+        let v = try JSONDecoder().decode(DistillabilityVerdict.self, from: Data(old.utf8))
+        #expect(v.outcome == .notRecovered)
+    }
+
+    @Test func lineChartAxisLabelSitsBelowTheTitle() throws {
+        let svg = SVGChart.lines([("s", [(x: 0, y: 1), (x: 1, y: 2)])], title: "Title", xLabel: "x axis", yLabel: "y axis")
+        func baseline(of text: String) throws -> Double {
+            let end = try #require(svg.range(of: ">\(text)</text>"))
+            let start = try #require(svg[..<end.lowerBound].range(of: "<text", options: .backwards))
+            let tag = svg[start.lowerBound..<end.lowerBound]
+            let y = try #require(tag.range(of: " y=\""))
+            return try #require(Double(tag[y.upperBound...].prefix { $0 != "\"" }))
+        }
+        // The title is 14 px; the label (11 px) must start below its baseline, not on it.
+        #expect(try baseline(of: "y axis") - baseline(of: "Title") >= 11 + 2)
+        // And the plot starts below the label.
+        let polyline = try #require(svg.range(of: "points=\""))
+        let firstY = svg[polyline.upperBound...].prefix { $0 != "\"" }.split(separator: " ").compactMap { Double($0.split(separator: ",")[1]) }.min()!
+        #expect(firstY > (try baseline(of: "y axis")))
     }
 }

@@ -1,4 +1,5 @@
 import Distillation
+import Inference
 import Testing
 
 /// The confidence router: System 1 when confident, System 2 otherwise.
@@ -43,5 +44,75 @@ import Testing
     @Test func confidenceEqualToThresholdIsKept() {
         #expect(Router.keepsSystem1(p("a", correct: true, tokens: 1, confidence: 0.8), threshold: 0.8))
         #expect(!Router.keepsSystem1(p("a", correct: true, tokens: 1, confidence: 0.79), threshold: 0.8))
+    }
+
+    func q(_ id: String, correct: Bool, agreement: Double?, extra: Int) -> EvaluatedPrediction {
+        EvaluatedPrediction(
+            exampleID: id, gold: "x", answer: "x", correct: correct, generatedTokens: 2, calls: 1, latencySeconds: 0,
+            confidence: 0.99, agreement: agreement, agreementTokens: extra)
+    }
+
+    @Test func agreementSignalRoutesOnSampleAgreementAndCountsTheSamplesTokens() {
+        let s1 = [q("a", correct: true, agreement: 1, extra: 4), q("b", correct: false, agreement: 0.5, extra: 4),
+                  q("c", correct: false, agreement: nil, extra: 0)]
+        let points = Router.sweep(system1: s1, system2: system2, signal: .agreement)
+        #expect(points.map(\.threshold) == Router.agreementThresholds)
+        // 0.5: a, b kept (1 right), c → System 2 (right). Tokens: 3×2 + 8 agreement + 50.
+        let half = points[1]
+        #expect(half.accuracy.successes == 2)
+        #expect(abs(half.meanGeneratedTokens - (6.0 + 8 + 50) / 3) < 1e-12)
+        // 1: only a kept; b and c → System 2 (both right).
+        #expect(points[2].accuracy.successes == 3)
+        #expect(abs(points[2].system1Share - 1.0 / 3.0) < 1e-12)
+        // The probability signal would keep all three (confidence 0.99) and costs no sample tokens.
+        let probability = Router.sweep(system1: s1, system2: system2, thresholds: [0.9])[0]
+        #expect(probability.system1Share == 1)
+        #expect(probability.meanGeneratedTokens == 2)
+    }
+
+    @Test func evaluatorMeasuresAgreementOfTwoCheapSamplesWithTheGreedyAnswer() async throws {
+        let task = CoinFlipTask()
+        let examples = CoinFlipTask.generate(count: 3, seed: 5)
+        // Greedy answers the truth; sampled calls say "yes" on even seeds, "no" on odd ones.
+        let model = ScriptedModel { request, i in
+            if request.parameters.temperature == 0 {
+                let yes = examples.contains { request.userText.contains(task.prompt(for: $0)) && $0.answer == "yes" }
+                return yes ? "Yes." : "No."
+            }
+            return (request.parameters.seed &+ UInt64(i)) % 2 == 0 ? "Yes, it is." : "No, it is not."
+        }
+        let system = EvaluationSystem(
+            name: "S1", method: try MethodLibrary.builtin.method(named: "system1"), maxTokens: 8, withConfidence: true, agreementSamples: 2)
+        let result = try await Evaluator(task: task, seed: 0).evaluate(system, on: examples, model: model)
+        #expect(result.accuracy.successes == 3)
+        // One sample says yes and one no, whatever the input: agreement is always 1 of 2.
+        #expect(result.predictions.allSatisfy { $0.agreement == 0.5 })
+        #expect(result.predictions.allSatisfy { $0.agreementTokens == 7 && $0.calls == 1 && $0.generatedTokens == 1 })
+        #expect(await model.requests.count == 3 * 2)  // one greedy call, one n=2 request per input
+        // Each input draws its agreement samples with its own seed.
+        #expect(Set(await model.requests.filter { $0.parameters.temperature > 0 }.map(\.parameters.seed)).count == 3)
+    }
+
+    @Test func standaloneEvaluationPlanAddsTheDistilledRowOnlyWithAnAdapter() async throws {
+        let task = CoinFlipTask()
+        let examples = CoinFlipTask.generate(count: 4, seed: 2)
+        // The adapter "d" knows the truth; the base model always says no.
+        let model = ScriptedModel { request, _ in
+            guard request.adapter == "d" else { return "So the answer is no." }
+            let yes = examples.contains { request.userText.contains(task.prompt(for: $0)) && $0.answer == "yes" }
+            return yes ? "Yes." : "No."
+        }
+        let cot = try MethodLibrary.builtin.method(named: "cot")
+        let plain = try await EvaluationPlan(task: task, method: cot).evaluate(on: examples, model: model)
+        #expect(plain.systems.map(\.name) == ["System 1", "System 2 (cot)"])
+        #expect(plain.verdict == nil && plain.router.isEmpty && plain.agreementRouter == nil)
+
+        let distilled = try await EvaluationPlan(task: task, method: cot, distilledAdapter: "d").evaluate(on: examples, model: model)
+        #expect(distilled.systems.map(\.name) == ["System 1", "System 2 (cot)", "Distilled System 1"])
+        #expect(distilled.systems[2].accuracy.successes == 4)
+        #expect(distilled.systems[2].adapter == "d")
+        #expect(distilled.verdict != nil)
+        #expect(distilled.agreementRouter?.count == Router.agreementThresholds.count)
+        #expect(distilled.systems[2].predictions.allSatisfy { $0.agreement == 1 })
     }
 }

@@ -72,8 +72,15 @@ import TestSupport
         for file in ["eval.json", "report.md", "report.html", "distill.jsonl", "adapters/distilled/adapter_model.safetensors"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file) missing")
         }
+        // Generate + curate ran as the pipeline's own stages in the curation/ sub-run, whose
+        // exports are the ones training used.
+        for file in ["curation/run.json", "curation/stats.json", "curation/distill.jsonl"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file) missing")
+        }
+        #expect(try Data(contentsOf: out.appendingPathComponent("curation/distill.jsonl")) == Data(contentsOf: out.appendingPathComponent("distill.jsonl")))
         let report = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: out.appendingPathComponent("eval.json")))
         #expect(report.eval?.systems.count == 4)
+        #expect(report.eval?.agreementRouter?.isEmpty == false)
         #expect(report.eval?.systems.allSatisfy { $0.accuracy.total == 3 } == true)
 
         // Third run: everything is done; nothing runs again.

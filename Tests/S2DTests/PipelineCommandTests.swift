@@ -14,30 +14,137 @@ import TestSupport
         try await withOpenAIStubServer { url, counter in
             let generate = ["generate", "--task", "last-letter", "--count", "5", "--method", "cot", "--samples", "3",
                             "--model", "openai:\(url)#stub", "--run", run.path, "--json"]
-            let first = try S2DProcess.run(generate)
+            let first = try await S2DProcess.runAsync(generate)
             #expect(first.status == 0, "generate failed: \(first.stderr)")
             let report = try first.json()
             #expect(report["model_calls"] as? Int == 5)
             #expect(report["complete"] as? Bool == true)
             #expect(await counter.count == 5)
 
-            let again = try S2DProcess.run(generate)
+            let again = try await S2DProcess.runAsync(generate)
             #expect(try again.json()["model_calls"] as? Int == 0)
             #expect(await counter.count == 5)
 
             // Another sample count on the same run is refused, naming the field.
-            let changed = try S2DProcess.run(generate.map { $0 == "3" ? "4" : $0 })
+            let changed = try await S2DProcess.runAsync(generate.map { $0 == "3" ? "4" : $0 })
             #expect(changed.status != 0)
             #expect(changed.stderr.contains("samples = 3"), "\(changed.stderr)")
             #expect(await counter.count == 5)
         }
-        let curate = try S2DProcess.run(["curate", "--run", run.path, "--min-agreement", "0.6"])
+        let curate = try await S2DProcess.runAsync(["curate", "--run", run.path, "--min-agreement", "0.6"])
         #expect(curate.status == 0, "curate failed: \(curate.stderr)")
         // Seeds 0, 1, 2: two of three say "yes", but "yes" is not the last letters of two names.
         let stats = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("stats.json"))) as? [String: Any]
         #expect(stats?["inputs"] as? Int == 5)
         #expect(stats?["accepted"] as? Int == 5)
         #expect(stats?["accepted_correct"] as? Int == 0)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func customJSONLTaskRunsFromTheCommandLineAndCuratesByUniversalSelfConsistency() async throws {
+        let root = try TestFiles.temporaryDirectory("s2d-custom")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = root.appendingPathComponent("run")
+        let data = root.appendingPathComponent("questions.jsonl")
+        try Data("""
+            {"input": "Is the sky blue?", "answer": "yes"}
+            {"input": "Is fire cold?", "answer": "No"}
+
+            {"input": "Is water wet?", "answer": true}
+            """.utf8).write(to: data)
+        try await withOpenAIStubServer { url, counter in
+            let generate = ["generate", "--task", "custom", "--data", data.path, "--template", "Quiz: {input}", "--answer-kind", "yesno",
+                            "--method", "cot", "--samples", "3", "--model", "openai:\(url)#stub", "--run", run.path, "--json"]
+            let first = try await S2DProcess.runAsync(generate)
+            #expect(first.status == 0, "generate failed: \(first.stderr)")
+            #expect(try first.json()["model_calls"] as? Int == 3)
+            // Another template is another run.
+            let changed = try await S2DProcess.runAsync(generate.map { $0 == "Quiz: {input}" ? "Q: {input}" : $0 })
+            #expect(changed.status != 0)
+            #expect(changed.stderr.contains("custom task"), "\(changed.stderr)")
+
+            let vote = try await S2DProcess.runAsync(["curate", "--run", run.path, "--min-agreement", "0.6"])
+            #expect(vote.status == 0, "curate failed: \(vote.stderr)")
+            // Seeds 0, 1, 2 say no, yes, yes: "yes" wins 2 of 3 everywhere; two golds are yes.
+            let stats = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("stats.json"))) as? [String: Any]
+            #expect(stats?["accepted"] as? Int == 3)
+            #expect(stats?["accepted_correct"] as? Int == 2)
+            #expect(stats?["mode"] as? String == "vote")
+            let distill = try String(contentsOf: run.appendingPathComponent("distill.jsonl"), encoding: .utf8)
+            #expect(distill.contains("Quiz: Is fire cold?"), "\(distill)")
+
+            // usc: the stub's reply ("So the answer is yes.") names no response: one call per input, rejected.
+            let calls = await counter.count
+            let usc = try await S2DProcess.runAsync(["curate", "--run", run.path, "--mode", "usc", "--json"])
+            #expect(usc.status == 0, "usc failed: \(usc.stderr)")
+            #expect(try usc.json()["model_calls"] as? Int == 3)
+            #expect(await counter.count == calls + 3)
+            let uscStats = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("stats.json"))) as? [String: Any]
+            #expect(uscStats?["mode"] as? String == "usc")
+            #expect((uscStats?["rejection_reasons"] as? [String: Int]) == ["no-selection": 3])
+            let again = try await S2DProcess.runAsync(["curate", "--run", run.path, "--mode", "usc", "--json"])
+            #expect(try again.json()["model_calls"] as? Int == 0)
+            #expect(await counter.count == calls + 3)
+
+            // The built-in file loaders are reachable the same way (--task gsm8k --data FILE).
+            let gsm = root.appendingPathComponent("gsm8k.jsonl")
+            try Data("{\"question\": \"1+1?\", \"answer\": \"1+1=2\\n#### 2\"}\n{\"question\": \"2+2?\", \"answer\": \"#### 4\"}\n".utf8).write(to: gsm)
+            let gsmRun = try await S2DProcess.runAsync(
+                ["generate", "--task", "gsm8k", "--data", gsm.path, "--samples", "2", "--model", "openai:\(url)#stub",
+                 "--run", root.appendingPathComponent("gsm").path, "--json"])
+            #expect(gsmRun.status == 0, "\(gsmRun.stderr)")
+            #expect(try gsmRun.json()["inputs"] as? Int == 2)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func standaloneEvalWithoutADistillRunCachesItsCalls() async throws {
+        let root = try TestFiles.temporaryDirectory("s2d-eval")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("eval")
+        try await withOpenAIStubServer { url, counter in
+            let eval = ["eval", "--task", "coin-flip", "--method", "cot", "--test", "4", "--model", "openai:\(url)#stub", "--out", out.path]
+            let first = try await S2DProcess.runAsync(eval + ["--json"])
+            #expect(first.status == 0, "eval failed: \(first.stderr)")
+            let systems = try first.json()["systems"] as? [[String: Any]]
+            #expect(systems?.map { $0["name"] as? String } == ["System 1", "System 2 (cot)"])
+            #expect(systems?.allSatisfy { ($0["predictions"] as? [Any])?.count == 4 } == true)
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("eval.json").path))
+            let calls = await counter.count
+            #expect(calls == 8)
+            let again = try await S2DProcess.runAsync(eval + ["--route"])
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(again.stdout.contains("| System 2 (cot) |") && again.stdout.contains("model calls in this invocation: 0"), "\(again.stdout)")
+            #expect(again.stdout.contains("router: needs distilled System 1"))
+            #expect(await counter.count == calls)
+            let adapter = try await S2DProcess.runAsync(eval + ["--adapter", root.path])
+            #expect(adapter.status != 0)
+        }
+        let gsm = try await S2DProcess.runAsync(["eval", "--task", "gsm8k", "--method", "cot", "--model", "openai:http://127.0.0.1:9/v1#x"])
+        #expect(gsm.stderr.contains("--data FILE"), "\(gsm.stderr)")
+    }
+
+    @Test func badCustomTaskInputIsReportedWithFileAndLine() throws {
+        let root = try TestFiles.temporaryDirectory("s2d-custom-errors")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = root.appendingPathComponent("run").path
+        let data = root.appendingPathComponent("q.jsonl")
+        try Data("{\"input\": \"2+2?\", \"answer\": 4}\n{\"question\": \"3+3?\"}\n".utf8).write(to: data)
+        let missing = try S2DProcess.run(["generate", "--task", "custom", "--data", data.path, "--answer-kind", "number", "--run", run])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("\(data.path):2") && missing.stderr.contains("input"), "\(missing.stderr)")
+
+        try Data("{\"input\": \"2+2?\", \"answer\": \"four-ish\"}\n".utf8).write(to: data)
+        let wrongGold = try S2DProcess.run(["generate", "--task", "custom", "--data", data.path, "--answer-kind", "number", "--run", run])
+        #expect(wrongGold.stderr.contains("\(data.path):1") && wrongGold.stderr.contains("not a number answer"), "\(wrongGold.stderr)")
+
+        let noInput = try S2DProcess.run(["generate", "--task", "custom", "--data", data.path, "--template", "Solve it.", "--run", run])
+        #expect(noInput.stderr.contains("{input}"), "\(noInput.stderr)")
+        let notCustom = try S2DProcess.run(["generate", "--task", "coin-flip", "--count", "2", "--template", "{input}", "--run", run])
+        #expect(notCustom.status != 0 && notCustom.stderr.contains("--task custom"), "\(notCustom.stderr)")
+        let kind = try S2DProcess.run(["generate", "--task", "custom", "--data", data.path, "--answer-kind", "colour", "--run", run])
+        #expect(kind.stderr.contains("unknown kind"), "\(kind.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: run))
     }
 
     @Test func badTaskMethodAndDataAreReportedClearly() throws {

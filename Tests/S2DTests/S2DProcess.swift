@@ -68,6 +68,21 @@ struct S2DProcess {
         let (process, out, err) = try start(arguments)
         return finish(process, out, err)
     }
+
+    /// Runs `s2d arguments` to the end without blocking a Swift concurrency thread: the wait
+    /// happens on a Dispatch thread. Tests that serve the child from their own process (a
+    /// stub server) must use this, or on a 2-core machine two waiting tests can take every
+    /// cooperative thread and the server never answers.
+    static func runAsync(_ arguments: [String]) async throws -> Result {
+        let (process, out, err) = try start(arguments)
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                done.resume()
+            }
+        }
+        return finish(process, out, err)
+    }
 }
 
 /// The three exports of a run directory, by file name.

@@ -29,6 +29,9 @@ public enum Rejection: Sendable, Hashable, Codable, CustomStringConvertible {
     case thresholdUnreachable(samplesDrawn: Int, required: Int)
     /// An answer on a perturbed input, mapped back, differs from the original's.
     case perturbationDisagreement(perturbation: String, original: String, perturbed: String?)
+    /// Universal self-consistency: the model's reply named no response (`chosen` nil), or the
+    /// response it chose (1-based) states no readable answer.
+    case noSelection(chosen: Int?)
 
     public var description: String {
         switch self {
@@ -38,6 +41,9 @@ public enum Rejection: Sendable, Hashable, Codable, CustomStringConvertible {
         case .thresholdUnreachable(let drawn, let required): return "after \(drawn) samples no answer can reach \(required) votes"
         case .perturbationDisagreement(let p, let o, let q):
             return "answer changed under \(p): \"\(o)\" became \(q.map { "\"\($0)\"" } ?? "no answer")"
+        case .noSelection(let chosen):
+            return chosen.map { "the model chose response \($0) as the most consistent, which states no readable answer" }
+                ?? "the model's selection named no response"
         }
     }
 }

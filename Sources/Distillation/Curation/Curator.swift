@@ -12,6 +12,8 @@ public struct CurationResult: Sendable, Hashable, Codable {
     public var samplesSaved: Int
     /// The distill.jsonl line when accepted.
     public var record: TrainingRecord?
+    /// The universal self-consistency selection call, when the decision was made by one.
+    public var selection: CallRecord? = nil
 
     /// One perturbed input's vote.
     public struct PerturbationRun: Sendable, Hashable, Codable {
@@ -25,7 +27,7 @@ public struct CurationResult: Sendable, Hashable, Codable {
 
     /// Generated tokens over every sample, perturbed inputs included.
     public var generatedTokens: Int {
-        (traces + perturbations.flatMap(\.traces)).reduce(0) { $0 + $1.generatedTokens }
+        (traces + perturbations.flatMap(\.traces)).reduce(0) { $0 + $1.generatedTokens } + (selection?.generatedTokens ?? 0)
     }
 }
 
@@ -44,10 +46,13 @@ public struct Curator: Sendable {
     public var checkPerturbations: Bool
     /// The System 1 method whose prompt the training record uses (the built-in when nil).
     public var system1: Method?
+    /// When set, the input's answer is chosen by universal self-consistency (the model picks the
+    /// most consistent sample) instead of the vote; perturbed inputs are still voted on.
+    public var universal: UniversalSelfConsistency?
 
     public init(
         runner: MethodRunner, policy: ConsistencyPolicy, adaptive: Bool = false, chunk: Int = 1,
-        checkPerturbations: Bool = false, system1: Method? = nil
+        checkPerturbations: Bool = false, system1: Method? = nil, universal: UniversalSelfConsistency? = nil
     ) {
         self.runner = runner
         self.policy = policy
@@ -55,13 +60,20 @@ public struct Curator: Sendable {
         self.chunk = max(1, chunk)
         self.checkPerturbations = checkPerturbations
         self.system1 = system1
+        self.universal = universal
     }
 
     /// Curates `example`. `seed` in `parameters` drives the samples (sample i uses seed + i);
     /// the task's perturbations are made with seed + 1000 and sampled with the same seeds.
     public func curate(model: any LanguageModel, example: TaskExample, parameters: SamplingParameters) async throws -> CurationResult {
         let task = runner.task
-        let (vote, traces) = try await sampleAndVote(model: model, example: example, parameters: parameters)
+        var (vote, traces) = try await sampleAndVote(model: model, example: example, parameters: parameters)
+        var selection: CallRecord?
+        if let universal {
+            let u = try await universal.decide(model: model, task: task, example: example, traces: traces, adapter: runner.adapter)
+            vote = u.decision
+            selection = u.selection?.call
+        }
         var decision = vote
         var runs: [CurationResult.PerturbationRun] = []
         if checkPerturbations, vote.isAccepted {
@@ -77,7 +89,7 @@ public struct Curator: Sendable {
         let record = try decision.answer.map { try TrainingRecord(task: task, example: example, answer: $0, system1: system1) }
         return CurationResult(
             decision: decision, traces: traces, perturbations: runs,
-            samplesSaved: adaptive ? policy.samples - traces.count : 0, record: record)
+            samplesSaved: adaptive ? policy.samples - traces.count : 0, record: record, selection: selection)
     }
 
     func sampleAndVote(model: any LanguageModel, example: TaskExample, parameters: SamplingParameters) async throws -> (CurationDecision, [MethodTrace]) {

@@ -121,61 +121,59 @@ public struct EndToEndRun: Sendable {
         return stats
     }
 
-    /// Generate + curate: System 2 samples on the unlabeled inputs, self-consistency vote,
-    /// accepted answers → distill.jsonl (System 1 prompt → answer), the rest → rejected.jsonl.
+    /// The generate/curate sub-run: a `DistillationRun` in `curation/` (its own run.json and
+    /// run.sqlite), so `s2d distill` and `s2d generate` + `s2d curate` share one code path.
+    public var curationDirectory: URL { directory.appendingPathComponent("curation") }
+
+    /// Generate + curate: `GenerateStage` (System 2 samples on the unlabeled inputs, stored per
+    /// input, resumable) then `CurateStage` (self-consistency vote) in the `curation/` sub-run;
+    /// its distill.jsonl (System 1 prompt → answer) and rejected.jsonl are copied here.
     public func curate() async throws -> CurateStats {
         if teaches, try await store.isStageFinished("teach") { try await loadAdapter(Self.taughtAdapter) }
         return try await stage("curate") {
             let start = ContinuousClock.now
-            let calls0 = cached.statistics.modelCalls
             let inputs = try configuration.splits().unlabeled
-            let curator = Curator(
-                runner: MethodRunner(method: method, task: task, adapter: teacherAdapter),
-                policy: ConsistencyPolicy(samples: configuration.samples, minAgreement: configuration.minAgreement))
-            let params = SamplingParameters(maxTokens: configuration.maxTokens, temperature: configuration.temperature, seed: configuration.seed &+ 7)
+            // The sub-run names the teacher adapter by content, as `s2d generate --adapter` does.
+            var adapterPath: String?
+            var adapterHash: String?
+            if teaches {
+                let path = adapterURL(Self.taughtAdapter).path
+                let hash = try AdapterFingerprint.hash(ofFolder: path).hex
+                try await model.loadAdapter(named: AdapterFingerprint.requestName(hash: hash), from: adapterURL(Self.taughtAdapter))
+                adapterPath = path
+                adapterHash = hash
+            }
+            let settings = RunSettings(
+                task: task.name, dataSeed: configuration.seed, method: method, samples: configuration.samples, model: model.identifier,
+                adapter: adapterPath, adapterHash: adapterHash,
+                parameters: SamplingParameters(maxTokens: configuration.maxTokens, temperature: configuration.temperature, seed: configuration.seed &+ 7),
+                minAgreement: configuration.minAgreement)
+            let run = try DistillationRun(directory: curationDirectory, settings: settings)
             log("curate: \(inputs.count) unlabeled inputs x \(configuration.samples) samples of \(method.name)")
-            let model = cached
-            let results = try await withThrowingTaskGroup(of: (Int, CurationResult).self) { group in
-                for (i, example) in inputs.enumerated() {
-                    group.addTask { (i, try await curator.curate(model: model, example: example, parameters: params)) }
+            let log = self.log
+            let generated = try await GenerateStage(run: run, task: task, method: method, concurrency: max(1, inputs.count))
+                .generate(inputs: inputs, model: model) { p in
+                    let done = p.done - p.doneBefore, todo = p.total - p.doneBefore
+                    if done > 0, done % max(1, todo / 4) == 0 { log("curate: \(p.done)/\(p.total)") }
                 }
-                var out = [CurationResult?](repeating: nil, count: inputs.count)
-                var done = 0
-                for try await (i, r) in group {
-                    out[i] = r
-                    done += 1
-                    if done % max(1, inputs.count / 4) == 0 { log("curate: \(done)/\(inputs.count)") }
-                }
-                return out.map { $0! }
+            let curated = try await CurateStage(run: run).curate()
+            let stats = curated.stats
+            for name in [CurateStage.distillFileName, CurateStage.rejectedFileName] {
+                try AtomicFile.write(try Data(contentsOf: run.file(name)), to: directory.appendingPathComponent(name))
             }
-            var accepted: [String] = []
-            var rejected: [String] = []
             var histogram = [Int](repeating: 0, count: configuration.samples + 1)
-            var reasons: [String: Int] = [:]
-            var correct = 0
-            var tokens = 0
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            for (example, r) in zip(inputs, results) {
-                tokens += r.generatedTokens
-                histogram[min(configuration.samples, r.decision.votes.entries.first?.votes ?? 0)] += 1
-                if let record = r.record, let answer = r.decision.answer {
-                    accepted.append(try record.jsonLine())
-                    if task.isCorrect(answer, for: example) { correct += 1 }
-                } else {
-                    let reason = r.decision.rejection.map { "\($0)" } ?? "rejected"
-                    let kind = String(reason.prefix { $0 != "\"" && $0 != "(" }).trimmingCharacters(in: .whitespaces)
-                    reasons[kind, default: 0] += 1
-                    let line: [String: String] = ["id": example.id, "input": task.prompt(for: example), "reason": reason]
-                    rejected.append(String(decoding: try encoder.encode(line), as: UTF8.self))
-                }
+            for (key, count) in stats.voteDistribution {
+                let votes = Int(key.prefix { $0 != "/" }) ?? 0
+                histogram[min(configuration.samples, votes)] += count
             }
-            try (accepted.joined(separator: "\n") + (accepted.isEmpty ? "" : "\n")).write(to: distillDataURL, atomically: true, encoding: .utf8)
-            try (rejected.joined(separator: "\n") + (rejected.isEmpty ? "" : "\n")).write(to: rejectedURL, atomically: true, encoding: .utf8)
-            log("curate: accepted \(accepted.count)/\(inputs.count) (curated labels \(correct)/\(accepted.count) right)")
+            log("curate: accepted \(stats.accepted)/\(stats.inputs) (curated labels \(stats.acceptedCorrect)/\(stats.accepted) right)")
+            let generateCost = stats.stages[GenerateStage.name] ?? .init()
             return CurateStats(
-                inputs: inputs.count, accepted: accepted.count, acceptedCorrect: correct, voteHistogram: histogram,
-                rejections: reasons, cost: cost("curate", since: start, callsBefore: calls0, tokens: tokens))
+                inputs: stats.inputs, accepted: stats.accepted, acceptedCorrect: stats.acceptedCorrect, voteHistogram: histogram,
+                rejections: stats.rejectionReasons,
+                cost: StageCost(
+                    stage: "curate", seconds: Evaluator.seconds(since: start), modelCalls: generated.modelCalls,
+                    tokens: generateCost.generatedTokens))
         }
     }
 
@@ -207,7 +205,9 @@ public struct EndToEndRun: Sendable {
             name: "System 2 (\(method.name)\(configuration.system2Samples > 1 ? ", maj@\(configuration.system2Samples)" : ""))",
             method: method, adapter: teacherAdapter, samples: configuration.system2Samples, temperature: configuration.temperature,
             maxTokens: configuration.maxTokens))
-        out.append(EvaluationSystem(name: "Distilled System 1", method: system1, adapter: Self.distilledAdapter, maxTokens: 48, withConfidence: true))
+        out.append(EvaluationSystem(
+            name: "Distilled System 1", method: system1, adapter: Self.distilledAdapter, temperature: configuration.temperature, maxTokens: 48,
+            withConfidence: true, agreementSamples: 2))
         return out
     }
 
@@ -228,9 +228,10 @@ public struct EndToEndRun: Sendable {
             let n = results.count
             let s1 = results[n - 3], s2 = results[n - 2], distilled = results[n - 1]
             let router = Router.sweep(system1: distilled.predictions, system2: s2.predictions)
+            let agreementRouter = Router.sweep(system1: distilled.predictions, system2: s2.predictions, signal: .agreement)
             let tokens = results.reduce(0) { $0 + $1.predictions.reduce(0) { $0 + $1.generatedTokens } }
             return EvalStats(
-                task: task.name, systems: results, router: router,
+                task: task.name, systems: results, router: router, agreementRouter: agreementRouter,
                 verdict: DistillabilityVerdict(task: task.name, system1: s1, system2: s2, distilled: distilled),
                 cost: cost("eval", since: start, callsBefore: calls0, tokens: tokens))
         }

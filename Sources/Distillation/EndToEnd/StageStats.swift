@@ -52,17 +52,24 @@ public struct TrainStats: Sendable, Hashable, Codable {
 
 /// The evaluation of every system on the test split.
 public struct EvalStats: Sendable, Hashable, Codable {
-    public init(task: String, systems: [SystemEvaluation], router: [Router.Point], verdict: DistillabilityVerdict?, cost: StageCost) {
+    public init(
+        task: String, systems: [SystemEvaluation], router: [Router.Point], agreementRouter: [Router.Point]? = nil,
+        verdict: DistillabilityVerdict?, cost: StageCost
+    ) {
         self.task = task
         self.systems = systems
         self.router = router
+        self.agreementRouter = agreementRouter
         self.verdict = verdict
         self.cost = cost
     }
 
     public var task: String
     public var systems: [SystemEvaluation]
+    /// The router's curve over thresholds of the answer-probability signal.
     public var router: [Router.Point]
+    /// The router's curve over thresholds of the 2-sample agreement signal (nil in runs evaluated before it existed).
+    public var agreementRouter: [Router.Point]?
     public var verdict: DistillabilityVerdict?
     public var cost: StageCost
 }

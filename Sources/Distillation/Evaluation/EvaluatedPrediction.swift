@@ -19,10 +19,15 @@ public struct EvaluatedPrediction: Sendable, Hashable, Codable {
     public var confidence: Double?
     /// The final text (of sample 0), for inspection.
     public var output: String
+    /// The second router signal: the share of extra cheap samples (2 by default) whose answer
+    /// equals this prediction's answer (0, 0.5 or 1); nil when none were drawn.
+    public var agreement: Double?
+    /// Tokens the agreement samples generated (what the signal costs), nil when none were drawn.
+    public var agreementTokens: Int?
 
     public init(
         exampleID: String, gold: String, answer: String?, correct: Bool, generatedTokens: Int, calls: Int,
-        latencySeconds: Double, confidence: Double? = nil, output: String = ""
+        latencySeconds: Double, confidence: Double? = nil, output: String = "", agreement: Double? = nil, agreementTokens: Int? = nil
     ) {
         self.exampleID = exampleID
         self.gold = gold
@@ -33,5 +38,7 @@ public struct EvaluatedPrediction: Sendable, Hashable, Codable {
         self.latencySeconds = latencySeconds
         self.confidence = confidence
         self.output = output
+        self.agreement = agreement
+        self.agreementTokens = agreementTokens
     }
 }

@@ -12,10 +12,13 @@ public struct EvaluationSystem: Sendable, Hashable, Codable {
     public var maxTokens: Int
     /// Ask for log-probabilities so predictions carry a confidence (single-step, single-sample only).
     public var withConfidence: Bool
+    /// With `withConfidence`: also draw this many cheap samples at `temperature` and record how
+    /// many agree with the greedy answer (the router's second signal); 0 draws none.
+    public var agreementSamples: Int
 
     public init(
         name: String, method: Method, adapter: String? = nil, samples: Int = 1, temperature: Double = 0.7,
-        maxTokens: Int = 160, withConfidence: Bool = false
+        maxTokens: Int = 160, withConfidence: Bool = false, agreementSamples: Int = 0
     ) {
         self.name = name
         self.method = method
@@ -24,5 +27,6 @@ public struct EvaluationSystem: Sendable, Hashable, Codable {
         self.temperature = temperature
         self.maxTokens = maxTokens
         self.withConfidence = withConfidence
+        self.agreementSamples = max(0, agreementSamples)
     }
 }

@@ -46,10 +46,28 @@ public struct Evaluator: Sendable {
             let text = c?.text ?? ""
             let answer = task.parseAnswer(text, for: example)
             let confidence = c?.logprobs.map { tokens in exp(tokens.reduce(0.0) { sum, t in sum + t.logprob }) }
+            // The answer's own cost; the agreement samples are the router's, counted apart.
+            let latency = Self.seconds(since: start)
+            var agreement: Double?
+            var agreementTokens: Int?
+            if system.agreementSamples > 0 {
+                // A seed per input (from its id): with one seed for all inputs, a model whose answer
+                // distribution barely depends on the input draws the same answers everywhere, and
+                // the signal is the same on every input. Offset from the k-sample systems' seeds.
+                let perInput = UInt64(ContentHash(hashing: example.id).hex.prefix(16), radix: 16) ?? 0
+                let params = SamplingParameters(maxTokens: system.maxTokens, temperature: system.temperature, seed: seed &+ 1000 &+ perInput)
+                let traces = try await runner.samples(model: model, example: example, parameters: params, count: system.agreementSamples)
+                let agreeing = traces.filter { t in
+                    guard let a = t.answer, let answer else { return false }
+                    return task.answersMatch(task.voteKey(a), task.voteKey(answer))
+                }.count
+                agreement = Double(agreeing) / Double(traces.count)
+                agreementTokens = traces.reduce(0) { $0 + $1.generatedTokens }
+            }
             return EvaluatedPrediction(
                 exampleID: example.id, gold: gold, answer: answer, correct: answer.map { task.isCorrect($0, for: example) } ?? false,
-                generatedTokens: c?.generatedTokens ?? 0, calls: 1, latencySeconds: Self.seconds(since: start),
-                confidence: confidence, output: text)
+                generatedTokens: c?.generatedTokens ?? 0, calls: 1, latencySeconds: latency,
+                confidence: confidence, output: text, agreement: agreement, agreementTokens: agreementTokens)
         }
         var params = SamplingParameters(maxTokens: system.maxTokens, temperature: system.samples == 1 ? 0 : system.temperature, seed: seed)
         if system.samples == 1 { params.temperature = 0 }

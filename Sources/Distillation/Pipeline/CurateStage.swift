@@ -25,8 +25,18 @@ public struct CurateReport: Sendable, Hashable, Codable {
     public var distillFile: String
     public var rejectedFile: String
     public var statsFile: String
-    /// Model calls made by this invocation: curation by vote calls no model, so 0.
+    /// Model calls made by this invocation: 0 for the vote; universal self-consistency's
+    /// selection calls not already in the run store.
     public var modelCalls: Int
+}
+
+/// How the curate stage decides an input's answer.
+public enum CurationMode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Self-consistency vote: the most frequent answer, if it reaches the threshold without a tie.
+    case vote
+    /// Universal self-consistency: the model picks the most consistent of the N free-form
+    /// responses (for answers that do not vote by string equality); its calls go through the run store.
+    case usc
 }
 
 /// The curate stage: votes over each input's stored samples, keeps inputs whose answer wins
@@ -43,12 +53,34 @@ public struct CurateStage: Sendable {
 
     /// The run.
     public let run: DistillationRun
-    /// The agreement threshold used.
+    /// The agreement threshold used (by the vote).
     public let minAgreement: Double
+    /// Vote, or universal self-consistency.
+    public let mode: CurationMode
+    /// The selection prompt and token bound of `.usc`.
+    public let universal: UniversalSelfConsistency
+    /// Selection calls in flight at once in `.usc` mode (a batching model's occupancy).
+    public var concurrency: Int
 
     /// Curation of `run` with `minAgreement` (the run's own threshold when nil). A run whose
-    /// results depend on its threshold (adaptive or perturbed) refuses another one.
-    public init(run: DistillationRun, minAgreement: Double? = nil) throws {
+    /// results depend on its threshold (adaptive or perturbed) refuses another one. `.usc` mode
+    /// ignores the threshold and refuses runs generated with perturbations (their check is a vote).
+    public init(
+        run: DistillationRun, minAgreement: Double? = nil, mode: CurationMode = .vote,
+        universal: UniversalSelfConsistency = UniversalSelfConsistency(), concurrency: Int = 8
+    ) throws {
+        self.mode = mode
+        self.universal = universal
+        self.concurrency = max(1, concurrency)
+        if mode == .usc {
+            if run.settings.perturb {
+                throw PipelineError.invalidOption(
+                    name: "--mode usc", reason: "\(run.directory.path) was generated with --perturb, whose check is a vote; curate it by vote")
+            }
+            if let minAgreement, minAgreement != run.settings.minAgreement {
+                throw PipelineError.invalidOption(name: "--min-agreement", reason: "has no effect with --mode usc (the model chooses, nothing is counted)")
+            }
+        }
         let threshold = minAgreement ?? run.settings.minAgreement
         guard threshold > 0, threshold <= 1 else {
             throw PipelineError.invalidOption(name: "--min-agreement", reason: "must be in (0, 1] (got \(threshold))")
@@ -62,15 +94,30 @@ public struct CurateStage: Sendable {
         self.minAgreement = threshold
     }
 
-    /// Votes, writes the three exports, records the stage; returns what it wrote.
-    public func curate() async throws -> CurateReport {
+    /// Decides every input, writes the three exports, records the stage; returns what it
+    /// wrote. `.usc` needs `model`, the run's model (its identifier must match the run's);
+    /// its selection calls are cached in the run store, so a re-run makes none.
+    public func curate(model: (any LanguageModel)? = nil) async throws -> CurateReport {
         let settings = run.settings
-        let task = try TaskInputs.task(named: settings.task)
+        let task = try settings.makeTask()
         let store = run.store
         let items = try await store.items(GeneratedItem.self, stage: GenerateStage.name).map(\.payload).sorted { $0.index < $1.index }
         guard !items.isEmpty else { throw PipelineError.nothingGenerated(run: run.directory.path) }
         try await store.beginStage(Self.name)
         let policy = ConsistencyPolicy(samples: settings.samples, minAgreement: minAgreement)
+        var universalDecisions: [UniversalDecision]? = nil
+        var modelCalls = 0
+        if mode == .usc {
+            guard let model else { throw PipelineError.invalidOption(name: "--mode usc", reason: "needs the run's model to choose responses") }
+            guard model.identifier == settings.model else {
+                throw PipelineError.settingsMismatch(run: run.directory.path, field: "model", stored: settings.model, requested: model.identifier)
+            }
+            let cached = CachingLanguageModel(wrapping: model, store: store)
+            universalDecisions = try await selectAll(items: items, task: task, model: cached)
+            modelCalls = cached.statistics.modelCalls
+        }
+        var selectionCost = CurationStats.StageCost()
+        var unanimous = 0, unselected = 0
 
         var distill: [String] = []
         var rejected: [String] = []
@@ -78,11 +125,24 @@ public struct CurateStage: Sendable {
         var distribution: [String: Int] = [:]
         var withGold = 0, correct = 0
         var cost = CurationStats.StageCost()
-        for item in items {
+        for (position, item) in items.enumerated() {
             let result = item.result
-            let decision = settings.thresholdIsFixed
-                ? result.decision
-                : SelfConsistency.vote(result.traces.map(\.answer), task: task, policy: policy)
+            let decision: CurationDecision
+            if let u = universalDecisions?[position] {
+                decision = u.decision
+                if let call = u.selection?.call {
+                    selectionCost.modelCalls += 1
+                    selectionCost.generatedTokens += call.generatedTokens
+                    selectionCost.promptTokens += call.promptTokens
+                } else if decision.isAccepted {
+                    unanimous += 1
+                }
+                if case .noSelection? = decision.rejection { unselected += 1 }
+            } else {
+                decision = settings.thresholdIsFixed
+                    ? result.decision
+                    : SelfConsistency.vote(result.traces.map(\.answer), task: task, policy: policy)
+            }
             let top = decision.votes.entries.first?.votes ?? 0
             distribution["\(top)/\(result.traces.count)", default: 0] += 1
             cost.generatedTokens += item.generatedTokens
@@ -111,7 +171,9 @@ public struct CurateStage: Sendable {
             inputs: items.count, accepted: distill.count, rejected: rejected.count,
             acceptanceRate: items.isEmpty ? 0 : Double(distill.count) / Double(items.count),
             rejectionReasons: reasons, voteDistribution: distribution, acceptedWithGold: withGold, acceptedCorrect: correct,
-            stages: [GenerateStage.name: cost, Self.name: CurationStats.StageCost()], generateComplete: generateComplete)
+            stages: [GenerateStage.name: cost, Self.name: selectionCost], generateComplete: generateComplete, mode: mode.rawValue,
+            universal: mode == .usc
+                ? .init(selectionCalls: selectionCost.modelCalls, decidedWithoutCall: unanimous, unselected: unselected) : nil)
 
         let distillURL = run.file(Self.distillFileName)
         let rejectedURL = run.file(Self.rejectedFileName)
@@ -120,8 +182,32 @@ public struct CurateStage: Sendable {
         try AtomicFile.writeLines(rejected, to: rejectedURL)
         try AtomicFile.writeJSON(stats, to: statsURL)
         let report = CurateReport(
-            stats: stats, distillFile: distillURL.path, rejectedFile: rejectedURL.path, statsFile: statsURL.path, modelCalls: 0)
+            stats: stats, distillFile: distillURL.path, rejectedFile: rejectedURL.path, statsFile: statsURL.path, modelCalls: modelCalls)
         try await store.finishStage(Self.name, stats: report)
         return report
+    }
+
+    /// Universal self-consistency on every item, `concurrency` at a time, in item order.
+    private func selectAll(items: [GeneratedItem], task: any DistillationTask, model: any LanguageModel) async throws -> [UniversalDecision] {
+        let universal = self.universal
+        let adapter = run.settings.adapterRequestName
+        return try await withThrowingTaskGroup(of: (Int, UniversalDecision).self) { group in
+            var out = [UniversalDecision?](repeating: nil, count: items.count)
+            var next = 0
+            func startNext() {
+                guard next < items.count else { return }
+                let (i, item) = (next, items[next])
+                next += 1
+                group.addTask {
+                    (i, try await universal.decide(model: model, task: task, example: item.example, traces: item.result.traces, adapter: adapter))
+                }
+            }
+            for _ in 0..<concurrency { startNext() }
+            while let (i, d) = try await group.next() {
+                out[i] = d
+                startNext()
+            }
+            return out.map { $0! }
+        }
     }
 }

@@ -27,6 +27,26 @@ public struct CurationStats: Sendable, Hashable, Codable {
     public var stages: [String: StageCost]
     /// Whether the generate stage had results for every input when curation ran.
     public var generateComplete: Bool
+    /// How answers were chosen: `vote` or `usc` (universal self-consistency).
+    public var mode: String
+    /// What universal self-consistency did (nil for the vote).
+    public var universal: UniversalStats?
+
+    /// Universal self-consistency's selections over the run.
+    public struct UniversalStats: Sendable, Hashable, Codable {
+        /// Inputs where the model was asked to choose (also in `stages["curate"].modelCalls`).
+        public var selectionCalls: Int
+        /// Inputs accepted without a call: one sample, or every sample gave the same answer.
+        public var decidedWithoutCall: Int
+        /// Inputs rejected because the reply named no response or the chosen one had no answer.
+        public var unselected: Int
+
+        public init(selectionCalls: Int, decidedWithoutCall: Int, unselected: Int) {
+            self.selectionCalls = selectionCalls
+            self.decidedWithoutCall = decidedWithoutCall
+            self.unselected = unselected
+        }
+    }
 
     /// Tokens and model calls a stage spent over the whole run.
     public struct StageCost: Sendable, Hashable, Codable {
@@ -60,6 +80,7 @@ extension Rejection {
         case .tie: "tie"
         case .thresholdUnreachable: "threshold-unreachable"
         case .perturbationDisagreement: "perturbation-disagreement"
+        case .noSelection: "no-selection"
         }
     }
 }

@@ -113,7 +113,7 @@ public struct GenerateStage: Sendable {
         let meter = TokenMeter(wrapping: model)
         let cached = CachingLanguageModel(wrapping: meter, store: store)
         let curator = Curator(
-            runner: MethodRunner(method: method, task: task, adapter: settings.adapter == nil ? nil : "adapter"),
+            runner: MethodRunner(method: method, task: task, adapter: settings.adapterRequestName),
             policy: settings.policy, adaptive: settings.adaptive, chunk: settings.adaptiveChunk,
             checkPerturbations: settings.perturb)
         let parameters = settings.parameters

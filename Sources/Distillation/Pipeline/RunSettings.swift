@@ -9,8 +9,10 @@ import Inference
 public struct RunSettings: Sendable, Hashable, Codable {
     /// Bumped when the meaning of a field changes.
     public var version: Int
-    /// The task's name (`coin-flip`, ...).
+    /// The task's name (`coin-flip`, ..., `custom`).
     public var task: String
+    /// The template, answer kind and format of a `custom` task (nil for the built-ins).
+    public var customTask: CustomTaskSpec?
     /// The data file the inputs were read from (informational; its content hash is compared).
     public var dataFile: String?
     /// SHA-256 of the data file's bytes.
@@ -25,8 +27,10 @@ public struct RunSettings: Sendable, Hashable, Codable {
     public var samples: Int
     /// The model URI (`LanguageModel.identifier`).
     public var model: String
-    /// The adapter folder applied to the model, if any.
+    /// The adapter folder applied to the model, if any (informational; its content hash is compared).
     public var adapter: String?
+    /// `AdapterFingerprint` of the adapter folder: the adapter's identity in cache keys.
+    public var adapterHash: String?
     /// Sampling settings of the method's calls.
     public var maxTokens: Int
     public var temperature: Double
@@ -48,11 +52,12 @@ public struct RunSettings: Sendable, Hashable, Codable {
 
     public init(
         task: String, dataFile: String? = nil, dataHash: String? = nil, dataSeed: UInt64? = nil, method: Method,
-        samples: Int, model: String, adapter: String? = nil, parameters: SamplingParameters, adaptive: Bool = false,
-        adaptiveChunk: Int = 1, perturb: Bool = false, minAgreement: Double = 0.6
+        samples: Int, model: String, adapter: String? = nil, adapterHash: String? = nil, parameters: SamplingParameters, adaptive: Bool = false,
+        adaptiveChunk: Int = 1, perturb: Bool = false, minAgreement: Double = 0.6, customTask: CustomTaskSpec? = nil
     ) {
         version = 1
         self.task = task
+        self.customTask = customTask
         self.dataFile = dataFile
         self.dataHash = dataHash
         self.dataSeed = dataSeed
@@ -61,6 +66,7 @@ public struct RunSettings: Sendable, Hashable, Codable {
         self.samples = samples
         self.model = model
         self.adapter = adapter
+        self.adapterHash = adapterHash
         maxTokens = parameters.maxTokens
         temperature = parameters.temperature
         topP = parameters.topP
@@ -71,6 +77,18 @@ public struct RunSettings: Sendable, Hashable, Codable {
         self.adaptiveChunk = max(1, adaptiveChunk)
         self.perturb = perturb
         self.minAgreement = minAgreement
+    }
+
+    /// The run's task, rebuilt from its name (and custom spec).
+    public func makeTask() throws -> any DistillationTask {
+        try TaskInputs.task(named: task, custom: customTask)
+    }
+
+    /// The adapter name the run's requests carry: the adapter's content hash
+    /// (`AdapterFingerprint.requestName`), so cache keys tell adapters apart; nil without one.
+    public var adapterRequestName: String? {
+        if let adapterHash { return AdapterFingerprint.requestName(hash: adapterHash) }
+        return adapter == nil ? nil : "adapter"  // a run.json from before adapters were hashed
     }
 
     /// The sampling parameters of the method's calls.
@@ -107,13 +125,16 @@ public struct RunSettings: Sendable, Hashable, Codable {
         var fields: [(String, String, String)] = [
             ("version", show(version), show(other.version)),
             ("task", task, other.task),
+            ("custom task (template, answer kind, format)", show(customTask), show(other.customTask)),
             ("data (content hash of \(other.dataFile ?? dataFile ?? "the data file"))", show(dataHash), show(other.dataHash)),
             ("seed of the generated inputs", show(dataSeed), show(other.dataSeed)),
             ("method", method, other.method),
             ("method program (content hash of \(method))", methodHash, other.methodHash),
             ("samples", show(samples), show(other.samples)),
             ("model", model, other.model),
-            ("adapter", show(adapter), show(other.adapter)),
+            adapterHash == nil && other.adapterHash == nil
+                ? ("adapter", show(adapter), show(other.adapter))
+                : ("adapter (content hash of \(other.adapter ?? adapter ?? "the adapter folder"))", show(adapterHash), show(other.adapterHash)),
             ("max-tokens", show(maxTokens), show(other.maxTokens)),
             ("temperature", show(temperature), show(other.temperature)),
             ("top-p", show(topP), show(other.topP)),

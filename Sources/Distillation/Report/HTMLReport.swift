@@ -14,9 +14,12 @@ public enum HTMLReport {
                 title: "Accuracy (%) with 95% Wilson interval", maximum: 100) { String(format: "%.1f%%", $0) }
             body += SVGChart.bars(e.systems.map { .init(label: $0.name, value: $0.meanGeneratedTokens) }, title: "Generated tokens per input") { String(format: "%.1f", $0) }
             if !e.router.isEmpty {
+                var curves = [("answer probability", e.router.map { (x: $0.meanGeneratedTokens, y: $0.accuracy.rate * 100) })]
+                if let a = e.agreementRouter, !a.isEmpty {
+                    curves.append(("agreement of 2 samples", a.map { (x: $0.meanGeneratedTokens, y: $0.accuracy.rate * 100) }))
+                }
                 body += SVGChart.lines(
-                    [("router accuracy (%) vs tokens/input", e.router.map { (x: $0.meanGeneratedTokens, y: $0.accuracy.rate * 100) })],
-                    title: "Router: accuracy against tokens over confidence thresholds", xLabel: "tokens per input", yLabel: "accuracy %")
+                    curves, title: "Router: accuracy against tokens over confidence thresholds", xLabel: "tokens per input", yLabel: "accuracy %")
             }
         }
         if let cur = report.curate {

@@ -19,9 +19,14 @@ public enum MarkdownReport {
             s += "## Results\n\n" + resultsTable(e.systems) + "\n"
             if let v = e.verdict { s += "**Verdict.** \(v.summary)\n\n" }
             if !e.router.isEmpty {
-                s += "## Router (distilled System 1 when confident, else System 2)\n\n| threshold | accuracy | tokens/input | answered by System 1 |\n|---|---|---|---|\n"
-                for p in e.router {
-                    s += "| \(String(format: "%.2f", p.threshold)) | \(p.accuracy.formatted) | \(String(format: "%.1f", p.meanGeneratedTokens)) | \(String(format: "%.0f%%", p.system1Share * 100)) |\n"
+                s += "## Router (distilled System 1 when confident, else System 2)\n\n"
+                s += "Signals: the probability of System 1's answer, and the share of 2 extra System 1 samples agreeing with it "
+                    + "(their tokens are counted).\n\n| signal | threshold | accuracy | tokens/input | answered by System 1 |\n|---|---|---|---|---|\n"
+                let curves = [("probability", e.router), ("agreement", e.agreementRouter ?? [])]
+                for (signal, points) in curves {
+                    for p in points {
+                        s += "| \(signal) | \(String(format: "%.2f", p.threshold)) | \(p.accuracy.formatted) | \(String(format: "%.1f", p.meanGeneratedTokens)) | \(String(format: "%.0f%%", p.system1Share * 100)) |\n"
+                    }
                 }
                 s += "\n"
             }

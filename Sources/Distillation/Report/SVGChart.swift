@@ -41,7 +41,8 @@ public enum SVGChart {
 
     /// A line chart of (x, y) series.
     public static func lines(_ series: [(name: String, points: [(x: Double, y: Double)])], title: String, xLabel: String, yLabel: String) -> String {
-        let width = 640.0, height = 260.0, left = 55.0, right = 20.0, top = 30.0, bottom = 40.0
+        // top leaves room for the title (baseline 18) and, below it, the y-axis label (baseline top - 8).
+        let width = 640.0, height = 270.0, left = 55.0, right = 20.0, top = 44.0, bottom = 40.0
         let all = series.flatMap { $0.points }
         var s = open(width: width, height: height, title: title)
         guard !all.isEmpty else { return s + "<text x=\"60\" y=\"120\" font-size=\"12\">no data</text></svg>" }

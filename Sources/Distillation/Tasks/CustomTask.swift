@@ -28,7 +28,13 @@ public struct CustomTask: DistillationTask {
         try JSONLReader.records(path: path).map { r in
             let options = r.has("options") ? try r.strings("options") : []
             var answer = try r.optionalString("answer")
-            if let a = answer { answer = answerKind.normalize(a) }
+            if let a = answer {
+                // A gold answer of the wrong shape would silently score every prediction wrong.
+                if answerKind != .text, answerKind != .word, answerKind.parse(a, options: options) == nil {
+                    throw r.invalid("answer", "\"\(a)\" is not a \(answerKind.rawValue) answer")
+                }
+                answer = answerKind.normalize(a)
+            }
             return TaskExample(id: "\(r.file):\(r.line)", text: try r.string("input"), options: options, answer: answer)
         }
     }

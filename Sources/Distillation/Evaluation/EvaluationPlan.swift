@@ -1,0 +1,81 @@
+import Foundation
+import Inference
+
+/// `s2d eval` without a distillation run: System 1 and System 2 of a task on a labeled split,
+/// plus distilled System 1 when an adapter is given, with the verdict and both router curves.
+public struct EvaluationPlan: Sendable {
+    /// The task of the labeled examples.
+    public var task: any DistillationTask
+    /// The System 2 method.
+    public var method: Method
+    /// System 2: 1 = greedy, k = majority over k samples at `temperature`.
+    public var system2Samples: Int
+    public var temperature: Double
+    /// Token bound of System 2's calls.
+    public var maxTokens: Int
+    /// The adapter name System 1 and System 2 use (a taught model); nil is the base model.
+    public var teacherAdapter: String?
+    /// The adapter name of distilled System 1; nil leaves that row out.
+    public var distilledAdapter: String?
+    /// Seed of every sample.
+    public var seed: UInt64
+
+    public init(
+        task: any DistillationTask, method: Method, system2Samples: Int = 1, temperature: Double = 0.7, maxTokens: Int = 120,
+        teacherAdapter: String? = nil, distilledAdapter: String? = nil, seed: UInt64 = 0
+    ) {
+        self.task = task
+        self.method = method
+        self.system2Samples = max(1, system2Samples)
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+        self.teacherAdapter = teacherAdapter
+        self.distilledAdapter = distilledAdapter
+        self.seed = seed
+    }
+
+    /// The rows: System 1, System 2, and distilled System 1 when an adapter is given.
+    public func systems() throws -> [EvaluationSystem] {
+        let system1 = try MethodLibrary.builtin.method(named: "system1")
+        var out = [
+            EvaluationSystem(name: "System 1", method: system1, adapter: teacherAdapter, maxTokens: 48, withConfidence: true),
+            EvaluationSystem(
+                name: "System 2 (\(method.name)\(system2Samples > 1 ? ", maj@\(system2Samples)" : ""))", method: method,
+                adapter: teacherAdapter, samples: system2Samples, temperature: temperature, maxTokens: maxTokens),
+        ]
+        if let distilledAdapter {
+            out.append(EvaluationSystem(
+                name: "Distilled System 1", method: system1, adapter: distilledAdapter, temperature: temperature, maxTokens: 48,
+                withConfidence: true, agreementSamples: 2))
+        }
+        return out
+    }
+
+    /// Evaluates every system on `examples` (those with a gold answer) through `model`; the
+    /// verdict and router curves need the distilled row. `log` gets one line per system.
+    public func evaluate(
+        on examples: [TaskExample], model: any LanguageModel, log: @Sendable (String) -> Void = { _ in }
+    ) async throws -> EvalStats {
+        let start = ContinuousClock.now
+        let evaluator = Evaluator(task: task, seed: seed)
+        var results: [SystemEvaluation] = []
+        for system in try systems() {
+            let r = try await evaluator.evaluate(system, on: examples, model: model)
+            log("eval: \(r.name): \(r.accuracy.formatted), \(String(format: "%.1f", r.meanGeneratedTokens)) tokens/input")
+            results.append(r)
+        }
+        var router: [Router.Point] = []
+        var agreementRouter: [Router.Point]?
+        var verdict: DistillabilityVerdict?
+        if results.count == 3 {
+            router = Router.sweep(system1: results[2].predictions, system2: results[1].predictions)
+            agreementRouter = Router.sweep(system1: results[2].predictions, system2: results[1].predictions, signal: .agreement)
+            verdict = DistillabilityVerdict(task: task.name, system1: results[0], system2: results[1], distilled: results[2])
+        }
+        let tokens = results.reduce(0) { $0 + $1.predictions.reduce(0) { $0 + $1.generatedTokens + ($1.agreementTokens ?? 0) } }
+        let calls = results.reduce(0) { $0 + $1.predictions.reduce(0) { $0 + $1.calls } }
+        return EvalStats(
+            task: task.name, systems: results, router: router, agreementRouter: agreementRouter, verdict: verdict,
+            cost: StageCost(stage: "eval", seconds: Evaluator.seconds(since: start), modelCalls: calls, tokens: tokens))
+    }
+}

@@ -1,0 +1,135 @@
+import Distillation
+import Foundation
+import Inference
+import Testing
+
+/// `CurateStage` in universal self-consistency mode: the model picks the most consistent
+/// response; its calls go through the run store; stats.json records it.
+@Suite struct UniversalCurationTests {
+    let task = CoinFlipTask()
+    let inputs = CoinFlipTask.generate(count: 8, seed: 3)
+    let method = MethodLibrary.builtin.methods["cot"]!
+
+    /// Whether the model's cot samples on `text` (the cot user message) all agree.
+    static func unanimous(_ text: String) -> Bool { text.count % 3 == 0 }
+
+    /// cot samples: "yes" on even seeds, "no" on odd ones, or always "yes" on unanimous inputs.
+    /// Selection prompts are answered with `choice`.
+    func model(choice: String = "The most consistent response is Response 2.") -> ScriptedModel {
+        ScriptedModel { request, i in
+            let text = request.userText
+            if text.contains("most consistent") { return choice }
+            let seed = request.parameters.seed &+ UInt64(i)
+            return Self.unanimous(text) || seed % 2 == 0 ? "So the answer is yes." : "So the answer is no."
+        }
+    }
+
+    func generatedRun(_ directory: URL, perturb: Bool = false) async throws -> DistillationRun {
+        let settings = RunSettings(
+            task: "coin-flip", dataSeed: 3, method: method, samples: 4, model: "scripted",
+            parameters: SamplingParameters(maxTokens: 32, temperature: 0.7, seed: 0), perturb: perturb)
+        let run = try DistillationRun(directory: directory, settings: settings)
+        _ = try await GenerateStage(run: run, task: task, method: method).generate(inputs: inputs, model: model())
+        return run
+    }
+
+    /// Inputs whose cot samples all agree, by the model's rule.
+    func unanimousCount() throws -> Int {
+        try inputs.filter { example in
+            let prompt = try MethodRunner(method: method, task: task).prompt(for: method.steps[0], variables: task.templateVariables(for: example))
+            guard case .chat(let messages) = prompt else { return false }
+            return Self.unanimous(messages.last!.content)
+        }.count
+    }
+
+    @Test func theModelsChoiceIsAcceptedAndUnanimousInputsNeedNoCall() async throws {
+        let directory = temporaryRunDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try await generatedRun(directory)
+        let unanimous = try unanimousCount()
+        #expect(unanimous > 0 && unanimous < inputs.count, "the fixture should mix both kinds of input")
+
+        let m = model()
+        let report = try await CurateStage(run: run, mode: .usc).curate(model: m)
+        let stats = report.stats
+        // Split inputs: Response 2 is sample 1 (odd seed) → "no". Unanimous ones → "yes", no call.
+        #expect(stats.mode == "usc")
+        #expect(stats.accepted == inputs.count)
+        #expect(report.modelCalls == inputs.count - unanimous)
+        #expect(await m.requests.count == inputs.count - unanimous)
+        #expect(await m.requests.allSatisfy { $0.userText.contains("Response 4:") && $0.parameters.temperature == 0 })
+        #expect(stats.stages["curate"]?.modelCalls == inputs.count - unanimous)
+        #expect(stats.universal == .init(selectionCalls: inputs.count - unanimous, decidedWithoutCall: unanimous, unselected: 0))
+        let answers = try String(contentsOf: run.file(CurateStage.distillFileName), encoding: .utf8).split(separator: "\n")
+            .map { try JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8)).messages.last!.content }
+        #expect(answers.filter { $0 == "Yes" }.count == unanimous)
+        #expect(answers.filter { $0 == "No" }.count == inputs.count - unanimous)
+        let statsJSON = try String(contentsOf: run.file(CurateStage.statsFileName), encoding: .utf8)
+        #expect(statsJSON.contains("\"mode\" : \"usc\""), "\(statsJSON)")
+
+        // Re-run: every selection comes from the run store; same bytes.
+        let again = model()
+        let rerun = try await CurateStage(run: try DistillationRun(existing: directory), mode: .usc).curate(model: again)
+        #expect(rerun.modelCalls == 0)
+        #expect(await again.requests.isEmpty)
+        #expect(try String(contentsOf: run.file(CurateStage.statsFileName), encoding: .utf8) == statsJSON)
+    }
+
+    @Test func aReplyNamingNoResponseRejectsTheInput() async throws {
+        let directory = temporaryRunDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try await generatedRun(directory)
+        let unanimous = try unanimousCount()
+        let stats = try await CurateStage(run: run, mode: .usc).curate(model: model(choice: "They all look fine to me.")).stats
+        #expect(stats.accepted == unanimous)
+        #expect(stats.rejectionReasons == ["no-selection": inputs.count - unanimous])
+        #expect(stats.universal?.unselected == inputs.count - unanimous)
+        let rejected = try String(contentsOf: run.file(CurateStage.rejectedFileName), encoding: .utf8)
+        #expect(rejected.contains("named no response"))
+    }
+
+    @Test func uscNeedsTheRunsModelAndRefusesPerturbedRuns() async throws {
+        let directory = temporaryRunDirectory()
+        let perturbed = temporaryRunDirectory()
+        defer {
+            try? FileManager.default.removeItem(at: directory)
+            try? FileManager.default.removeItem(at: perturbed)
+        }
+        let run = try await generatedRun(directory)
+        let stage = try CurateStage(run: run, mode: .usc)
+        await #expect(throws: PipelineError.self) { _ = try await stage.curate() }
+        let other = CountingModel(identifier: "other")
+        let wrong = await failureAsync { _ = try await stage.curate(model: other) }
+        #expect(wrong.contains("model = scripted"), "\(wrong)")
+        #expect(failure { _ = try CurateStage(run: run, minAgreement: 0.9, mode: .usc) }.contains("no effect"))
+        let p = try await generatedRun(perturbed, perturb: true)
+        #expect(failure { _ = try CurateStage(run: p, mode: .usc) }.contains("--perturb"))
+    }
+
+    @Test func curatorWithUniversalSelfConsistencyUsesTheChosenSample() async throws {
+        let curator = Curator(
+            runner: MethodRunner(method: method, task: task), policy: ConsistencyPolicy(samples: 4, minAgreement: 1),
+            universal: UniversalSelfConsistency())
+        let split = try #require(inputs.first { example in
+            let text = (try? MethodRunner(method: method, task: task).prompt(for: method.steps[0], variables: task.templateVariables(for: example)))
+            guard case .chat(let messages)? = text else { return false }
+            return !Self.unanimous(messages.last!.content)
+        })
+        // A 2–2 split would be a tie for the vote; the model's choice (Response 3, seed 2 → yes) decides.
+        let result = try await curator.curate(
+            model: model(choice: "The most consistent response is Response 3."), example: split, parameters: SamplingParameters(seed: 0))
+        #expect(result.decision.answer == "yes")
+        #expect(result.selection?.step == "usc-select")
+        #expect(result.record?.messages.last == .assistant("Yes"))
+    }
+}
+
+/// The description of the error `body` throws; empty when it throws none.
+func failureAsync(_ body: () async throws -> Void) async -> String {
+    do {
+        try await body()
+        return ""
+    } catch {
+        return "\(error)"
+    }
+}
