@@ -13,15 +13,18 @@ final class ServerState: @unchecked Sendable {
     var generationsInFlight: Int { lock.withLock { generations } }
     var generationsCancelled: Int { lock.withLock { cancelled } }
 
-    /// Runs `body` counted as a generation in flight, and as cancelled if it ends so.
+    /// Runs `body` counted as a generation in flight, and as cancelled if its client went away.
     func counting<T>(_ body: () async throws -> T) async throws -> T {
         lock.withLock { generations += 1 }
         defer { lock.withLock { generations -= 1 } }
         do {
             return try await body()
-        } catch is CancellationError {
-            lock.withLock { cancelled += 1 }
-            throw CancellationError()
+        } catch {
+            // A refused request is an APIError; anything else ending a generation early is its
+            // client going away (cancellation, or a failed write to the closed connection) or
+            // the server stopping.
+            if !(error is APIError) { lock.withLock { cancelled += 1 } }
+            throw error
         }
     }
 
