@@ -10,9 +10,13 @@ public struct SystemEvaluation: Sendable, Hashable, Codable {
     /// Mean generated tokens per input, intermediate and final.
     public var meanGeneratedTokens: Double
     public var meanCalls: Double
+    /// Mean time from a request to its answer, with every input of the split in flight at once
+    /// (so it includes queueing behind the others).
     public var meanLatencySeconds: Double
     /// Wall seconds for the whole split (all inputs run concurrently).
     public var wallSeconds: Double
+    /// Wall seconds per input with the split batched: the cost of an answer at throughput.
+    public var wallSecondsPerInput: Double { wallSeconds / Double(max(1, predictions.count)) }
     /// Inputs whose answer could not be parsed.
     public var unparsed: Int
     public var predictions: [EvaluatedPrediction]
