@@ -1,8 +1,9 @@
+import Distillation
 import Foundation
 import Testing
 import TestSupport
 
-/// `s2d pad run` and `s2d pad synthesize` as a user runs them (no model needed).
+/// `s2d pad run`, `synthesize` and `distill` as a user runs them (only distill needs the model).
 @Suite struct PadCommandTests {
     /// Writes `source` to a fresh file and returns its path.
     static func program(_ source: String) throws -> URL {
@@ -70,5 +71,34 @@ import TestSupport
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try again.json()["verified_programs"] as? Int == 6)
         #expect(try String(contentsOf: dir.appendingPathComponent("programs.jsonl"), encoding: .utf8) == programs)
+    }
+
+    /// The whole pipeline at its smallest (2 training questions, 1 test question, one step per
+    /// adapter, about 20 s in release), then a re-run that finds everything done.
+    @Test(.timeLimit(.minutes(2)))
+    func distillRunsEveryStageOnTheEmbeddedModelAndResumes() async throws {
+        _ = try TestFiles.smolLM2()
+        let dir = try TestFiles.temporaryDirectory("s2d-pad-distill")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = ["pad", "distill", "--task", "last-letter", "--train", "2", "--test", "1", "--epochs", "1", "--batch", "2",
+                    "--max-length", "192", "--max-tokens", "64", "--solvers", "greedy,cot", "--out", dir.path, "--json"]
+        let first = try S2DProcess.run(args)
+        #expect(first.status == 0, "\(first.stderr)")
+        let report = try first.json()
+        #expect(report["verified_programs"] as? Int == 2)
+        let evaluations = report["evaluations"] as? [[String: Any]] ?? []
+        #expect(evaluations.map { $0["solver"] as? String } == ["pad-greedy", "cot-greedy"])
+        #expect(evaluations.allSatisfy { $0["questions"] as? Int == 1 })
+        for name in ["programs.jsonl", "sft.jsonl", "cot.jsonl", "adapters/program/adapter_config.json",
+                     "adapters/cot/adapter_config.json", "evaluations/pad-greedy.json", "eval.json"] {
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name)")
+        }
+        #expect(first.stderr.contains("training the program adapter"), "\(first.stderr)")
+        #expect(try await RunStore(directory: dir).itemCount(stage: "pad-synthesize") == 2)
+
+        let again = try S2DProcess.run(args)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("nothing to do"), "\(again.stderr)")
+        #expect(again.stdout == first.stdout)
     }
 }
