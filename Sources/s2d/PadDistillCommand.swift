@@ -62,6 +62,11 @@ struct PadDistillCommand: AsyncParsableCommand {
         let start = Date()
         let directory = URL(fileURLWithPath: out ?? "runs/pad-\(options.task)")
         let log = stderrLog(start: start, quiet: quiet)
+        try PadRunSettings(data: options.settings, training: [
+            "test": "\(options.test)", "model": model.model, "precision": model.precision.rawValue, "epochs": "\(epochs)", "lr": "\(lr)", "batch": "\(batch)",
+            "lora-rank": "\(loraRank)", "max-length": "\(maxLength)", "refine-samples": "\(refineSamples)",
+            "refine-rounds": "\(refineRounds)", "beam-width": "\(beamWidth)", "beam-candidates": "\(beamCandidates)",
+        ]).record(in: directory)
         let store = try RunStore(directory: directory)
         let loaded = try await model.load()
         guard let student = loaded as? any AdapterServing else {

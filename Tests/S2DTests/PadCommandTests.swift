@@ -71,6 +71,11 @@ import TestSupport
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try again.json()["verified_programs"] as? Int == 6)
         #expect(try String(contentsOf: dir.appendingPathComponent("programs.jsonl"), encoding: .utf8) == programs)
+
+        // Other questions in the same directory would mix two runs' artifacts: refused, naming the flag.
+        let changed = try S2DProcess.run(args.map { $0 == "6" ? "7" : $0 })
+        #expect(changed.status != 0)
+        #expect(changed.stderr.contains("--train 6"), "\(changed.stderr)")
     }
 
     /// The whole pipeline at its smallest (2 training questions, 1 test question, one step per
