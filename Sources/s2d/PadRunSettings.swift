@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 
 /// OUT/pad-settings.json: the flags a PaD run directory was started with. Its artifacts are
@@ -12,6 +11,11 @@ struct PadRunSettings: Codable, Equatable {
 
     static let fileName = "pad-settings.json"
 
+    /// A re-run with other flags than the run directory's (printed without a usage line).
+    struct Mismatch: Error, CustomStringConvertible {
+        let description: String
+    }
+
     /// Writes these settings into `directory`, or checks them against those already there.
     func record(in directory: URL) throws {
         let url = directory.appendingPathComponent(Self.fileName)
@@ -20,8 +24,8 @@ struct PadRunSettings: Codable, Equatable {
             var differences = Self.differences(stored.data, data)
             if let old = stored.training, let new = training { differences += Self.differences(old, new) }
             guard differences.isEmpty else {
-                throw ValidationError("\(url.path): this run was started with " + differences.joined(separator: ", ")
-                                      + "; use those flags or another --out")
+                throw Mismatch(description: "\(url.path): this run was started with " + differences.joined(separator: ", ")
+                                   + "; use those flags or another --out")
             }
             merged.training = training ?? stored.training
             if merged == stored { return }
