@@ -101,7 +101,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .testTarget(
-            name: "ProgramAidedTests", dependencies: ["ProgramAided", "Distillation", "ProgramSandbox", "Inference"]),
+            name: "ProgramAidedTests",
+            dependencies: ["ProgramAided", "Distillation", "ProgramSandbox", "Inference", "Tokenizers", "ModelFiles", "TestSupport"]),
         // Runs the built s2d as a subprocess (the whole pipeline on a few examples).
         .testTarget(name: "EndToEndTests", dependencies: ["s2d", "Distillation", "TestSupport"]),
     ]

@@ -10,7 +10,7 @@ import Inference
 ///     train               ─► adapters/program, adapters/cot
 ///     refine data         ─► refine-attempts.jsonl, refine-pairs.jsonl, refine.jsonl
 ///     train refine        ─► adapters/refine (starting from adapters/program)
-///     evaluate            ─► eval.json (PaDReport)
+///     evaluate            ─► evaluations/SOLVER.json, then eval.json (PaDReport)
 ///
 /// A stage whose output exists is skipped (artifacts are written whole, by rename), so a
 /// second run with the same directory makes no model or trainer calls.
@@ -25,14 +25,17 @@ public struct PaDPipeline: Sendable {
     public var runDirectory: URL
     /// Everything else.
     public var configuration: PaDConfiguration
+    /// Where the synthesis attempts are recorded (nil: the JSONL artifacts only).
+    public var store: RunStore?
 
     public init(student: any LanguageModel & AdapterServing, teacher: ProgramTeacher, fineTuner: any FineTuner,
-                runDirectory: URL, configuration: PaDConfiguration) {
+                runDirectory: URL, configuration: PaDConfiguration, store: RunStore? = nil) {
         self.student = student
         self.teacher = teacher
         self.fineTuner = fineTuner
         self.runDirectory = runDirectory
         self.configuration = configuration
+        self.store = store
     }
 
     /// The artifact paths of a run directory.
@@ -49,6 +52,8 @@ public struct PaDPipeline: Sendable {
         public var programAdapter: URL { directory.appendingPathComponent("adapters/program") }
         public var refineAdapter: URL { directory.appendingPathComponent("adapters/refine") }
         public var cotAdapter: URL { directory.appendingPathComponent("adapters/cot") }
+        /// One solver's finished evaluation (so a re-run evaluates only the solvers not done).
+        public func evaluation(_ kind: PaDSolverKind) -> URL { directory.appendingPathComponent("evaluations/\(kind.rawValue).json") }
 
         public init(directory: URL) { self.directory = directory }
 
@@ -73,24 +78,7 @@ public struct PaDPipeline: Sendable {
         let byID = Dictionary(c.train.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
 
         // 1. Synthesise and verify.
-        let synthesis: SynthesisResult
-        if JSONLFiles.exists(a.programs), JSONLFiles.exists(a.attempts) {
-            synthesis = SynthesisResult(attempts: try JSONLFiles.read(ProgramAttempt.self, from: a.attempts),
-                                        verified: try JSONLFiles.read(VerifiedProgram.self, from: a.programs))
-            log("synthesis: reusing \(synthesis.verified.count) verified programs")
-        } else {
-            var p = c.teacherParameters
-            p.seed = c.seed
-            let synthesizer = ProgramSynthesizer(
-                task: c.task, teacher: teacher, exemplars: c.exemplars, samplesPerQuestion: c.samplesPerQuestion, parameters: p,
-                prompting: c.prompting, limits: c.limits, concurrency: c.concurrency)
-            synthesis = try await synthesizer.synthesize(c.train) { done, total in
-                if done == total || done % 10 == 0 { log("synthesis: \(done)/\(total) questions") }
-            }
-            try JSONLFiles.write(synthesis.attempts, to: a.attempts)
-            try JSONLFiles.write(synthesis.verified, to: a.programs)
-            log("synthesis: \(synthesis.verified.count) verified programs for \(synthesis.verifiedQuestions)/\(c.train.count) questions")
-        }
+        let synthesis = try await PaDSynthesisStage(configuration: c, teacher: teacher, artifacts: a, store: store).run(log: log)
         guard !synthesis.verified.isEmpty else {
             throw PaDError.invalidConfiguration(field: "train", reason: "no program was verified; nothing to train on (see \(a.attempts.path))")
         }
@@ -154,8 +142,17 @@ public struct PaDPipeline: Sendable {
         for kind in c.solvers {
             guard let solver = solver(kind, programAdapter: programAdapter, refineAdapter: pairs.isEmpty ? nil : refineAdapter,
                                       cotAdapter: cotRecords > 0 ? cotAdapter : nil) else { continue }
+            let file = a.evaluation(kind)
+            if JSONLFiles.exists(file) {
+                evaluations.append(try JSONLFiles.readJSON(SolverEvaluation.self, from: file))
+                continue
+            }
+            log("evaluate \(kind.rawValue): \(c.test.count) test questions")
+            let start = Date()
             let e = try await SolverEvaluation.evaluate(solver, task: c.task, examples: c.test, concurrency: c.concurrency)
-            log("evaluate \(e.solver): \(e.correct)/\(e.questions) correct, \(e.generatedTokens) tokens")
+            try JSONLFiles.writeJSON(e, to: file)
+            log(String(format: "evaluate %@: %d/%d correct, %d tokens, %.0f s", e.solver, e.correct, e.questions, e.generatedTokens,
+                       Date().timeIntervalSince(start)))
             evaluations.append(e)
         }
         let report = PaDReport(
@@ -171,7 +168,11 @@ public struct PaDPipeline: Sendable {
     func train(data: URL, output: URL, initial: URL?, name: String, log: @escaping @Sendable (String) -> Void) async throws {
         guard !artifacts.hasAdapter(output) else { return }
         log("training the \(name) adapter on \(data.lastPathComponent)")
-        let report = try await fineTuner.fineTune(configuration.training.job(data: data, output: output, initialAdapter: initial)) { _ in }
+        let report = try await fineTuner.fineTune(configuration.training.job(data: data, output: output, initialAdapter: initial)) { p in
+            if p.step == p.totalSteps || p.step % max(1, p.totalSteps / 4) == 0 {
+                log(String(format: "training the %@ adapter: step %d/%d, loss %.3f, %.0f tok/s", name, p.step, p.totalSteps, p.loss, p.tokensPerSecond))
+            }
+        }
         log("trained the \(name) adapter: \(report.steps) steps, \(report.trainedTokens) tokens")
     }
 

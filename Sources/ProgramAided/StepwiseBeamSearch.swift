@@ -8,7 +8,15 @@ import ProgramSandbox
 /// the program so far no longer parses or raises when run; the survivors are scored by the
 /// model's own log-likelihood (mean token log-probability over the whole program) and the best
 /// `beamWidth` kept. A beam finishes on a `return` at the function's top level, an empty line,
-/// a line back at column 0, or after `maxLines` lines.
+/// a line back at column 0, the end of the reply, or after `maxLines` lines.
+///
+/// Token boundaries: byte-level BPE tokenizers put a line's newline and the next line's
+/// indentation in one token (`"\n   "` before `" x = 1"`), so a prompt ending in a bare `"\n"`
+/// would show the model a token sequence it never saw in training. Each candidate therefore
+/// runs up to and including the line-break token that ends it (the stop string `"\n"` fires
+/// on that token; its text is the last log-probability entry), and the next prompt ends with
+/// that token's text verbatim, so the model continues exactly as it would in one pass. The
+/// first step only yields the break after the header line.
 public struct StepwiseBeamSearch: Solver {
     public var name: String
     public var model: any LanguageModel
@@ -60,6 +68,10 @@ public struct StepwiseBeamSearch: Solver {
     public struct Beam: Sendable, Hashable {
         /// Body lines after the header.
         public var lines: [String]
+        /// What follows the header in the prompt: each line break as the model wrote it, then
+        /// the line's text after the indentation that break holds; it ends with the break that
+        /// opens the next line ("" before the first step).
+        public var text: String = ""
         /// Sum of the generated tokens' log-probabilities.
         public var logprob: Double
         /// Tokens scored.
@@ -99,7 +111,8 @@ public struct StepwiseBeamSearch: Solver {
         var generated = 0
         var calls = 0
         var bodyIndent: String? = nil
-        for step in 0..<maxLines {
+        // One more step than lines: the first step only writes the break after the header.
+        for step in 0...maxLines {
             let open = beams.enumerated().filter { !$0.element.finished }
             if open.isEmpty { break }
             var pool = beams.filter(\.finished)
@@ -112,29 +125,42 @@ public struct StepwiseBeamSearch: Solver {
                     stats.candidates += 1
                     guard let logprobs = c.logprobs else { throw PaDError.missingLogprobs(model: model.identifier) }
                     if c.finishReason == .length { stats.truncated += 1; continue }
-                    var line = c.text
-                    while line.last == "\r" || line.last == " " { line.removeLast() }
-                    guard seen.insert(line).inserted else { stats.duplicates += 1; continue }
+                    var content = c.text
+                    while content.last == "\r" || content.last == " " { content.removeLast() }
+                    // The break token that ended the line (nil: the reply ended, the program with it).
+                    let lineBreak = logprobs.last.flatMap { t in t.token.firstIndex(of: "\n").map { String(t.token[$0...]) } }
+                    guard seen.insert(content + "\u{0}" + (lineBreak ?? "")).inserted else { stats.duplicates += 1; continue }
                     var next = beam
                     next.logprob += logprobs.reduce(0) { $0 + $1.logprob }
                     next.tokens += max(1, logprobs.count)
-                    let indent = String(line.prefix { $0 == " " || $0 == "\t" })
-                    if line.trimmingCharacters(in: .whitespaces).isEmpty || indent.isEmpty {
-                        // The function ends here: an empty line or code back at column 0.
+                    let nextIndent = lineBreak.map(Self.indentation(afterBreak:))
+                    // The program ends with this candidate: the reply ended, or the next line is at column 0.
+                    let ends = nextIndent?.isEmpty ?? true
+                    if content.trimmingCharacters(in: .whitespaces).isEmpty {
+                        if !ends {
+                            // A bare break: after the header, or a blank line. Keep it in the prompt.
+                            next.text += content + lineBreak!
+                            pool.append(next)
+                            continue
+                        }
                         guard !beam.lines.isEmpty, runs(beam.lines) else { stats.raising += 1; continue }
                         next.finished = true
                         pool.append(next)
                         continue
                     }
+                    let line = Self.indentation(afterBreak: beam.text) + content
+                    let indent = String(line.prefix { $0 == " " || $0 == "\t" })
+                    guard !indent.isEmpty else { stats.raising += 1; continue }  // code outside the function
                     next.lines.append(line)
-                    let text = source(next.lines) + "\n"
-                    if ProgramSandbox.check(source: ProgramSandbox.completingPrefix(text)) != nil { stats.unparseable += 1; continue }
+                    next.text += content + (lineBreak ?? "")
+                    let source = source(next.lines) + "\n"
+                    if ProgramSandbox.check(source: ProgramSandbox.completingPrefix(source)) != nil { stats.unparseable += 1; continue }
                     let base = bodyIndent ?? (beam.lines.first.map { String($0.prefix { $0 == " " || $0 == "\t" }) } ?? indent)
                     let isFinalReturn = indent == base && line.trimmingCharacters(in: .whitespaces).hasPrefix("return")
-                    if isFinalReturn || next.lines.count >= maxLines {
+                    if isFinalReturn || ends || next.lines.count >= maxLines {
                         guard runs(next.lines) else { stats.raising += 1; continue }
                         next.finished = true
-                    } else if ProgramSandbox.runPrefix(source: text, limits: limits).error != nil {
+                    } else if ProgramSandbox.runPrefix(source: source, limits: limits).error != nil {
                         stats.raising += 1
                         continue
                     }
@@ -147,17 +173,29 @@ public struct StepwiseBeamSearch: Solver {
             // Deterministic order: best score first, ties broken by the program text.
             pool.sort { a, b in
                 if a.score != b.score { return a.score > b.score }
-                return a.lines.joined(separator: "\n") < b.lines.joined(separator: "\n")
+                return a.text < b.text
             }
             beams = Array(pool.prefix(beamWidth))
             if beams.isEmpty { break }
         }
         let best = beams.first(where: \.finished) ?? beams.first
-        let program = best.map { source($0.lines) }
+        let program = best.flatMap { $0.lines.isEmpty ? nil : source($0.lines) }
         let check = ProgramVerifier(task: task, limits: limits).check(program: program, example: ProgramSolver.unlabelled(example))
         let result = SolverResult(exampleID: example.id, program: program, output: program ?? "", answer: check.answer,
                                   failure: check.ranToAnswer ? nil : check.outcomeClass, generatedTokens: generated, modelCalls: calls)
         return Outcome(result: result, best: best, statistics: stats)
+    }
+
+    /// The prompt that asks the model to continue `beam`: the request, then the header and the
+    /// beam's text, which ends on the token boundary where the next line starts.
+    public func prompt(request: String, beam: Beam) -> Prompt {
+        format.prompt(request: request, programSoFar: header + beam.text)
+    }
+
+    /// The indentation a text ending in a line break gives the next line: what follows its last newline.
+    static func indentation(afterBreak text: String) -> String {
+        guard let newline = text.lastIndex(of: "\n") else { return "" }
+        return String(text[text.index(after: newline)...])
     }
 
     /// The candidate lines of every open beam, requested concurrently (a batching model
@@ -168,7 +206,7 @@ public struct StepwiseBeamSearch: Solver {
                 let p = SamplingParameters(maxTokens: maxLineTokens, temperature: temperature,
                                            seed: seed &+ UInt64(1000 * step + 100 * j), stop: ["\n"], logprobs: true)
                 let generation = GenerationRequest(
-                    prompt: format.prompt(request: request, programSoFar: source(beam.lines) + "\n"), n: candidatesPerStep,
+                    prompt: prompt(request: request, beam: beam), n: candidatesPerStep,
                     parameters: p, adapter: adapter)
                 group.addTask { (k, try await model.generate(generation)) }
             }

@@ -8,19 +8,32 @@ import Testing
     let task = LastLetterTask()
     let example = LastLetterTask.example(words: ["Elon", "Musk"], id: "q")
 
-    /// A candidate line whose every whitespace-separated token has log-probability `lp`.
+    /// A candidate line as a byte-level BPE model writes it after a prompt ending in the break
+    /// `"\n   "`: the line without those three spaces, one token per word, then the break token
+    /// that opens the next line (log-probability 0).
     static func line(_ text: String, _ lp: Double) -> Completion {
-        let tokens = text.split(separator: " ").map { TokenLogprob(token: String($0), logprob: lp) }
-        return Completion(text: text, finishReason: .stop, generatedTokens: tokens.count, logprobs: tokens)
+        let content = String(text.dropFirst(3))
+        let tokens = content.split(separator: " ").map { TokenLogprob(token: String($0), logprob: lp) }
+            + [TokenLogprob(token: "\n   ", logprob: 0)]
+        return Completion(text: content, finishReason: .stop, generatedTokens: tokens.count, logprobs: tokens)
+    }
+
+    /// The break after the header line: no text, one break token.
+    static let headerBreak = Completion(text: "", finishReason: .stop, generatedTokens: 1, logprobs: [TokenLogprob(token: "\n   ", logprob: 0)])
+
+    /// The program so far in a beam-search prompt, and its body lines written (nil: header only).
+    static func bodyLines(_ request: GenerationRequest) -> Int? {
+        let program = request.userText.components(separatedBy: "<|im_start|>assistant\n").last ?? ""
+        let breaks = program.filter { $0 == "\n" }.count
+        return breaks == 0 ? nil : breaks - 1
     }
 
     /// Proposes lines depending on how many body lines the prompt's program already has.
     static func model() -> ScriptedModel {
         ScriptedModel { request in
-            let text = request.userText
-            let program = text.components(separatedBy: "<|im_start|>assistant\n").last ?? ""
-            let body = program.split(separator: "\n").count - 1
-            switch body {
+            switch bodyLines(request) {
+            case nil:
+                return [headerBreak]
             case 0:
                 return [
                     line("    words = names.split()", -0.01),  // most likely, raises NameError
@@ -51,17 +64,21 @@ import Testing
         #expect(outcome.best?.finished == true)
         #expect(outcome.statistics.unparseable == 1)
         #expect(outcome.statistics.raising == 2)
-        // One duplicate at step 1; at step 2 the model's single line is repeated 4 times.
-        #expect(outcome.statistics.duplicates == 4)
+        // 3 at the header's break (one break repeated 4 times), one at step 1; at step 2 the
+        // model's single line is repeated 4 times.
+        #expect(outcome.statistics.duplicates == 7)
         let requests = await model.requests
         #expect(requests.allSatisfy { $0.parameters.stop == ["\n"] && $0.parameters.logprobs && $0.n == 4 && $0.adapter == "pad-program" })
-        // Step 0 asks once; step 1 once (the finished 'xy' beam is not extended); step 2 extends
-        // the `last = …` beam once more before the finished best beam wins.
-        #expect(requests.count == 3)
-        // Every candidate's tokens count: 3+4+4+2 at step 0, 2+4+4+7 at step 1, 4×2 at step 2.
-        #expect(outcome.result.generatedTokens == 13 + 17 + 8)
+        // The header's break once; the first line once; the second once (the finished 'xy' beam
+        // is not extended); the third extends the `last = …` beam before the best beam wins.
+        #expect(requests.count == 4)
+        // Every candidate's tokens count, break tokens included: 4×1 for the header's break,
+        // 4+5+5+3 for the first line, 3+5+5+8 for the second, 4×3 for the third.
+        #expect(outcome.result.generatedTokens == 4 + 17 + 21 + 12)
         guard case .text(let first) = requests[0].prompt else { Issue.record("not a text prompt"); return }
-        #expect(first.hasSuffix("<|im_start|>assistant\ndef solution():\n"))
+        #expect(first.hasSuffix("<|im_start|>assistant\ndef solution():"))
+        guard case .text(let second) = requests[1].prompt else { Issue.record("not a text prompt"); return }
+        #expect(second.hasSuffix("<|im_start|>assistant\ndef solution():\n   "))
         #expect(first.contains("\"Elon Musk\""))
     }
 
@@ -78,11 +95,27 @@ import Testing
     }
 
     @Test func stopsAtMaxLines() async throws {
-        let model = ScriptedModel { request in [Self.line("    x = 1", -0.1)] }
+        let model = ScriptedModel { request in [Self.bodyLines(request) == nil ? Self.headerBreak : Self.line("    x = 1", -0.1)] }
         let search = StepwiseBeamSearch(model: model, adapter: nil, task: task, beamWidth: 1, candidatesPerStep: 1, maxLines: 3)
         let outcome = try await search.search(example)
         #expect(outcome.result.program == "def solution():\n    x = 1\n    x = 1\n    x = 1")
         #expect(outcome.result.failure == "NoAnswer")
-        #expect(await model.requests.count == 3)
+        #expect(await model.requests.count == 4)
+    }
+
+    @Test func aBreakBackToColumnZeroOrTheEndOfTheReplyFinishesTheProgram() async throws {
+        for ending in [TokenLogprob(token: "\n", logprob: 0), TokenLogprob(token: "<|im_end|>", logprob: 0)] {
+            let model = ScriptedModel { request in
+                guard Self.bodyLines(request) != nil else { return [Self.headerBreak] }
+                let content = " last = 'nk'"
+                return [Completion(text: content, finishReason: .stop, generatedTokens: 4,
+                                   logprobs: [TokenLogprob(token: content, logprob: -0.1), ending])]
+            }
+            let search = StepwiseBeamSearch(model: model, adapter: nil, task: task, beamWidth: 1, candidatesPerStep: 1)
+            let outcome = try await search.search(example)
+            #expect(outcome.best?.finished == true)
+            #expect(outcome.result.program == "def solution():\n    last = 'nk'")
+            #expect(await model.requests.count == 2)
+        }
     }
 }

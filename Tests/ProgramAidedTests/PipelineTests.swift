@@ -68,6 +68,7 @@ import Testing
         let first = PaDPipeline(student: Self.student(), teacher: .gold, fineTuner: tuner, runDirectory: dir, configuration: configuration())
         let report = try await first.run()
         try FileManager.default.removeItem(at: first.artifacts.eval)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("evaluations"))
 
         let student = Self.student()
         let teacher = ScriptedModel { _, _ in "def solution():\n    return 'never asked'" }
@@ -91,5 +92,51 @@ import Testing
                                    runDirectory: dir, configuration: configuration())
         await #expect(throws: PaDError.self) { try await pipeline.run() }
         #expect(FileManager.default.fileExists(atPath: pipeline.artifacts.attempts.path))
+    }
+
+    @Test func finishedSolverEvaluationsAreNotRedone() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tuner = RecordingFineTuner()
+        let first = PaDPipeline(student: Self.student(), teacher: .gold, fineTuner: tuner, runDirectory: dir, configuration: configuration())
+        let report = try await first.run()
+        // As if killed while evaluating the chain-of-thought student: only its evaluation is missing.
+        try FileManager.default.removeItem(at: first.artifacts.eval)
+        try FileManager.default.removeItem(at: first.artifacts.evaluation(.chainOfThought))
+
+        let student = Self.student()
+        let again = try await PaDPipeline(student: student, teacher: .gold, fineTuner: tuner, runDirectory: dir,
+                                          configuration: configuration()).run()
+        #expect(again == report)
+        let requests = await student.requests
+        #expect(requests.count == 4)
+        #expect(requests.allSatisfy { $0.adapter == "pad-cot" })
+    }
+
+    @Test func synthesisRecordsEveryAttemptInTheRunStore() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try RunStore(directory: dir)
+        let teacher = ScriptedModel { request, i in
+            let answer = quotedWords(in: request.userText).map { String($0.last!).lowercased() }.joined()
+            return i == 0 ? "def solution():\n    return '\(answer)'" : "def solution():\n    return 1 / 0"
+        }
+        var config = configuration()
+        config.samplesPerQuestion = 2
+        let stage = PaDSynthesisStage(configuration: config, teacher: .model(teacher, adapter: nil),
+                                      artifacts: PaDPipeline.Artifacts(directory: dir), store: store)
+        let result = try await stage.run()
+        #expect(result.verified.count == 6)
+        let items = try await store.items(ProgramAttempt.self, stage: PaDSynthesisStage.name)
+        #expect(items.count == 12)
+        #expect(items.filter { $0.payload.check.outcomeClass == "ZeroDivisionError" }.count == 6)
+        let stats = try await store.stageStats(PaDSynthesisStage.name, as: PaDSynthesisStage.Statistics.self)
+        #expect(stats?.outcomes == ["correct": 6, "ZeroDivisionError": 6])
+        #expect(try await store.isStageFinished(PaDSynthesisStage.name))
+
+        // Finished: a second run reads the files back without asking the teacher.
+        let calls = await teacher.requests.count
+        #expect(try await stage.run() == result)
+        #expect(await teacher.requests.count == calls)
     }
 }

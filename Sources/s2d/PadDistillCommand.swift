@@ -1,0 +1,107 @@
+import ArgumentParser
+import Distillation
+import Foundation
+import Inference
+import ProgramAided
+
+/// `s2d pad distill`: program-aided distillation end to end on a built-in task: synthesise and
+/// verify programs, fine-tune a program-writing student (and a chain-of-thought student on
+/// the same questions), collect self-refinement data from the student's mistakes, then
+/// evaluate greedy, sampled, self-refining and stepwise beam-search decoding against the
+/// chain-of-thought student. Resumable: finished stages are read back from the run directory.
+struct PadDistillCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "distill",
+        abstract: "The whole PaD pipeline: synthesize → verify → train → refine → evaluate; prints PaD vs CoT fine-tuning.",
+        discussion: """
+            Every stage leaves its artifacts in the run directory (attempts.jsonl, programs.jsonl, sft.jsonl, \
+            cot.jsonl, adapters/, refine*.jsonl, evaluations/, eval.json); a re-run with the same --out skips \
+            what is done. Solvers: greedy (one greedy program), sample (one sampled program), refine (greedy, \
+            then up to --refine-rounds repairs by the self-refinement adapter fed the interpreter's error), \
+            beam (stepwise-verified beam search over program lines), cot (the chain-of-thought student).
+            """)
+
+    @OptionGroup var options: PadTaskOptions
+    @OptionGroup var model: ModelOptions
+    @Option(help: "Run directory (default: runs/pad-TASK).") var out: String?
+    @Option(help: "Epochs of every fine-tuning stage.") var epochs = 2
+    @Option(help: "Learning rate.") var lr = 2e-3
+    @Option(help: "Sequences per training batch.") var batch = 4
+    @Option(name: .customLong("lora-rank")) var loraRank = 16
+    @Option(name: .customLong("max-length"), help: "Tokens per training sequence.") var maxLength = 384
+    @Option(help: "Solvers to evaluate, comma-separated: greedy, sample, refine, beam, cot.") var solvers = "greedy,sample,refine,beam,cot"
+    @Option(name: .customLong("refine-samples"), help: "Student programs per training question for self-refinement data.")
+    var refineSamples = 1
+    @Option(name: .customLong("refine-rounds"), help: "Repairs the refining solver may try.") var refineRounds = 1
+    @Option(name: .customLong("beam-width"), help: "Beams kept per step of beam search.") var beamWidth = 2
+    @Option(name: .customLong("beam-candidates"), help: "Candidate lines sampled per beam and step.") var beamCandidates = 3
+    @Flag(help: "Only the results; no progress lines.") var quiet = false
+    @Flag(help: "Print eval.json instead of the table.") var json = false
+
+    func validate() throws {
+        guard epochs > 0, batch > 0, loraRank > 0, maxLength > 16 else { throw ValidationError("--epochs, --batch, --lora-rank must be ≥ 1 and --max-length > 16") }
+        guard refineSamples > 0, refineRounds >= 0, beamWidth > 0, beamCandidates > 0 else {
+            throw ValidationError("--refine-samples, --beam-width and --beam-candidates must be ≥ 1, --refine-rounds ≥ 0")
+        }
+        _ = try solverKinds()
+    }
+
+    /// `--solvers` as pipeline solver kinds.
+    func solverKinds() throws -> [PaDSolverKind] {
+        let names: [String: PaDSolverKind] = ["greedy": .greedy, "sample": .sample, "refine": .refine, "beam": .beam, "cot": .chainOfThought]
+        return try solvers.split(separator: ",").map { raw in
+            let name = raw.trimmingCharacters(in: .whitespaces)
+            guard let kind = names[name] ?? PaDSolverKind(rawValue: name) else {
+                throw ValidationError("--solvers: unknown solver \"\(name)\" (known: greedy, sample, refine, beam, cot)")
+            }
+            return kind
+        }
+    }
+
+    func run() async throws {
+        let start = Date()
+        let directory = URL(fileURLWithPath: out ?? "runs/pad-\(options.task)")
+        let log = stderrLog(start: start, quiet: quiet)
+        try PadRunSettings(data: options.settings, training: [
+            "test": "\(options.test)", "model": model.model, "precision": model.precision.rawValue, "epochs": "\(epochs)", "lr": "\(lr)", "batch": "\(batch)",
+            "lora-rank": "\(loraRank)", "max-length": "\(maxLength)", "refine-samples": "\(refineSamples)",
+            "refine-rounds": "\(refineRounds)", "beam-width": "\(beamWidth)", "beam-candidates": "\(beamCandidates)",
+        ]).record(in: directory)
+        let store = try RunStore(directory: directory)
+        let loaded = try await model.load()
+        guard let student = loaded as? any AdapterServing else {
+            throw ValidationError("\(model.model) cannot load adapters; s2d pad distill needs an embedded student model")
+        }
+        let trainer = EmbeddedFineTuner(modelPath: try ModelOptions.localPath(of: model.model), threads: model.threads)
+        var configuration = try options.configuration()
+        let kinds = try solverKinds()
+        configuration.training = PaDTrainingSettings(epochs: epochs, learningRate: lr, batchSize: batch, loraRank: loraRank,
+                                                     loraAlpha: Double(2 * loraRank), maxSequenceLength: maxLength, seed: options.seed)
+        configuration.solvers = kinds
+        configuration.trainChainOfThought = kinds.contains(.chainOfThought)
+        configuration.refineSamplesPerQuestion = refineSamples
+        configuration.refineRounds = refineRounds
+        configuration.beamWidth = beamWidth
+        configuration.candidatesPerStep = beamCandidates
+        let teacher = try options.programTeacher(store: store, precision: model.precision, threads: model.threads,
+                                                 reuse: (model.model, loaded))
+        log("pad: \(options.task), \(configuration.train.count) training and \(configuration.test.count) test questions, " +
+            "teacher \(teacher.source), run directory \(directory.path)")
+        let pipeline = PaDPipeline(student: student, teacher: teacher, fineTuner: trainer, runDirectory: directory,
+                                   configuration: configuration, store: store)
+        let report = try await pipeline.run(log: log)
+        if json {
+            try JSONOutput.print(report)
+            return
+        }
+        print("## PaD on \(report.task)")
+        let outcomes = report.attemptOutcomes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        print("synthesis: \(report.attempts) programs (\(outcomes)), \(report.verifiedPrograms) verified for " +
+              "\(report.verifiedQuestions)/\(report.trainQuestions) training questions; " +
+              "\(report.chainOfThoughtRecords) chain-of-thought records, \(report.refinementPairs) self-refinement pairs")
+        print("")
+        print(report.markdownTable)
+        print("")
+        print(String(format: "wall time %.0f s; run directory %@", Date().timeIntervalSince(start), directory.path))
+    }
+}
