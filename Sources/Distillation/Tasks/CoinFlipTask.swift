@@ -119,7 +119,11 @@ public struct CoinFlipTask: DistillationTask {
     static func program(_ actions: [(name: String, flips: Bool)]) -> String {
         var lines = ["def solution():", "    heads_up = True"]
         for a in actions {
-            lines.append(a.flips ? "    heads_up = not heads_up  # \(a.name) flips" : "    heads_up = heads_up  # \(a.name) does not flip")
+            // The comment first: a student writing left to right then copies who does what from
+            // the question before it has to choose the operation (with the comment after the
+            // statement, it chose `not` blind and got 29% of the lines wrong).
+            lines.append(a.flips ? "    # \(a.name) flips" : "    # \(a.name) does not flip")
+            lines.append(a.flips ? "    heads_up = not heads_up" : "    heads_up = heads_up")
         }
         lines += ["    if heads_up:", "        return \"yes\"", "    return \"no\""]
         return lines.joined(separator: "\n")
