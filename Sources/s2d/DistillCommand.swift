@@ -15,6 +15,8 @@ struct DistillCommand: AsyncParsableCommand {
     @Flag(help: "Only the results; no progress lines.") var quiet = false
     @Flag(help: "Print eval.json instead of the table.") var json = false
 
+    func validate() throws { try model.refuseAdapter("s2d distill") }
+
     func run() async throws {
         let run = try await EndToEndRun.open(directory: out, configuration: pipeline.configuration, model: model, quiet: quiet)
         let report = try await run.runAll()

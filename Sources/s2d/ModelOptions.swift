@@ -13,6 +13,14 @@ struct ModelOptions: ParsableArguments {
     var precision: PrecisionArgument = .quantized
     @Option(help: "Threads of the embedded engine.") var threads = 2
 
+    /// For commands that train their own adapters from the base model: a given `--adapter`
+    /// would be silently ignored, so it is an error.
+    func refuseAdapter(_ command: String) throws {
+        if adapter != nil {
+            throw ValidationError("\(command) trains its own adapters from the base model; --adapter is not used (start from another base with --model gguf:PATH)")
+        }
+    }
+
     /// The name requests use for `--adapter`: the folder's content hash, so the cache keys of
     /// two different adapters never collide.
     func adapterName() throws -> String? {

@@ -39,6 +39,7 @@ struct PadDistillCommand: AsyncParsableCommand {
     @Flag(help: "Print eval.json instead of the table.") var json = false
 
     func validate() throws {
+        try model.refuseAdapter("s2d pad distill")
         guard epochs > 0, batch > 0, loraRank > 0, maxLength > 16 else { throw ValidationError("--epochs, --batch, --lora-rank must be ≥ 1 and --max-length > 16") }
         guard refineSamples > 0, refineRounds >= 0, beamWidth > 0, beamCandidates > 0 else {
             throw ValidationError("--refine-samples, --beam-width and --beam-candidates must be ≥ 1, --refine-rounds ≥ 0")

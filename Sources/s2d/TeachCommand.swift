@@ -13,6 +13,8 @@ struct TeachCommand: AsyncParsableCommand {
     @Option(help: "Run directory (the adapter goes to OUT/adapters/taught).") var out: String
     @Flag var quiet = false
 
+    func validate() throws { try model.refuseAdapter("s2d teach") }
+
     func run() async throws {
         let run = try await EndToEndRun.open(directory: out, configuration: pipeline.configuration, model: model, quiet: quiet)
         let stats = try await run.teach()
