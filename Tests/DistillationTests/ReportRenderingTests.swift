@@ -77,7 +77,7 @@ import FoundationXML
         let v = DistillabilityVerdict(task: "t", system1: s1, system2: s2, distilled: system("D", correct: 6, of: 10, tokens: 2))
         #expect(v.outcome == .nothingToDistil)
         #expect(!v.recovered && !v.system2BeatsSystem1)
-        #expect(v.summary.contains("nothing to distil") && v.summary.contains("does not beat System 1"))
+        #expect(v.summary.contains("nothing to distil") && v.summary.contains("does not beat S1 50.0%"))
         // System 2 worse than System 1: also nothing to distil.
         #expect(DistillabilityVerdict(task: "t", system1: s2, system2: s1, distilled: s2).outcome == .nothingToDistil)
         // With 100 items, 80% vs 50% is a clear gain.

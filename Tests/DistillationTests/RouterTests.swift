@@ -115,4 +115,27 @@ import Testing
         #expect(distilled.agreementRouter?.count == Router.agreementThresholds.count)
         #expect(distilled.systems[2].predictions.allSatisfy { $0.agreement == 1 })
     }
+
+    @Test func withATeacherAdapterTheVerdictComparesAgainstTheBaseModelsSystem1() async throws {
+        let task = CoinFlipTask()
+        let examples = CoinFlipTask.generate(count: 6, seed: 3)
+        @Sendable func truth(_ request: GenerationRequest) -> String {
+            let yes = examples.contains { request.userText.contains(task.prompt(for: $0)) && $0.answer == "yes" }
+            return yes ? "Yes." : "No."
+        }
+        // The base model is always wrong; the taught model is right under every prompt (as a
+        // taught model that reasons even when asked for the answer only); distilled is right.
+        let model = ScriptedModel { request, _ in
+            guard request.adapter != nil else { return truth(request) == "Yes." ? "No." : "Yes." }
+            return truth(request)
+        }
+        let cot = try MethodLibrary.builtin.method(named: "cot")
+        let result = try await EvaluationPlan(task: task, method: cot, teacherAdapter: "t", distilledAdapter: "d")
+            .evaluate(on: examples, model: model)
+        #expect(result.systems.map(\.name) == ["Base System 1", "System 1 (taught)", "System 2 (cot)", "Distilled System 1"])
+        #expect(result.systems[0].adapter == nil && result.systems[1].adapter == "t")
+        // Against the taught System 1 (100%) there would be nothing to distil; against the base (0%) it is recovered.
+        #expect(result.verdict?.outcome == .recovered)
+        #expect(result.verdict?.summary.contains("Base System 1") == true)
+    }
 }

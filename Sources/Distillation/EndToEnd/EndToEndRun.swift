@@ -226,7 +226,9 @@ public struct EndToEndRun: Sendable {
                 results.append(r)
             }
             let n = results.count
-            let s1 = results[n - 3], s2 = results[n - 2], distilled = results[n - 1]
+            // The baseline is the fast answer: with a teach stage, the base model's System 1, since
+            // the taught model writes its reasoning even under the System 1 prompt.
+            let s1 = results[0], s2 = results[n - 2], distilled = results[n - 1]
             let router = Router.sweep(system1: distilled.predictions, system2: s2.predictions)
             let agreementRouter = Router.sweep(system1: distilled.predictions, system2: s2.predictions, signal: .agreement)
             let tokens = results.reduce(0) { $0 + $1.predictions.reduce(0) { $0 + $1.generatedTokens } }

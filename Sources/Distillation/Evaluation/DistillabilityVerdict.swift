@@ -42,13 +42,13 @@ public struct DistillabilityVerdict: Sendable, Hashable, Codable {
         let d = pct(distilled.accuracy.rate)
         switch outcome {
         case .recovered:
-            summary = "\(task): distillable - System 2 \(system2.accuracy.formatted) beats System 1 \(system1.accuracy.formatted), "
+            summary = "\(task): distillable - System 2 \(system2.accuracy.formatted) beats \(system1.name) \(system1.accuracy.formatted), "
                 + "and distilled System 1 \(d) is within or above System 2's interval, with \(String(format: "%.0f", tokenSaving)) fewer tokens per input."
         case .notRecovered:
-            summary = "\(task): not recovered - System 2 \(system2.accuracy.formatted) beats System 1 \(system1.accuracy.formatted), "
+            summary = "\(task): not recovered - System 2 \(system2.accuracy.formatted) beats \(system1.name) \(system1.accuracy.formatted), "
                 + "but distilled System 1 \(d) is below System 2's interval."
         case .nothingToDistil:
-            summary = "\(task): nothing to distil - System 2 \(system2.accuracy.formatted) does not beat System 1 \(system1.accuracy.formatted) "
+            summary = "\(task): nothing to distil - System 2 \(system2.accuracy.formatted) does not beat \(system1.name) \(system1.accuracy.formatted) "
                 + "(not above its interval), so there is no System 2 gain to recover (distilled System 1: \(d))."
         }
     }

@@ -34,11 +34,19 @@ public struct EvaluationPlan: Sendable {
         self.seed = seed
     }
 
-    /// The rows: System 1, System 2, and distilled System 1 when an adapter is given.
+    /// The rows: System 1, System 2, and distilled System 1 when an adapter is given. With a
+    /// teacher adapter, the base model's System 1 comes first: it is the fast baseline, since a
+    /// taught model may write its reasoning even under the System 1 prompt.
     public func systems() throws -> [EvaluationSystem] {
         let system1 = try MethodLibrary.builtin.method(named: "system1")
-        var out = [
-            EvaluationSystem(name: "System 1", method: system1, adapter: teacherAdapter, maxTokens: 48, withConfidence: true),
+        var out: [EvaluationSystem] = []
+        if teacherAdapter != nil {
+            out.append(EvaluationSystem(name: "Base System 1", method: system1, adapter: nil, maxTokens: 48, withConfidence: true))
+        }
+        out += [
+            EvaluationSystem(
+                name: teacherAdapter != nil ? "System 1 (taught)" : "System 1", method: system1, adapter: teacherAdapter, maxTokens: 48,
+                withConfidence: true),
             EvaluationSystem(
                 name: "System 2 (\(method.name)\(system2Samples > 1 ? ", maj@\(system2Samples)" : ""))", method: method,
                 adapter: teacherAdapter, samples: system2Samples, temperature: temperature, maxTokens: maxTokens),
@@ -67,10 +75,11 @@ public struct EvaluationPlan: Sendable {
         var router: [Router.Point] = []
         var agreementRouter: [Router.Point]?
         var verdict: DistillabilityVerdict?
-        if results.count == 3 {
-            router = Router.sweep(system1: results[2].predictions, system2: results[1].predictions)
-            agreementRouter = Router.sweep(system1: results[2].predictions, system2: results[1].predictions, signal: .agreement)
-            verdict = DistillabilityVerdict(task: task.name, system1: results[0], system2: results[1], distilled: results[2])
+        if distilledAdapter != nil, let distilled = results.last {
+            let system2 = results[results.count - 2]
+            router = Router.sweep(system1: distilled.predictions, system2: system2.predictions)
+            agreementRouter = Router.sweep(system1: distilled.predictions, system2: system2.predictions, signal: .agreement)
+            verdict = DistillabilityVerdict(task: task.name, system1: results[0], system2: system2, distilled: distilled)
         }
         let tokens = results.reduce(0) { $0 + $1.predictions.reduce(0) { $0 + $1.generatedTokens + ($1.agreementTokens ?? 0) } }
         let calls = results.reduce(0) { $0 + $1.predictions.reduce(0) { $0 + $1.calls } }
