@@ -41,8 +41,9 @@ public enum SVGChart {
 
     /// A line chart of (x, y) series.
     public static func lines(_ series: [(name: String, points: [(x: Double, y: Double)])], title: String, xLabel: String, yLabel: String) -> String {
-        // top leaves room for the title (baseline 18) and, below it, the y-axis label (baseline top - 8).
-        let width = 640.0, height = 270.0, left = 55.0, right = 20.0, top = 44.0, bottom = 40.0
+        // top leaves room for the title (baseline 18) and, below it, the y-axis label (baseline top - 8);
+        // right holds the legend, beside the plot rather than over its lines.
+        let width = 700.0, height = 270.0, left = 55.0, right = 170.0, top = 44.0, bottom = 40.0
         let all = series.flatMap { $0.points }
         var s = open(width: width, height: height, title: title)
         guard !all.isEmpty else { return s + "<text x=\"60\" y=\"120\" font-size=\"12\">no data</text></svg>" }
@@ -55,10 +56,10 @@ public enum SVGChart {
         s += "<line x1=\(q(left)) y1=\(q(top)) x2=\(q(left)) y2=\(q(height - bottom)) stroke=\"#444\"/>"
         for t in 0...4 {
             let y = y0 + (y1 - y0) * Double(t) / 4
-            s += "<text x=\(q(left - 4)) y=\(q(py(y) + 4)) text-anchor=\"end\" font-size=\"10\">\(String(format: "%.2g", y))</text>"
+            s += "<text x=\(q(left - 4)) y=\(q(py(y) + 4)) text-anchor=\"end\" font-size=\"10\">\(String(format: "%.3g", y))</text>"
         }
-        s += "<text x=\(q(left)) y=\(q(height - bottom + 14)) font-size=\"10\">\(String(format: "%g", x0))</text>"
-        s += "<text x=\(q(width - right)) y=\(q(height - bottom + 14)) text-anchor=\"end\" font-size=\"10\">\(String(format: "%g", x1))</text>"
+        s += "<text x=\(q(left)) y=\(q(height - bottom + 14)) font-size=\"10\">\(String(format: "%.3g", x0))</text>"
+        s += "<text x=\(q(width - right)) y=\(q(height - bottom + 14)) text-anchor=\"end\" font-size=\"10\">\(String(format: "%.3g", x1))</text>"
         s += "<text x=\(q((left + width) / 2)) y=\(q(height - 8)) text-anchor=\"middle\" font-size=\"11\">\(escape(xLabel))</text>"
         s += "<text x=\"12\" y=\(q(top - 8)) font-size=\"11\">\(escape(yLabel))</text>"
         for (i, line) in series.enumerated() where !line.points.isEmpty {
@@ -66,7 +67,7 @@ public enum SVGChart {
             let d = line.points.map { "\(String(format: "%.1f", px($0.x))),\(String(format: "%.1f", py($0.y)))" }.joined(separator: " ")
             s += "<polyline class=\"series\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(d)\"/>"
             if line.points.count == 1 { s += "<circle cx=\(q(px(line.points[0].x))) cy=\(q(py(line.points[0].y))) r=\"3\" fill=\"\(color)\"/>" }
-            s += "<text x=\(q(width - right - 150)) y=\(q(top + 14 * Double(i))) font-size=\"11\" fill=\"\(color)\">\(escape(line.name))</text>"
+            s += "<text x=\(q(width - right + 12)) y=\(q(top + 14 * Double(i))) font-size=\"11\" fill=\"\(color)\">\(escape(line.name))</text>"
         }
         return s + "</svg>"
     }
