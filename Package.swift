@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "Distillation",
             dependencies: [
-                "Inference", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
+                "Inference", "ProgramSandbox", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .target(name: "ProgramSandbox"),
         // The OpenAI-compatible HTTP server for the embedded engine (`s2d serve`).

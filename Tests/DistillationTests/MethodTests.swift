@@ -7,7 +7,7 @@ struct MethodTests {
     let library = MethodLibrary.builtin
 
     @Test func builtinMethodsParseAndRoundTripThroughYAML() throws {
-        #expect(library.names == ["bsm", "cot", "cot-fewshot", "rar1", "rar2", "s2a", "system1"])
+        #expect(library.names == ["bsm", "cot", "cot-fewshot", "program", "rar1", "rar2", "s2a", "system1"])
         for name in library.names {
             let m = try library.method(named: name)
             let again = try MethodYAML.parse(try MethodYAML.serialize(m), file: "roundtrip")
@@ -196,5 +196,52 @@ struct MethodTests {
         await #expect(throws: MethodError.missingVariable(method: "x", step: "s", name: "response_a")) {
             try await MethodRunner(method: method, task: GSM8KTask()).run(model: model, example: TaskExample(id: "g", text: "q"), parameters: SamplingParameters())
         }
+    }
+
+    @Test func theProgramMethodsAnswerIsWhatTheProgramReturnsInTheSandbox() async throws {
+        let method = try library.method(named: "program")
+        #expect(method.answerFrom == .program)
+        let task = CoinFlipTask()
+        let example = CoinFlipTask.generate(count: 1, seed: 4)[0]
+        let replies = [
+            // Says "yes" in prose but returns "no": the executed value wins.
+            "Sure, the answer is yes.\n```python\ndef solution():\n    heads_up = not True\n    return 'yes' if heads_up else 'no'\n```",
+            "```python\ndef solution():\n    return 1 / 0\n```",  // raises: no answer
+            "The answer is yes.",  // no program: no answer
+        ]
+        let model = ScriptedModel { _, i in replies[i] }
+        let traces = try await MethodRunner(method: method, task: task).samples(
+            model: model, example: example, parameters: SamplingParameters(temperature: 0.7), count: 3)
+        #expect(traces.map(\.answer) == ["no", nil, nil])
+        // A text method reads the same first reply as "yes".
+        let text = MethodRunner(method: try library.method(named: "cot"), task: task)
+        #expect(text.answer(from: replies[0], for: example) == "yes")
+    }
+
+    @Test func answerFromIsReadFromYAMLAndAnUnknownSourceNamesTheField() throws {
+        let yaml = "name: p\nanswer_from: program\nsteps:\n  - name: a\n    prompt: \"{input}\"\n"
+        #expect(try MethodYAML.parse(yaml, file: "p.yaml").answerFrom == .program)
+        // Without the key the method is a text method, and hashes as it did before the key existed.
+        #expect(try MethodYAML.parse("name: p\nsteps:\n  - name: a\n    prompt: \"{input}\"\n", file: "p.yaml").answerFrom == nil)
+        #expect(throws: MethodError.self) { try MethodYAML.parse(yaml.replacingOccurrences(of: ": program", with: ": code"), file: "p.yaml") }
+        do {
+            _ = try MethodYAML.parse(yaml.replacingOccurrences(of: ": program", with: ": code"), file: "p.yaml")
+        } catch {
+            #expect("\(error)".contains("answer_from"))
+        }
+    }
+
+    @Test func teachingAProgramMethodUsesTheGoldProgramsInACodeBlock() throws {
+        let examples = CoinFlipTask.generate(count: 3, seed: 5)
+        let records = try TeachData.records(task: CoinFlipTask(), method: try library.method(named: "program"), examples: examples)
+        #expect(records.count == 3)
+        for (record, example) in zip(records, examples) {
+            let reply = try #require(record.messages.last?.content)
+            #expect(reply == "```python\n\(example.rationale!.program!)\n```")
+            // The gold program, run as the method runs it, gives the gold answer.
+            #expect(MethodRunner(method: try library.method(named: "program"), task: CoinFlipTask()).answer(from: reply, for: example) == example.answer)
+        }
+        let cot = try TeachData.records(task: CoinFlipTask(), method: try library.method(named: "cot"), examples: examples)
+        #expect(cot.first?.messages.last?.content == examples[0].rationale?.chainOfThought)
     }
 }

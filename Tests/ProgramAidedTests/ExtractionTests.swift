@@ -1,3 +1,4 @@
+import Distillation
 import ProgramAided
 import Testing
 

@@ -10,7 +10,7 @@ public enum BuiltinMethods {
     /// Method name → YAML text, in a stable order.
     public static let yaml: [(name: String, text: String)] = [
         ("system1", system1), ("cot", cot), ("cot-fewshot", cotFewShot), ("rar1", rar1), ("rar2", rar2),
-        ("s2a", s2a), ("bsm", bsm),
+        ("s2a", s2a), ("bsm", bsm), ("program", program),
     ]
 
     static let system1 = """
@@ -22,6 +22,21 @@ public enum BuiltinMethods {
           {input}
           {format} Reply with the answer only, without any explanation.
         max_tokens: 48
+
+    """
+
+    /// Program-aided reasoning (PaD, Zhu et al. 2023) as a System 2 method: the model writes a
+    /// program, the sandbox runs it, and its return value is the answer.
+    static let program = """
+    name: program
+    description: Program-aided - write a Python function solution() that computes the answer; the sandbox runs it.
+    answer_from: program
+    steps:
+      - name: answer
+        prompt: |-
+          {input}
+          {format}
+          Write a Python function solution() that computes the answer step by step and returns it. Reply with the code only.
 
     """
 

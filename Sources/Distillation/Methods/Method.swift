@@ -12,13 +12,26 @@ public struct Method: Sendable, Hashable, Codable {
     public var steps: [MethodStep]
     /// The step whose output holds the answer.
     public var answerStep: String
+    /// How the answer is read from that output; nil is `.text`. Optional so that the content
+    /// hash of every method without it (and so every existing run) stays as it was.
+    public var answerFrom: AnswerSource?
 
-    public init(name: String, description: String = "", steps: [MethodStep], answerStep: String? = nil) {
+    public init(name: String, description: String = "", steps: [MethodStep], answerStep: String? = nil, answerFrom: AnswerSource? = nil) {
         self.name = name
         self.description = description
         self.steps = steps
         self.answerStep = answerStep ?? steps.last?.name ?? ""
+        self.answerFrom = answerFrom == .text ? nil : answerFrom
     }
+}
+
+/// Where a method's answer comes from.
+public enum AnswerSource: String, Sendable, Hashable, Codable {
+    /// Parsed from the text by the task ("The answer is …").
+    case text
+    /// The output holds a Python program (PaD's program-aided reasoning): it is run in the
+    /// sandbox and its return value, read as the task's kind of answer, is the answer.
+    case program
 }
 
 /// One step of a method.

@@ -1,5 +1,6 @@
 import Foundation
 import Inference
+import ProgramSandbox
 
 /// Runs a method on one input through a `LanguageModel`.
 ///
@@ -117,7 +118,21 @@ public struct MethodRunner: Sendable {
         let final = outputs[method.answerStep] ?? ""
         return MethodTrace(
             method: method.name, exampleID: example.id, sampleIndex: sampleIndex, calls: calls, finalOutput: final,
-            answer: task.parseAnswer(final, for: example))
+            answer: answer(from: final, for: example))
+    }
+
+    /// The answer `output` states: parsed by the task, or, for a program method, the return
+    /// value of the program in it (nil when there is none, or it raises or breaks a limit).
+    public func answer(from output: String, for example: TaskExample) -> String? {
+        switch method.answerFrom ?? .text {
+        case .text:
+            return task.parseAnswer(output, for: example)
+        case .program:
+            guard let program = ProgramExtraction.program(in: output) else { return nil }
+            let outcome = ProgramSandbox.run(source: program, call: "solution", limits: .default)
+            guard outcome.error == nil, let value = outcome.result else { return nil }
+            return ProgramAnswer.canonical(value, kind: task.answerKind)
+        }
     }
 
     func call(

@@ -18,11 +18,12 @@ import Yams
 ///       {input}
 ///       {steps.rephrase}
 /// answer_step: answer        # optional; default the last step
+/// answer_from: text          # optional; `program` runs the Python program in the output
 /// ```
 ///
 /// Unknown keys are errors (a misspelt `max_token` would otherwise be ignored silently).
 public enum MethodYAML {
-    static let methodKeys: Set = ["name", "description", "steps", "answer_step"]
+    static let methodKeys: Set = ["name", "description", "steps", "answer_step", "answer_from"]
     static let stepKeys: Set = ["name", "prompt", "system", "max_tokens", "temperature", "stop", "for_each", "max_items"]
     /// Variables every template may use besides `steps.*` and `fields.*`.
     static let knownVariables: Set = ["input", "question", "options", "response_a", "response_b", "format", "exemplars"]
@@ -104,7 +105,13 @@ public enum MethodYAML {
         if let a = answerStep, !steps.contains(where: { $0.name == a }) {
             throw fail(root["answer_step"], "answer_step", "\"\(a)\" is not a step of this method")
         }
-        return Method(name: name, description: description, steps: steps, answerStep: answerStep)
+        let answerFrom = try optionalString(root["answer_from"], "answer_from", fail).map { raw -> AnswerSource in
+            guard let source = AnswerSource(rawValue: raw) else {
+                throw fail(root["answer_from"], "answer_from", "\"\(raw)\" is not text or program")
+            }
+            return source
+        }
+        return Method(name: name, description: description, steps: steps, answerStep: answerStep, answerFrom: answerFrom)
     }
 
     /// The method in the YAML file at `path`.
@@ -131,6 +138,7 @@ public enum MethodYAML {
         var top: [(Node, Node)] = [("name", Node(method.name)), ("description", Node(method.description))]
         top.append(("steps", Node(steps)))
         if method.answerStep != method.steps.last?.name { top.append(("answer_step", Node(method.answerStep))) }
+        if let source = method.answerFrom { top.append(("answer_from", Node(source.rawValue))) }
         return try Yams.serialize(node: Node(top), width: -1, allowUnicode: true)
     }
 

@@ -1,4 +1,3 @@
-import Distillation
 import ProgramSandbox
 
 /// A program's return value in the task's canonical answer form, so it compares with gold
