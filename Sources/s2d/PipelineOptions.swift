@@ -6,7 +6,7 @@ import Inference
 /// The flags of `s2d distill` / `teach` / `eval --run`: task, split sizes, sampling, training.
 struct PipelineOptions: ParsableArguments {
     @Option(help: "Task: last-letter or coin-flip (inputs are generated).") var task = "last-letter"
-    @Option(help: "System 2 method (cot, rar1, rar2, ...).") var method = "cot"
+    @Option(help: "System 2 method (cot, rar1, rar2, program, ...; program teaches and runs Python programs).") var method = "cot"
     @Option(help: "Labeled examples with gold chain of thought to teach System 2 on (0: no teaching).") var teach = 64
     @Option(help: "Unlabeled inputs for distillation.") var inputs = 64
     @Option(help: "System 2 samples per unlabeled input (self-consistency vote).") var samples = 4

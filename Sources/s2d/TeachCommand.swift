@@ -2,11 +2,12 @@ import ArgumentParser
 import Distillation
 import Foundation
 
-/// `s2d teach`: LoRA on the task's gold chains of thought under the System 2 prompt, then the
+/// `s2d teach`: LoRA on the task's gold rationales (chains of thought, or programs with
+/// `--method program`) under the System 2 prompt, then the
 /// taught model's System 2 accuracy on the test split.
 struct TeachCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "teach", abstract: "Teach System 2: fine-tune on gold chains of thought, then measure System 2 accuracy.")
+        commandName: "teach", abstract: "Teach System 2: fine-tune on gold rationales (chains of thought; programs with --method program), then measure System 2 accuracy.")
 
     @OptionGroup var pipeline: PipelineOptions
     @OptionGroup var model: ModelOptions

@@ -106,14 +106,15 @@ public struct EndToEndRun: Sendable {
 
     // MARK: stages
 
-    /// Teach: LoRA on the gold chains of thought under the System 2 prompt → adapter `taught`.
+    /// Teach: LoRA on the gold rationales (chains of thought, or programs for a program method)
+    /// under the System 2 prompt → adapter `taught`.
     public func teach() async throws -> TeachStats {
         let stats: TeachStats = try await stage("teach") {
             let start = ContinuousClock.now
             let calls0 = cached.statistics.modelCalls
             let records = try TeachData.records(task: task, method: method, examples: try configuration.splits().teach)
             try TeachData.write(records, to: teachDataURL)
-            log("teach: \(records.count) gold chains of thought, \(configuration.teachEpochs) epochs")
+            log("teach: \(records.count) gold \(method.answerFrom == .program ? "programs" : "chains of thought"), \(configuration.teachEpochs) epochs")
             let report = try await fineTune(data: teachDataURL, output: adapterURL(Self.taughtAdapter), initial: nil, epochs: configuration.teachEpochs, label: "teach")
             return TeachStats(examples: records.count, fineTune: report, cost: cost("teach", since: start, callsBefore: calls0, tokens: report.trainedTokens))
         }

@@ -1,6 +1,6 @@
 import Inference
 
-/// What the teach stage did: fine-tuned on gold chains of thought under the System 2 prompt.
+/// What the teach stage did: fine-tuned on gold rationales (chains of thought or programs) under the System 2 prompt.
 public struct TeachStats: Sendable, Hashable, Codable {
     public init(examples: Int, fineTune: FineTuneReport, cost: StageCost) {
         self.examples = examples
