@@ -97,6 +97,7 @@ let package = Package(
             name: "S2DTests",
             dependencies: [
                 "s2d", "Distillation", "Inference", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),

@@ -1,5 +1,6 @@
 import Distillation
 import Foundation
+import GRDB
 import Testing
 import TestSupport
 
@@ -20,18 +21,25 @@ import TestSupport
         #expect(try r.json()["model_calls"] as? Int == 0)
     }
 
-    /// Waits until `condition` holds for the run's store, then SIGKILLs `process`; returns
+    /// Waits until `condition` holds for the run's database, then SIGKILLs `process`; returns
     /// whether the kill landed while the child was still working.
-    func killChild(_ process: Process, when condition: @escaping (RunStore) async throws -> Bool, run: URL) async throws -> Bool {
+    ///
+    /// Synchronous on purpose: it polls with plain sleeps and GRDB's blocking reads, so it keeps
+    /// watching even when other tests' blocking waits hold every cooperative thread (an async
+    /// loop then missed every kill point: the child finished before the loop resumed).
+    func killChild(_ process: Process, when condition: (Database) throws -> Bool, run: URL) throws -> Bool {
         let deadline = Date().addingTimeInterval(60)
-        // Open the store once the child has made it (run.json is written after its migration).
-        var store: RunStore?
+        let database = run.appendingPathComponent("run.sqlite")
+        var reader: DatabaseQueue?
         while process.isRunning, Date() < deadline {
-            if store == nil, FileManager.default.fileExists(atPath: run.appendingPathComponent("run.json").path) {
-                store = try RunStore(directory: run)
+            // Open the database once the child has made it (run.json is written after its migration).
+            if reader == nil, FileManager.default.fileExists(atPath: run.appendingPathComponent("run.json").path) {
+                var configuration = Configuration()
+                configuration.readonly = true
+                reader = try DatabaseQueue(path: database.path, configuration: configuration)
             }
-            if let store, try await condition(store) { break }
-            try await Task.sleep(for: .milliseconds(10))
+            if let reader, try reader.read(condition) { break }
+            Thread.sleep(forTimeInterval: 0.01)
         }
         guard process.isRunning else { return false }
         kill(process.processIdentifier, SIGKILL)
@@ -62,16 +70,19 @@ import TestSupport
 
         // 2. Killed at several points, each time resumed by the same command.
         let killed = root.appendingPathComponent("killed")
-        let points: [(String, (RunStore) async throws -> Bool)] = [
-            ("first samples stored", { try await $0.callCount() >= 1 }),
-            ("two inputs done", { try await $0.itemCount(stage: "generate") >= 2 }),
-            ("four inputs done", { try await $0.itemCount(stage: "generate") >= 4 }),
+        func holds(_ sql: String) -> (Database) throws -> Bool {
+            { db in try Int.fetchOne(db, sql: sql) ?? 0 >= 1 }
+        }
+        let points: [(String, (Database) throws -> Bool)] = [
+            ("first samples stored", holds("SELECT COUNT(*) >= 1 FROM calls")),
+            ("two inputs done", holds("SELECT COUNT(*) >= 2 FROM items WHERE stage = 'generate'")),
+            ("four inputs done", holds("SELECT COUNT(*) >= 4 FROM items WHERE stage = 'generate'")),
         ]
         var kills = 0
         started = clock.now
         for (label, condition) in points {
             let (process, out, err) = try S2DProcess.start(generate(killed))
-            if try await killChild(process, when: condition, run: killed) { kills += 1 } else { print("not killed at: \(label)") }
+            if try killChild(process, when: condition, run: killed) { kills += 1 } else { print("not killed at: \(label)") }
             _ = S2DProcess.finish(process, out, err)
         }
         #expect(kills >= 2, "the child finished before most kill points")
