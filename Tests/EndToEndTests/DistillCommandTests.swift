@@ -7,21 +7,6 @@ import TestSupport
 /// model, SIGKILLed after its first stage, then run again: it must skip the finished stage and
 /// finish every other one, writing eval.json, report.md and report.html.
 @Suite struct DistillCommandTests {
-    /// The s2d executable built beside the test binary (the test target depends on it).
-    func s2dExecutable() throws -> URL {
-        var candidates: [URL] = []
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        while directory.path.contains(".xctest") { directory.deleteLastPathComponent() }
-        candidates.append(directory.appendingPathComponent("s2d"))
-        for configuration in ["release", "debug"] {
-            candidates.append(TestFiles.packageRoot.appendingPathComponent(".build/\(configuration)/s2d"))
-        }
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw TestFileError("s2d not found; looked at \(candidates.map(\.path))")
-        }
-        return found
-    }
-
     static let tinyRun = [
         "distill", "--task", "coin-flip", "--teach", "4", "--inputs", "3", "--samples", "2", "--min-agreement", "0.5",
         "--test", "3", "--max-tokens", "24", "--teach-epochs", "1", "--distill-epochs", "1", "--batch", "4", "--max-flips", "2",
@@ -32,7 +17,7 @@ import TestSupport
         _ = try TestFiles.smolLM2()
         let out = try TestFiles.temporaryDirectory("s2d-distill")
         defer { try? FileManager.default.removeItem(at: out) }
-        let s2d = try s2dExecutable()
+        let s2d = try TestFiles.s2dExecutable()
 
         // First run: kill it as soon as the teach stage has finished and curation has begun.
         let first = Process()

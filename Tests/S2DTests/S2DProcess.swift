@@ -19,27 +19,10 @@ struct S2DProcess {
         }
     }
 
-    /// `s2d` beside the test binary (the test target depends on the executable, so
-    /// `swift test` builds it into the same folder), else in .build/{release,debug}.
-    static func executable() throws -> URL {
-        var candidates: [URL] = []
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        // On macOS the test binary sits inside an .xctest bundle: climb out of it.
-        while directory.path.contains(".xctest") { directory.deleteLastPathComponent() }
-        candidates.append(directory.appendingPathComponent("s2d"))
-        for configuration in ["release", "debug"] {
-            candidates.append(TestFiles.packageRoot.appendingPathComponent(".build/\(configuration)/s2d"))
-        }
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw TestFileError("s2d not found (build it: swift build --product s2d); looked at \(candidates.map(\.path))")
-        }
-        return found
-    }
-
     /// Starts `s2d arguments`; output goes to files so a killed child cannot block on a pipe.
     static func start(_ arguments: [String]) throws -> (Process, URL, URL) {
         let process = Process()
-        process.executableURL = try executable()
+        process.executableURL = try TestFiles.s2dExecutable()
         process.arguments = arguments
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("s2d-out-\(UUID().uuidString)")
         let err = FileManager.default.temporaryDirectory.appendingPathComponent("s2d-err-\(UUID().uuidString)")

@@ -52,6 +52,26 @@ public enum TestFiles {
 }
 
 /// A test precondition that failed (missing file, malformed reference).
+/// The built `s2d` executable, for tests that run it as a user would.
+extension TestFiles {
+    /// `s2d` beside the test binary (test targets that depend on the executable make
+    /// `swift test` build it into the same folder), else in .build/{release,debug}.
+    public static func s2dExecutable() throws -> URL {
+        var candidates: [URL] = []
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        // On macOS the test binary sits inside an .xctest bundle: climb out of it.
+        while directory.path.contains(".xctest") { directory.deleteLastPathComponent() }
+        candidates.append(directory.appendingPathComponent("s2d"))
+        for configuration in ["release", "debug"] {
+            candidates.append(packageRoot.appendingPathComponent(".build/\(configuration)/s2d"))
+        }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw TestFileError("s2d not found (build it: swift build --product s2d); looked at \(candidates.map(\.path))")
+        }
+        return found
+    }
+}
+
 public struct TestFileError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
