@@ -42,11 +42,8 @@ extension EndToEndRun {
             throw ValidationError("\(model.model) cannot load adapters; s2d distill needs an embedded model")
         }
         let trainer = EmbeddedFineTuner(modelPath: try ModelOptions.localPath(of: model.model), threads: model.threads)
-        let start = Date()
         return try EndToEndRun(
             directory: URL(fileURLWithPath: directory), configuration: configuration, model: serving, fineTuner: trainer,
-            log: { line in
-                if !quiet { FileHandle.standardError.write(Data((String(format: "[%6.1fs] ", Date().timeIntervalSince(start)) + line + "\n").utf8)) }
-            })
+            log: stderrLog(quiet: quiet))
     }
 }
