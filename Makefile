@@ -1,6 +1,8 @@
-# Everything builds in release with a CPU target: without it Swift SIMD compiles to scalar
-# code and the engine runs 100x slower (see ../shared/ENGINE-NOTES.md).
-SWIFT_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native
+# Everything builds in release for the x86-64-v3 baseline (AVX2, FMA, F16C; `haswell` is its
+# name for swiftc): without a CPU target Swift SIMD compiles to scalar code and the engine runs
+# 100x slower (../shared/ENGINE-NOTES.md). Never `native`: the binary must run on every x86-64-v3
+# CPU. Kernels that need more (AVX-512 VNNI) are C variants chosen at run time (KernelsC).
+SWIFT_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell
 S2D := .build/release/s2d
 
 .PHONY: setup build test demo bench clean

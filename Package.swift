@@ -22,8 +22,8 @@ let package = Package(
     targets: [
         // The engine: OpenBLAS, kernels, model files, tokenizer, transformer.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        // Int8 dot-product kernels (AVX-512 VNNI when compiled with -march=native, portable C
-        // otherwise) behind the Swift `Kernels` module.
+        // Int8 dot-product kernels behind the Swift `Kernels` module: one variant per CPU
+        // feature set (AVX-512 VNNI, AVX2, portable C), chosen at run time (`KernelPath`).
         .target(name: "KernelsC"),
         .target(name: "Kernels", dependencies: ["CBLAS", "KernelsC"]),
         .target(name: "ModelFiles"),
@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsC", "ModelFiles", "TestSupport"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"]),
-        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles", "TestSupport"]),
+        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "Kernels", "ModelFiles", "TestSupport"]),
         .testTarget(name: "TransformerTrainingTests", dependencies: ["Transformer", "Kernels", "ModelFiles", "TestSupport"]),
         .testTarget(
             name: "InferenceTests",

@@ -8,17 +8,22 @@ public enum ModelLoader {
     public enum Failure: Error, CustomStringConvertible {
         case unknownEmbeddedModel(String)
         case missingFile(path: String, hint: String)
+        /// `S2D_CPU` names no kernel variant this CPU can run.
+        case kernelEnvironment(String)
 
         public var description: String {
             switch self {
+            case let .kernelEnvironment(problem): "\(problem) (supported here: \(KernelPath.supported.map(\.rawValue).joined(separator: ", ")); CPU features: \(CPUFeatures.current))"
             case let .unknownEmbeddedModel(name): "unknown embedded model '\(name)' (known: smollm2-135m); use gguf:/path/file.gguf for other files"
             case let .missingFile(path, hint): "model file not found: \(path)\(hint)"
             }
         }
     }
 
-    /// The GGUF file an embedded or gguf: URI names (it must exist).
+    /// The GGUF file an embedded or gguf: URI names (it must exist). Checks `S2D_CPU` too:
+    /// every use of the embedded engine starts here.
     public static func localPath(of uri: ModelURI) throws -> String {
+        _ = try KernelPath.choose(nil)
         switch uri {
         case let .embedded(name):
             guard let url = ModelCache.path(forEmbeddedModel: name) else { throw Failure.unknownEmbeddedModel(name) }

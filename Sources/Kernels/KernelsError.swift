@@ -8,6 +8,8 @@ public enum KernelsError: Error, CustomStringConvertible, Equatable {
     case bufferTooSmall(needed: Int, got: Int)
     /// A block scale too large for the repacked form (|d| > 511 in Q8_0 or Q4_0).
     case scaleOutOfRange(format: QuantFormat)
+    /// A kernel variant this CPU cannot run was asked for (`--cpu`, `S2D_CPU`).
+    case unsupportedKernelPath(String, cpu: String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,8 @@ public enum KernelsError: Error, CustomStringConvertible, Equatable {
             "weight matrix: buffer holds \(got) bytes, the shape needs \(needed)"
         case let .scaleOutOfRange(format):
             "weight matrix: a \(format.rawValue) block scale exceeds 511, which the int8 kernels cannot represent"
+        case let .unsupportedKernelPath(path, cpu):
+            "kernel path \(path): this CPU cannot run it (features: \(cpu)); choose one of \(KernelPath.supported.map(\.rawValue).joined(separator: ", "))"
         }
     }
 }

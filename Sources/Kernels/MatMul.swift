@@ -5,7 +5,7 @@ import KernelsC
 ///
 /// - quantized W (default, any M): x is quantized to int8 per block of 32 once (as llama.cpp
 ///   does; relative RMS error of y ~0.4 % on SmolLM2's weights), then int8 kernels (AVX-512
-///   VNNI) read each weight block once for up to 8 activation rows at a time. Measured ~3×
+///   VNNI, or AVX2; see `KernelPath`) read each weight block once for up to 8 activation rows at a time. Measured ~3×
 ///   faster than dequantize + sgemm even at M = 512, and memory-bound at M = 1;
 /// - quantized W with M ≥ `sgemmMinRows` (opt-in, e.g. 0 for float32 activations, exact to
 ///   rounding): W is dequantized in panels of 64 rows and multiplied with sgemm;
@@ -35,6 +35,8 @@ public struct MatMul: Sendable {
 
     /// The activation quantization of the int8 path.
     public let activations: ActivationQuantization
+    /// The kernel variant of the int8 products and activation quantization.
+    public let path: KernelPath
 
     /// Rows per dequantized panel in the sgemm path.
     static let panelRows = 64
@@ -44,11 +46,15 @@ public struct MatMul: Sendable {
     ///   - sgemmMinRows: M from which quantized matrices are multiplied by dequantize + sgemm
     ///     in float32 instead of the int8 kernels (0: always float32).
     ///   - activations: one or two int8 passes over the activations.
-    public init(threads: Int = 2, sgemmMinRows: Int = MatMul.defaultSgemmMinRows, activations: ActivationQuantization = .int8) {
+    ///   - path: the kernel variant (one this CPU supports; the process default otherwise).
+    public init(threads: Int = 2, sgemmMinRows: Int = MatMul.defaultSgemmMinRows, activations: ActivationQuantization = .int8,
+                path: KernelPath = .active) {
         precondition(threads >= 1, "threads must be at least 1")
+        precondition(path.isSupported, "kernel path \(path) is not supported by this CPU")
         self.threads = threads
         self.sgemmMinRows = sgemmMinRows
         self.activations = activations
+        self.path = path
         _ = openBLASSingleThreaded
     }
 
@@ -98,7 +104,7 @@ public struct MatMul: Sendable {
                 let d = (buf.baseAddress! + codeBytes).assumingMemoryBound(to: Float.self)
                 let q = buf.baseAddress!.assumingMemoryBound(to: Int8.self)
                 var a = kc_qactivations(q: q, d: d, s: d + qm * nb, k: Int32(k))
-                kc_quantize_activations(x, Int32(m), Int32(k), Int64(k), &a)
+                kc_quantize_activations(path.raw, x, Int32(m), Int32(k), Int64(k), &a)
                 guard passes == 2 else {
                     run(ws, x: x, m: m, qm: m, ys: ys, strides: strides, acts: a, panels: nil)
                     return
@@ -108,7 +114,7 @@ public struct MatMul: Sendable {
                 defer { r.deallocate() }
                 kc_activation_residual(x, Int32(m), Int32(k), Int64(k), &a, r)
                 var residual = kc_qactivations(q: q + m * k, d: d + m * nb, s: a.s + m * nb, k: Int32(k))
-                kc_quantize_activations(r, Int32(m), Int32(k), Int64(k), &residual)
+                kc_quantize_activations(path.raw, r, Int32(m), Int32(k), Int64(k), &residual)
                 // Quantized matrices write both passes into t_i [2m, N_i]; then y_i = first + second.
                 let quantizedRows = ws.reduce(0) { $0 + ($1.isQuantized ? $1.rows : 0) }
                 let t = UnsafeMutablePointer<Float>.allocate(capacity: qm * quantizedRows)
@@ -146,7 +152,7 @@ public struct MatMul: Sendable {
         let total = ws.reduce(0) { $0 + ($1.rows + 15) / 16 * 16 }
         let parts = min(threads, max(1, total / 16))
         let shared = RegionArguments(x: x, ys: ys, acts: acts, panels: panels)
-        let minRows = sgemmMinRows
+        let minRows = sgemmMinRows, variant = path.raw
         parallelFor(parts) { t in
             let mine = splitRange(total, parts: parts, align: 16, part: t)
             var base = 0
@@ -160,11 +166,11 @@ public struct MatMul: Sendable {
                 } else if m < minRows {
                     var a = shared.acts
                     withUnsafePointer(to: w.packed) { wp in
-                        kc_qgemm(wp, Int32(lo), Int32(hi), &a, Int32(qm), y, Int64(ldy))
+                        kc_qgemm(variant, wp, Int32(lo), Int32(hi), &a, Int32(qm), y, Int64(ldy))
                     }
                 } else {
                     let scratch = shared.panels! + t * Self.panelRows * k
-                    Self.panelProduct(w, x: shared.x, m: m, y: y, ldy: ldy, rows: lo..<hi, scratch: scratch)
+                    Self.panelProduct(w, x: shared.x, m: m, y: y, ldy: ldy, rows: lo..<hi, scratch: scratch, path: path)
                 }
             }
         }
@@ -192,7 +198,7 @@ public struct MatMul: Sendable {
             while n0 < n {
                 let n1 = min(n, n0 + Self.panelRows)
                 // scratch[n1 - n0, cols] = W[n0..<n1, cols]
-                w.dequantize(rows: n0..<n1, columnRange: cols, into: scratch, stride: cols.count)
+                w.dequantize(rows: n0..<n1, columnRange: cols, into: scratch, stride: cols.count, path: path)
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(cols.count), Int32(n1 - n0), 1,
                             dys.pointer + n0, Int32(n), scratch, Int32(cols.count),
                             accumulate || n0 > 0 ? 1 : 0, dxs.pointer + cols.lowerBound, Int32(k))
@@ -217,12 +223,12 @@ public struct MatMul: Sendable {
     // y[:, rows] = x · W[rows, :]ᵀ via panels of W dequantized to float32.
     private static func panelProduct(_ w: WeightMatrix, x: UnsafePointer<Float>, m: Int,
                                      y: UnsafeMutablePointer<Float>, ldy: Int, rows: Range<Int>,
-                                     scratch: UnsafeMutablePointer<Float>) {
+                                     scratch: UnsafeMutablePointer<Float>, path: KernelPath) {
         let k = w.columns
         var n0 = rows.lowerBound
         while n0 < rows.upperBound {
             let n1 = min(rows.upperBound, n0 + panelRows)
-            w.dequantize(rows: n0..<n1, columnRange: 0..<k, into: scratch, stride: k)
+            w.dequantize(rows: n0..<n1, columnRange: 0..<k, into: scratch, stride: k, path: path)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n1 - n0), Int32(k), 1,
                         x, Int32(k), scratch, Int32(k), 0, y + n0, Int32(ldy))
             n0 = n1

@@ -25,11 +25,12 @@ public enum RowOps {
         return c[0] + c[1]
     }
 
-    /// max(x[0..<n]); −∞ when n is 0. In C (`kc_max`): Swift SIMD's `pointwiseMax` and
-    /// compare-and-select compile to lane-by-lane scalar loops (softmax was 3× slower).
+    /// max(x[0..<n]); −∞ when n is 0. In C (`kc_max`, the active kernel path): Swift SIMD's
+    /// `pointwiseMax` and compare-and-select compile to lane-by-lane scalar loops (softmax was
+    /// 3× slower).
     @inlinable
     public static func maximum(_ x: UnsafePointer<Float>, count n: Int) -> Float {
-        kc_max(x, Int64(n))
+        kc_max(kc_active_path(), x, Int64(n))
     }
 
     /// Σ a[i]·b[i].

@@ -1,11 +1,7 @@
-// GGML blocks -> interleaved layout, and back to float32.
+// GGML blocks -> the interleaved layout (at load: a copy at memory speed, the same for every
+// kernel variant).
 #include "layout.h"
 #include <string.h>
-
-#if defined(__AVX512F__) && defined(__AVX512BW__)
-#include <immintrin.h>
-#define KC_AVX512 1
-#endif
 
 int32_t kc_repack(const void *src, kc_format format, int32_t n, int32_t k, uint8_t *dst) {
     int32_t status = 0;
@@ -46,39 +42,4 @@ int32_t kc_repack(const void *src, kc_format format, int32_t n, int32_t k, uint8
         }
     }
     return status;
-}
-
-void kc_dequantize(const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0, int32_t k1,
-                   float *out, int64_t ldo) {
-    for (int32_t r = n0; r < n1; r++) {
-        const int l = r % 16;
-        float *o = out + (int64_t)(r - n0) * ldo - k0;
-        for (int b = k0 / 32; b < k1 / 32; b++) {
-            const uint8_t *rec = kc_record(w, r, b);
-            const float d = kc_half_to_float(kc_scale_bits(w->bits, rec, l, 0));
-            const float m = kc_half_to_float(kc_scale_bits(w->bits, rec, l, 1));
-            // d*u is exact in float32 (11 + 8 bits), so d*u + m rounds once (fused or not),
-            // like GGML.
-#ifdef KC_AVX512
-            // Row l's 4 codes of chunk j sit at 4l in it: gather the dwords, then widen.
-            uint32_t c[8];
-            const int chunks = w->bits == 4 ? 4 : 8;
-            for (int j = 0; j < chunks; j++) memcpy(&c[j], rec + 64 * j + 4 * l, 4);
-            __m128i lo16, hi16;
-            if (w->bits == 4) {
-                __m128i v = _mm_setr_epi32((int)c[0], (int)c[1], (int)c[2], (int)c[3]);
-                lo16 = _mm_and_si128(v, _mm_set1_epi8(0x0f));  // elements 0..15
-                hi16 = _mm_and_si128(_mm_srli_epi16(v, 4), _mm_set1_epi8(0x0f));  // 16..31
-            } else {
-                lo16 = _mm_setr_epi32((int)c[0], (int)c[1], (int)c[2], (int)c[3]);
-                hi16 = _mm_setr_epi32((int)c[4], (int)c[5], (int)c[6], (int)c[7]);
-            }
-            const __m512 vd = _mm512_set1_ps(d), vm = _mm512_set1_ps(m);
-            _mm512_storeu_ps(o + b * 32, _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(lo16)), vd, vm));
-            _mm512_storeu_ps(o + b * 32 + 16, _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(hi16)), vd, vm));
-#else
-            for (int e = 0; e < 32; e++) o[b * 32 + e] = d * (float)kc_code(w->bits, rec, l, e) + m;
-#endif
-        }
-    }
 }

@@ -1,3 +1,5 @@
+import Kernels
+
 /// Keys and values of the attention layers for a set of sequence slots.
 ///
 /// Each slot holds one sequence: for every layer, K and V of each position, [position, kvSize].
@@ -62,11 +64,12 @@ public final class KVCache {
     }
 
     /// A cache for `configuration`; slots hold at most `maximumLength` positions (default: the
-    /// model's context length). `threads` is the core count forward passes over it use.
-    public init(configuration: LlamaConfiguration, maximumLength: Int? = nil, threads: Int = 2) {
+    /// model's context length). `threads` is the core count forward passes over it use, and
+    /// `kernelPath` the kernel variant of their quantized products.
+    public init(configuration: LlamaConfiguration, maximumLength: Int? = nil, threads: Int = 2, kernelPath: KernelPath = .active) {
         self.configuration = configuration
         self.maximumLength = min(maximumLength ?? configuration.contextLength, configuration.contextLength)
-        context = ComputeContext(threads: threads)
+        context = ComputeContext(threads: threads, kernelPath: kernelPath)
     }
 
     /// Cores forward passes over this cache use.

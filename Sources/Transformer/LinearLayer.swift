@@ -23,13 +23,13 @@ public final class ComputeContext {
     /// The matrix products, split over `threads`.
     public let matmul: MatMul
 
-    public init(threads: Int, mode: MatmulMode = .rowIndependent) {
+    public init(threads: Int, mode: MatmulMode = .rowIndependent, kernelPath: KernelPath = .active) {
         self.threads = max(1, threads)
         self.mode = mode
         // Two int8 passes: with one, blocks holding an outlier lose their other elements
         // (SmolLM2's logits then miss the reference by up to 1.6 and change argmax; measured on
         // every layer kind, head included); with two they stay within 0.01.
-        matmul = MatMul(threads: self.threads, activations: .twoPassInt8)
+        matmul = MatMul(threads: self.threads, activations: .twoPassInt8, path: kernelPath)
     }
 }
 

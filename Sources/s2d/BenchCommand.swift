@@ -21,16 +21,18 @@ struct EngineBench: AsyncParsableCommand {
     @Option(help: "Model file or URI (embedded:NAME or gguf:PATH).") var model = "embedded:smollm2-135m"
     @Option(help: "Threads.") var threads = 2
     @Option(help: "quantized (default) or float32.") var precision: PrecisionArgument = .quantized
+    @Option(help: "Kernel path: portable, avx2 or avx512 (default: S2D_CPU, else the fastest this CPU runs).") var cpu: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
+        let kernels = try KernelPath.choose(cpu)
         let path = try ModelOptions.localPath(of: model)
         let rows = try EngineBenchmark.run(modelPath: path, threads: threads, precision: precision.precision)
         if json {
-            try JSONOutput.print(rows)
+            try JSONOutput.print(EngineBenchReport(kernelPath: kernels.rawValue, cpuFeatures: CPUFeatures.current.names, rows: rows))
             return
         }
-        print("engine: \(path), \(threads) threads, \(precision.rawValue)")
+        print("engine: \(path), \(threads) threads, \(precision.rawValue), kernel path \(KernelPath.summary)")
         var table = TextTable(["measurement", "tokens", "seconds", "tok/s", "tok/CPU-s"])
         for row in rows {
             table.add([row.name, "\(row.tokens)", String(format: "%.2f", row.seconds),
@@ -38,6 +40,13 @@ struct EngineBench: AsyncParsableCommand {
         }
         print(table.rendered)
     }
+}
+
+/// `s2d bench engine --json`: the figures and the kernel path they were measured on.
+private struct EngineBenchReport: Encodable {
+    let kernelPath: String
+    let cpuFeatures: [String]
+    let rows: [EngineBenchmark.Row]
 }
 
 /// `s2d bench serve`: the HTTP server's throughput, requests sent serially vs all at once.
@@ -92,19 +101,21 @@ struct TrainBench: AsyncParsableCommand {
     @Option(name: .customLong("sequence-length"), help: "Tokens per sequence.") var sequenceLength = 128
     @Option(help: "Timed steps per method (one more, untimed, warms up).") var steps = 3
     @Flag(help: "Recompute each layer's activations in the backward pass (less memory).") var recompute = false
+    @Option(help: "Kernel path: portable, avx2 or avx512 (default: S2D_CPU, else the fastest this CPU runs).") var cpu: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
+        let kernels = try KernelPath.choose(cpu)
         let path = try ModelOptions.localPath(of: model)
         let results = try TrainingBenchmark.run(
             modelPath: path, threads: threads, batchSize: batch, sequenceLength: sequenceLength, steps: steps,
             recomputeLayers: recompute)
         if json {
-            try JSONOutput.print(results.map { ["method": $0.method, "tokens_per_second": String(format: "%.1f", $0.tokensPerSecond),
+            try JSONOutput.print(results.map { ["method": $0.method, "kernel_path": kernels.rawValue, "tokens_per_second": String(format: "%.1f", $0.tokensPerSecond),
                                                "peak_memory_gb": String(format: "%.2f", Double($0.peakMemoryBytes) / 1e9)] })
             return
         }
-        print("train: \(path), batch \(batch) x \(sequenceLength), \(threads) threads\(recompute ? ", recompute" : "")")
+        print("train: \(path), batch \(batch) x \(sequenceLength), \(threads) threads\(recompute ? ", recompute" : ""), kernel path \(KernelPath.summary)")
         var table = TextTable(["method", "tokens/s", "s/step", "peak memory"])
         for result in results {
             table.add([result.method, String(format: "%.1f", result.tokensPerSecond), String(format: "%.2f", result.secondsPerStep),

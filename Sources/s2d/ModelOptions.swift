@@ -42,7 +42,10 @@ struct ModelOptions: ParsableArguments {
 
     /// The local GGUF file of an embedded or gguf: model URI (or a plain path).
     static func localPath(of model: String) throws -> String {
-        if FileManager.default.fileExists(atPath: model) { return model }
+        if FileManager.default.fileExists(atPath: model) {
+            _ = try KernelPath.choose(nil)
+            return model
+        }
         return try ModelLoader.localPath(of: ModelURI(parsing: model))
     }
 }

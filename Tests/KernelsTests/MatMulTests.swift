@@ -6,12 +6,13 @@ import Testing
     /// (N, K, M): odd block counts, tails of the 4-row tiles, M = 1, 3, 8, 64 (sgemm path), 65.
     static let shapes: [(Int, Int, Int)] = [(5, 32, 1), (7, 96, 3), (33, 160, 8), (64, 576, 1), (70, 576, 64), (130, 64, 65), (9, 1536, 5)]
 
-    static func check(_ format: QuantFormat, n: Int, k: Int, m: Int, threads: Int, sgemmMinRows: Int, seed: UInt64) throws {
+    static func check(_ format: QuantFormat, n: Int, k: Int, m: Int, threads: Int, sgemmMinRows: Int, seed: UInt64,
+                      path: KernelPath = .active) throws {
         var rng = SplitMix64(seed: seed)
         let (w, values) = try randomMatrix(rows: n, columns: k, format: format, rng: &rng)
         let x = randomFloats(m * k, rng: &rng)
         var y = [Float](repeating: .nan, count: m * n)
-        let mm = MatMul(threads: threads, sgemmMinRows: sgemmMinRows)
+        let mm = MatMul(threads: threads, sgemmMinRows: sgemmMinRows, path: path)
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { mm.multiply(w, x: xp.baseAddress!, rows: m, into: $0.baseAddress!) }
         }
@@ -27,40 +28,46 @@ import Testing
             let tol = int8 ? bound[i] : 1e-5 * mag + 1e-6
             worst = max(worst, abs(Double(y[i]) - ref[i]) / tol)
         }
-        #expect(worst <= 1, "\(format) N=\(n) K=\(k) M=\(m) T=\(threads) sgemm from \(sgemmMinRows): error/tolerance = \(worst)")
+        #expect(worst <= 1, "\(format) N=\(n) K=\(k) M=\(m) T=\(threads) sgemm from \(sgemmMinRows) \(path): error/tolerance = \(worst)")
     }
 
     @Test(arguments: [QuantFormat.q4_1, .q8_0, .q4_0, .f32])
     func productMatchesDoublePrecisionReferenceWithinQuantizationBound(_ format: QuantFormat) throws {
-        for (i, (n, k, m)) in Self.shapes.enumerated() {
-            try Self.check(format, n: n, k: k, m: m, threads: 2, sgemmMinRows: MatMul.defaultSgemmMinRows, seed: UInt64(i + 1))
+        for path in KernelPath.supported {
+            for (i, (n, k, m)) in Self.shapes.enumerated() {
+                try Self.check(format, n: n, k: k, m: m, threads: 2, sgemmMinRows: MatMul.defaultSgemmMinRows, seed: UInt64(i + 1), path: path)
+            }
         }
     }
 
     @Test(arguments: [QuantFormat.q4_1, .q8_0])
     func float32PanelPathMatchesReferenceToRounding(_ format: QuantFormat) throws {
         // sgemmMinRows 0: quantized weights dequantized in 64-row panels, float32 activations.
-        for (i, (n, k, m)) in Self.shapes.enumerated() {
-            try Self.check(format, n: n, k: k, m: m, threads: 2, sgemmMinRows: 0, seed: UInt64(i + 20))
+        for path in KernelPath.supported {
+            for (i, (n, k, m)) in Self.shapes.enumerated() {
+                try Self.check(format, n: n, k: k, m: m, threads: 2, sgemmMinRows: 0, seed: UInt64(i + 20), path: path)
+            }
         }
     }
 
     @Test(arguments: [QuantFormat.q4_1, .q8_0, .q4_0])
     func int8PathEqualsProductWithInt8ActivationsToRounding(_ format: QuantFormat) throws {
-        // Pins the kernel arithmetic tightly (the bound above is a worst case).
-        for (i, (n, k, m)) in Self.shapes.enumerated() {
-            var rng = SplitMix64(seed: UInt64(40 + i))
-            let (w, values) = try randomMatrix(rows: n, columns: k, format: format, rng: &rng)
-            let x = randomFloats(m * k, rng: &rng)
-            var y = [Float](repeating: .nan, count: m * n)
-            x.withUnsafeBufferPointer { xp in
-                y.withUnsafeMutableBufferPointer { MatMul(threads: 2).multiply(w, x: xp.baseAddress!, rows: m, into: $0.baseAddress!) }
-            }
-            let xq = int8Activations(x, k: k)
-            let ref = referenceProduct(xq, values, m: m, n: n, k: k)
-            for idx in 0..<(m * n) {
-                let mag = (0..<k).reduce(0.0) { $0 + Double(abs(xq[idx / n * k + $1] * values[idx % n * k + $1])) }
-                #expect(abs(Double(y[idx]) - ref[idx]) <= 2e-6 * mag + 1e-6, "\(format) N=\(n) K=\(k) M=\(m) at \(idx)")
+        // Pins the kernel arithmetic tightly (the bound above is a worst case), on every path.
+        for path in KernelPath.supported {
+            for (i, (n, k, m)) in Self.shapes.enumerated() {
+                var rng = SplitMix64(seed: UInt64(40 + i))
+                let (w, values) = try randomMatrix(rows: n, columns: k, format: format, rng: &rng)
+                let x = randomFloats(m * k, rng: &rng)
+                var y = [Float](repeating: .nan, count: m * n)
+                x.withUnsafeBufferPointer { xp in
+                    y.withUnsafeMutableBufferPointer { MatMul(threads: 2, path: path).multiply(w, x: xp.baseAddress!, rows: m, into: $0.baseAddress!) }
+                }
+                let xq = int8Activations(x, k: k)
+                let ref = referenceProduct(xq, values, m: m, n: n, k: k)
+                for idx in 0..<(m * n) {
+                    let mag = (0..<k).reduce(0.0) { $0 + Double(abs(xq[idx / n * k + $1] * values[idx % n * k + $1])) }
+                    #expect(abs(Double(y[idx]) - ref[idx]) <= 2e-6 * mag + 1e-6, "\(format) \(path) N=\(n) K=\(k) M=\(m) at \(idx)")
+                }
             }
         }
     }
@@ -83,6 +90,10 @@ import Testing
 
     @Test(arguments: [(1, Int.max), (3, Int.max), (8, Int.max), (64, Int.max), (3, 0), (64, 0)])
     func multiThreadedResultEqualsSingleThreaded(_ m: Int, _ sgemmMinRows: Int) throws {
+        for path in KernelPath.supported { try multiThreadedResultEqualsSingleThreaded(m, sgemmMinRows, path: path) }
+    }
+
+    func multiThreadedResultEqualsSingleThreaded(_ m: Int, _ sgemmMinRows: Int, path: KernelPath) throws {
         var rng = SplitMix64(seed: 7)
         let (a, _) = try randomMatrix(rows: 100, columns: 192, format: .q4_1, rng: &rng)
         let (b, _) = try randomMatrix(rows: 37, columns: 192, format: .q8_0, rng: &rng)
@@ -92,7 +103,7 @@ import Testing
             x.withUnsafeBufferPointer { xp in
                 ya.withUnsafeMutableBufferPointer { pa in
                     yb.withUnsafeMutableBufferPointer { pb in
-                        MatMul(threads: threads, sgemmMinRows: sgemmMinRows).multiply([a, b], x: xp.baseAddress!, rows: m,
+                        MatMul(threads: threads, sgemmMinRows: sgemmMinRows, path: path).multiply([a, b], x: xp.baseAddress!, rows: m,
                                                           into: [pa.baseAddress!, pb.baseAddress!])
                     }
                 }
@@ -133,29 +144,66 @@ import Testing
         }
     }
 
-    @Test func vnniKernelAgreesWithPortableCKernel() throws {
+    @Test(arguments: [QuantFormat.q4_1, .q4_0, .q8_0])
+    func everyKernelPathAgreesWithThePortableOne(_ format: QuantFormat) throws {
         var rng = SplitMix64(seed: 5)
-        for format in [QuantFormat.q4_1, .q8_0] {
-            let (w, _) = try randomMatrix(rows: 23, columns: 224, format: format, rng: &rng)
-            let m = 6
-            let x = randomFloats(m * 224, rng: &rng)
-            // Quantize activations the way MatMul does, then run both C kernels on them.
-            var q = [Int8](repeating: 0, count: m * 224), d = [Float](repeating: 0, count: m * 7)
-            var s = [Float](repeating: 0, count: m * 7)
-            var fast = [Float](repeating: 0, count: m * 23), slow = fast
-            let packed = try #require(w.packedWeights)
+        let (w, _) = try randomMatrix(rows: 23, columns: 224, format: format, rng: &rng)
+        let packed = try #require(w.packedWeights)
+        let m = 6, nb = 7
+        // An outlier per block, as real activations have, so that every scale differs.
+        var x = randomFloats(m * 224, rng: &rng)
+        for i in Swift.stride(from: 5, to: x.count, by: 32) { x[i] *= 9 }
+        func run(_ path: KernelPath) -> (codes: [Int8], scales: [Float], sums: [Float], y: [Float]) {
+            var q = [Int8](repeating: 0, count: m * 224), d = [Float](repeating: 0, count: m * nb)
+            var s = [Float](repeating: 0, count: m * nb), y = [Float](repeating: .nan, count: m * 23)
             q.withUnsafeMutableBufferPointer { qp in
                 d.withUnsafeMutableBufferPointer { dp in
                     s.withUnsafeMutableBufferPointer { sp in
                         var a = kc_qactivations(q: qp.baseAddress!, d: dp.baseAddress!, s: sp.baseAddress!, k: 224)
-                        kc_quantize_activations(x, Int32(m), 224, 224, &a)
+                        kc_quantize_activations(path.raw, x, Int32(m), 224, 224, &a)
                         var wp = packed
-                        kc_qgemm(&wp, 0, 23, &a, Int32(m), &fast, 23)
-                        kc_qgemm_portable(&wp, 0, 23, &a, Int32(m), &slow, 23)
+                        kc_qgemm(path.raw, &wp, 0, 23, &a, Int32(m), &y, 23)
                     }
                 }
             }
-            for (f, sl) in zip(fast, slow) { #expect(abs(f - sl) <= 1e-5 * max(1, abs(sl))) }
+            return (q, d, s, y)
+        }
+        let portable = run(.portable)
+        for path in KernelPath.supported where path != .portable {
+            let other = run(path)
+            // Activation quantization is exact arithmetic: the same codes and scales.
+            #expect(other.codes == portable.codes, "\(path) codes")
+            #expect(other.scales == portable.scales, "\(path) scales")
+            #expect(other.sums == portable.sums, "\(path) sums")
+            // Integer block sums are exact; only the float accumulation order differs.
+            for (f, p) in zip(other.y, portable.y) { #expect(abs(f - p) <= 1e-5 * max(1, abs(p)), "\(path) \(format)") }
+            // Dequantization is exact on every path.
+            var mine = [Float](repeating: 0, count: 23 * 224), theirs = mine
+            mine.withUnsafeMutableBufferPointer { w.dequantize(rows: 0..<23, columnRange: 0..<224, into: $0.baseAddress!, stride: 224, path: path) }
+            theirs.withUnsafeMutableBufferPointer { w.dequantize(rows: 0..<23, columnRange: 0..<224, into: $0.baseAddress!, stride: 224, path: .portable) }
+            #expect(mine == theirs, "\(path) dequantization")
+        }
+    }
+
+    @Test func everyKernelPathFindsTheMaximum() {
+        var rng = SplitMix64(seed: 6)
+        for n in [0, 1, 7, 8, 15, 16, 17, 100, 1000] {
+            let x = randomFloats(n, rng: &rng)
+            for path in KernelPath.supported {
+                #expect(x.withUnsafeBufferPointer { kc_max(path.raw, $0.baseAddress, Int64(n)) } == (x.max() ?? -.infinity), "\(path) n=\(n)")
+            }
+        }
+    }
+
+    @Test func kernelPathsFollowTheCPUFeatures() throws {
+        let features = CPUFeatures.current.names
+        #expect(KernelPath.supported.contains(.portable))
+        #expect(KernelPath.best.isSupported && KernelPath.active.isSupported)
+        #expect(KernelPath.avx2.isSupported == ["avx2", "fma", "f16c"].allSatisfy(features.contains))
+        #expect(KernelPath.avx512.isSupported == ["avx2", "avx512f", "avx512bw", "avx512vl", "avx512vnni"].allSatisfy(features.contains))
+        #expect(KernelPath.best == KernelPath.supported.last)
+        for path in KernelPath.allCases where !path.isSupported {
+            #expect(throws: KernelsError.self) { try KernelPath.activate(path) }
         }
     }
 

@@ -20,10 +20,13 @@ struct S2DProcess {
     }
 
     /// Starts `s2d arguments`; output goes to files so a killed child cannot block on a pipe.
-    static func start(_ arguments: [String]) throws -> (Process, URL, URL) {
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, URL, URL) {
         let process = Process()
         process.executableURL = try TestFiles.s2dExecutable()
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("s2d-out-\(UUID().uuidString)")
         let err = FileManager.default.temporaryDirectory.appendingPathComponent("s2d-err-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: out.path, contents: nil)
@@ -47,8 +50,8 @@ struct S2DProcess {
     }
 
     /// Runs `s2d arguments` to the end.
-    static func run(_ arguments: [String]) throws -> Result {
-        let (process, out, err) = try start(arguments)
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let (process, out, err) = try start(arguments, environment: environment)
         return finish(process, out, err)
     }
 

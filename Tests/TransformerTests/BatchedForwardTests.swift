@@ -1,3 +1,4 @@
+import Kernels
 import Testing
 import TestSupport
 import Transformer
@@ -12,8 +13,8 @@ import Transformer
     ]
 
     /// Prefills each prompt into its own slot; returns the cache, the slots and each prompt's next token.
-    static func prefilled(_ model: LlamaModel) -> (KVCache, [Int], [Int]) {
-        let cache = KVCache(configuration: model.configuration)
+    static func prefilled(_ model: LlamaModel, kernelPath: KernelPath = .active) -> (KVCache, [Int], [Int]) {
+        let cache = KVCache(configuration: model.configuration, kernelPath: kernelPath)
         var slots: [Int] = [], next: [Int] = []
         for prompt in prompts {
             let slot = cache.allocateSlot()
@@ -26,8 +27,15 @@ import Transformer
 
     @Test(arguments: [Precision.float32, .quantized])
     func aBatchOfSequencesAtDifferentPositionsEqualsEachAlone(precision: Precision) throws {
+        // The bitwise contract holds on every kernel variant the CPU can run.
+        for path in precision == .quantized ? KernelPath.supported : [.active] {
+            try batchEqualsEachAlone(precision: precision, path: path)
+        }
+    }
+
+    func batchEqualsEachAlone(precision: Precision, path: KernelPath) throws {
         let model = try SharedModels.model(precision)
-        let (cache, slots, next) = Self.prefilled(model)
+        let (cache, slots, next) = Self.prefilled(model, kernelPath: path)
         // Forks hold identical caches for the one-at-a-time runs.
         let copies = slots.map { cache.fork($0) }
         let batch = model.forward(slots.indices.map { BatchRow(slot: slots[$0], token: next[$0], position: Self.prompts[$0].count) }, cache: cache)
@@ -37,7 +45,7 @@ import Transformer
             #expect(argmax(together) == argmax(single), "sequence \(i)")
             let worst = zip(together, single).map { abs($0 - $1) }.max()!
             if precision == .quantized {
-                #expect(worst == 0, "sequence \(i): the quantized path must be bitwise independent of the batch, Δ \(worst)")
+                #expect(worst == 0, "sequence \(i), \(path): the quantized path must be bitwise independent of the batch, Δ \(worst)")
             } else {
                 #expect(worst <= 1e-3, "sequence \(i): Δ \(worst)")
             }

@@ -1,3 +1,4 @@
+import Kernels
 import Testing
 import TestSupport
 import Transformer
@@ -13,11 +14,20 @@ import Transformer
         }
     }
 
-    @Test(arguments: [Precision.float32, .quantized])
-    func greedyTokensMatchTheReferenceForSixteenSteps(precision: Precision) throws {
+    @Test func float32GreedyTokensMatchTheReferenceForSixteenSteps() throws {
+        try check(.float32, path: .active)
+    }
+
+    /// The int8 kernels on every variant this CPU can run.
+    @Test(arguments: KernelPath.supported)
+    func quantizedGreedyTokensMatchTheReferenceForSixteenSteps(path: KernelPath) throws {
+        try check(.quantized, path: path)
+    }
+
+    func check(_ precision: Precision, path: KernelPath) throws {
         let model = try SharedModels.model(precision)
         for (index, reference) in try Self.cases().enumerated() {
-            let cache = KVCache(configuration: model.configuration)
+            let cache = KVCache(configuration: model.configuration, kernelPath: path)
             let slot = cache.allocateSlot()
             let prompt = reference.prompt.enumerated().map { BatchRow(slot: slot, token: $1, position: $0, wantsLogits: $0 == reference.prompt.count - 1) }
             var logits = model.forward(prompt, cache: cache, mode: .throughput)
@@ -27,7 +37,7 @@ import Transformer
                 generated.append(token)
                 logits = model.forward([BatchRow(slot: slot, token: token, position: reference.prompt.count + step)], cache: cache)
             }
-            #expect(generated == Array(reference.greedy.prefix(16)), "case \(index)")
+            #expect(generated == Array(reference.greedy.prefix(16)), "\(precision) \(path) case \(index)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 import ModelFiles
 import TestSupport
 import Transformer
@@ -48,8 +49,9 @@ func argmax<C: Collection>(_ values: C) -> Int where C.Element == Float, C.Index
 }
 
 /// Runs `tokens` through a fresh cache slot in one call; returns every position's logits.
-func prefill(_ model: LlamaModel, _ tokens: [Int], mode: MatmulMode = .rowIndependent, adapter: String? = nil, adapters: [String: LoRAWeights] = [:]) -> Logits {
-    let cache = KVCache(configuration: model.configuration)
+func prefill(_ model: LlamaModel, _ tokens: [Int], mode: MatmulMode = .rowIndependent, adapter: String? = nil, adapters: [String: LoRAWeights] = [:],
+             kernelPath: KernelPath = .active) -> Logits {
+    let cache = KVCache(configuration: model.configuration, kernelPath: kernelPath)
     let slot = cache.allocateSlot()
     let rows = tokens.enumerated().map { BatchRow(slot: slot, token: $1, position: $0, adapter: adapter) }
     return model.forward(rows, cache: cache, adapters: adapters, mode: mode)

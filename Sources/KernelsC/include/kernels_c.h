@@ -7,12 +7,13 @@
 //   Q8_0: u = q + 128 (u8),  m = -128 d
 // Activations are quantized per block of 32 to int8 (scale dx, codes qx), as llama.cpp does,
 // so a block's dot product is  d*dx*sum(u*qx) + m*(dx*sum(qx)):  sum(u*qx) is exact integer
-// arithmetic (VNNI vpdpbusd: unsigned x signed bytes) and dx*sum(qx) is computed once per
-// activation block.
+// arithmetic (unsigned x signed bytes: VNNI vpdpbusd, or AVX2 vpmaddubsw + vpmaddwd) and
+// dx*sum(qx) is computed once per activation block.
 //
-// Layout: rows are interleaved in groups of 16 (one int32 lane of a zmm register per row), so a
-// block's 32 codes of 16 rows are 8 registers of 4 codes per lane, and the integer block sums
-// of 16 rows come out in one register with no horizontal reduction. Per group and block, one
+// Layout: rows are interleaved in groups of 16 (one int32 lane of a zmm register per row, or
+// of two ymm registers), so a block's 32 codes of 16 rows are 8 registers of 4 codes per lane,
+// and the integer block sums of 16 rows come out in one register (two) with no horizontal
+// reduction. Every kernel variant reads the same layout. Per group and block, one
 // record:
 //   codes: 4 bits: 4 chunks of 64 bytes; chunk t, byte 4l+i (row l, i < 4) holds element
 //          4t+i in its low nibble and element 16+4t+i in its high nibble.
@@ -60,6 +61,54 @@ typedef enum { KC_Q4_0 = 2, KC_Q4_1 = 3, KC_Q8_0 = 8 } kc_format;
 /// Q8_0/Q4_0 scale is so large (|d| > 511) that the offset -128d (-8d) overflows fp16.
 int32_t kc_repack(const void *src, kc_format format, int32_t n, int32_t k, uint8_t *dst);
 
+/// Kernel variants, one per CPU feature set. Each kernel below takes the variant to run; a
+/// variant may only be run on a CPU that supports it (kc_path_supported).
+typedef enum {
+    /// Plain C that the compiler vectorizes for the build's baseline (every CPU; ARM until NEON
+    /// kernels exist).
+    KC_PATH_PORTABLE = 0,
+    /// AVX2 + FMA + F16C (x86-64-v3): int8 products by vpmaddubsw / vpmaddwd.
+    KC_PATH_AVX2 = 1,
+    /// AVX-512 F/BW/VL + VNNI (+ F16C, FMA): int8 products by vpdpbusd on 512-bit registers.
+    KC_PATH_AVX512 = 2,
+} kc_path;
+
+/// Number of kc_path values.
+#define KC_PATH_COUNT 3
+
+/// CPU features that select a variant (bits of kc_cpu_features()).
+enum {
+    KC_FEATURE_AVX2 = 1 << 0,
+    KC_FEATURE_FMA = 1 << 1,
+    KC_FEATURE_F16C = 1 << 2,
+    KC_FEATURE_AVX512F = 1 << 3,
+    KC_FEATURE_AVX512BW = 1 << 4,
+    KC_FEATURE_AVX512VL = 1 << 5,
+    KC_FEATURE_AVX512VNNI = 1 << 6,
+    KC_FEATURE_AVX512BF16 = 1 << 7,
+};
+
+/// The CPU's features (cpuid, and xgetbv for the OS's register state), detected once.
+uint32_t kc_cpu_features(void);
+
+/// 1 when this CPU can run `path`, else 0.
+int32_t kc_path_supported(kc_path path);
+
+/// The fastest variant this CPU supports.
+kc_path kc_best_path(void);
+
+/// The variant the engine uses by default: S2D_CPU (portable | avx2 | avx512) when it is set
+/// and the CPU supports it, else kc_best_path(); resolved on first use, or set by
+/// kc_set_active_path before that.
+kc_path kc_active_path(void);
+
+/// Makes `path` the active variant. Returns 0, or -1 when the CPU cannot run it.
+int32_t kc_set_active_path(kc_path path);
+
+/// What was wrong with S2D_CPU when kc_active_path resolved it (an unknown name, or a variant
+/// this CPU cannot run), or NULL when it was unset or valid.
+const char *kc_environment_problem(void);
+
 /// Activations x[rows, k] quantized per block of 32 (see kc_quantize_activations).
 typedef struct {
     /// int8 codes, [rows, k].
@@ -72,8 +121,9 @@ typedef struct {
 } kc_qactivations;
 
 /// Quantizes x[rows, k] (row stride ldx floats) into `a`, whose buffers hold rows * k codes and
-/// rows * k/32 floats each of d and s.
-void kc_quantize_activations(const float *x, int32_t rows, int32_t k, int64_t ldx,
+/// rows * k/32 floats each of d and s: per block of 32, dx = max|x| / 127, qx = round(x / dx)
+/// (to nearest even). Every variant gives the same codes.
+void kc_quantize_activations(kc_path path, const float *x, int32_t rows, int32_t k, int64_t ldx,
                              kc_qactivations *a);
 
 /// r[i, :] = x[i, :] - d * q for activations `a` quantized from x (r has row stride k): the
@@ -83,26 +133,20 @@ void kc_activation_residual(const float *x, int32_t rows, int32_t k, int64_t ldx
 
 /// y[i, r] = sum_k x[i, k] * W[r, k]  for i in [0, rows) and r in [n0, n1); y has row stride
 /// ldy floats. Writes only those outputs, so callers may split [0, n) across threads at any
-/// bounds (bounds that are multiples of 16 avoid decoding a group twice).
-/// Uses AVX-512 VNNI when compiled for it.
-void kc_qgemm(const kc_qweights *w, int32_t n0, int32_t n1, const kc_qactivations *a,
-              int32_t rows, float *y, int64_t ldy);
-
-/// The scalar version of kc_qgemm (same arithmetic, no SIMD): the fallback, and for tests.
-void kc_qgemm_portable(const kc_qweights *w, int32_t n0, int32_t n1,
-                       const kc_qactivations *a, int32_t rows, float *y, int64_t ldy);
+/// bounds (bounds that are multiples of 16 avoid decoding a group twice). The variants'
+/// integer sums are exact; their float accumulation order differs (agreement to ~1e-6
+/// relative), while within one variant an output never depends on the split or on `rows`.
+void kc_qgemm(kc_path path, const kc_qweights *w, int32_t n0, int32_t n1,
+              const kc_qactivations *a, int32_t rows, float *y, int64_t ldy);
 
 /// out[r - n0, c - k0] = W[r, c] for r in [n0, n1), c in [k0, k1) (k0, k1 multiples of 32);
-/// out has row stride ldo floats.
-void kc_dequantize(const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0, int32_t k1,
-                   float *out, int64_t ldo);
+/// out has row stride ldo floats. Exact in every variant (d*u + m rounds once).
+void kc_dequantize(kc_path path, const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0,
+                   int32_t k1, float *out, int64_t ldo);
 
-/// max(x[0..n)), -infinity when n is 0 (AVX-512 vmaxps when compiled for it: Swift SIMD
-/// compiles lane-wise max and compare-and-select to scalar loops).
-float kc_max(const float *x, int64_t n);
-
-/// 1 when kc_qgemm was compiled with AVX-512 VNNI, else 0.
-int32_t kc_has_vnni(void);
+/// max(x[0..n)), -infinity when n is 0 (vector max in C: Swift SIMD compiles lane-wise max and
+/// compare-and-select to scalar loops).
+float kc_max(kc_path path, const float *x, int64_t n);
 
 /// Converts IEEE fp16 bits to float.
 float kc_half_to_float(uint16_t h);

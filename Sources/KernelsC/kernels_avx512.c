@@ -1,50 +1,21 @@
-// y[i, r] = x[i, :] . W[r, :] for repacked quantized W and int8-quantized x (see kernels_c.h).
+// The AVX-512 variants (F, BW, VL, VNNI; F16C and FMA): compiled for those features whatever
+// the build's baseline, and run only where kc_path_supported(KC_PATH_AVX512) says so.
 //
-// VNNI path, per group of 16 rows, block b and activation row i:
+// qgemm, per group of 16 rows, block b and activation row i:
 //   isum[16]  = sum_j vpdpbusd(codes chunk j, broadcast 4 codes of x)   8 instructions
 //   acc[16]  += float(isum) * (d[16] * dx) + m[16] * sx                  4 instructions
 // i.e. 12 vector instructions per 512 multiply-adds, and the 16 outputs of a group end up in
 // the lanes of one register: no horizontal sums. A tile of G groups x MR activation rows decodes
 // each weight record once for MR rows.
 #include "layout.h"
+#include "variants.h"
+#include <math.h>
 #include <string.h>
 
-#if defined(__AVX512F__) && defined(__AVX512VNNI__) && defined(__AVX512BW__) && defined(__F16C__)
-#define KC_VNNI 1
+#if defined(__x86_64__)
 #include <immintrin.h>
-#endif
 
-int32_t kc_has_vnni(void) {
-#ifdef KC_VNNI
-    return 1;
-#else
-    return 0;
-#endif
-}
-
-void kc_qgemm_portable(const kc_qweights *w, int32_t n0, int32_t n1,
-                       const kc_qactivations *a, int32_t rows, float *y, int64_t ldy) {
-    const int nb = w->k / 32;
-    for (int32_t r = n0; r < n1; r++) {
-        const int l = r % 16;
-        for (int32_t i = 0; i < rows; i++) {
-            const int8_t *xq = a->q + (int64_t)i * w->k;
-            const float *dx = a->d + (int64_t)i * nb, *sx = a->s + (int64_t)i * nb;
-            float acc = 0;
-            for (int b = 0; b < nb; b++) {
-                const uint8_t *rec = kc_record(w, r, b);
-                int32_t isum = 0;
-                for (int e = 0; e < 32; e++) isum += kc_code(w->bits, rec, l, e) * xq[b * 32 + e];
-                const float d = kc_half_to_float(kc_scale_bits(w->bits, rec, l, 0));
-                const float m = kc_half_to_float(kc_scale_bits(w->bits, rec, l, 1));
-                acc += (float)isum * (d * dx[b]) + m * sx[b];
-            }
-            y[(int64_t)i * ldy + r] = acc;
-        }
-    }
-}
-
-#ifdef KC_VNNI
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c"))), apply_to = function)
 
 // The 8 code registers of one record: chunk j holds elements 4j..4j+3 of every row.
 static inline __attribute__((always_inline)) void load_codes(const uint8_t *rec, int bits,
@@ -161,15 +132,87 @@ static inline __attribute__((always_inline)) __m512i broadcast4(const int8_t *p)
 
 KC_DEFINE_TILES(4)
 KC_DEFINE_TILES(8)
-#endif
 
-void kc_qgemm(const kc_qweights *w, int32_t n0, int32_t n1, const kc_qactivations *a,
-              int32_t rows, float *y, int64_t ldy) {
-    if (n0 >= n1 || rows <= 0) return;
-#ifdef KC_VNNI
+void kc_qgemm_avx512(const kc_qweights *w, int32_t n0, int32_t n1, const kc_qactivations *a,
+                     int32_t rows, float *y, int64_t ldy) {
     if (w->bits == 4) qgemm_4(w, n0, n1, a, rows, y, ldy);
     else qgemm_8(w, n0, n1, a, rows, y, ldy);
-#else
-    kc_qgemm_portable(w, n0, n1, a, rows, y, ldy);
-#endif
 }
+
+void kc_quantize_activations_avx512(const float *x, int32_t rows, int32_t k, int64_t ldx,
+                                    kc_qactivations *a) {
+    const int nb = k / 32;
+    for (int32_t i = 0; i < rows; i++) {
+        for (int b = 0; b < nb; b++) {
+            const float *xb = x + (int64_t)i * ldx + b * 32;
+            int8_t *qb = a->q + (int64_t)i * k + b * 32;
+            __m512 v0 = _mm512_loadu_ps(xb), v1 = _mm512_loadu_ps(xb + 16);
+            float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(v0), _mm512_abs_ps(v1)));
+            const float d = amax / 127.0f;
+            __m512 vid = _mm512_set1_ps(d != 0 ? 1.0f / d : 0.0f);
+            // Round to nearest even (the MXCSR default), as the portable nearbyintf does.
+            __m512i q0 = _mm512_cvtps_epi32(_mm512_mul_ps(v0, vid));
+            __m512i q1 = _mm512_cvtps_epi32(_mm512_mul_ps(v1, vid));
+            _mm_storeu_si128((__m128i *)qb, _mm512_cvtepi32_epi8(q0));
+            _mm_storeu_si128((__m128i *)(qb + 16), _mm512_cvtepi32_epi8(q1));
+            const int32_t sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
+            a->d[(int64_t)i * nb + b] = d;
+            a->s[(int64_t)i * nb + b] = d * (float)sum;
+        }
+    }
+}
+
+void kc_dequantize_avx512(const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0, int32_t k1,
+                          float *out, int64_t ldo) {
+    for (int32_t r = n0; r < n1; r++) {
+        const int l = r % 16;
+        float *o = out + (int64_t)(r - n0) * ldo - k0;
+        for (int b = k0 / 32; b < k1 / 32; b++) {
+            const uint8_t *rec = kc_record(w, r, b);
+            const float d = kc_half_to_float(kc_scale_bits(w->bits, rec, l, 0));
+            const float m = kc_half_to_float(kc_scale_bits(w->bits, rec, l, 1));
+            // Row l's 4 codes of chunk j sit at 4l in it: gather the dwords, then widen.
+            uint32_t c[8];
+            const int chunks = w->bits == 4 ? 4 : 8;
+            for (int j = 0; j < chunks; j++) memcpy(&c[j], rec + 64 * j + 4 * l, 4);
+            __m128i lo16, hi16;
+            if (w->bits == 4) {
+                __m128i v = _mm_setr_epi32((int)c[0], (int)c[1], (int)c[2], (int)c[3]);
+                lo16 = _mm_and_si128(v, _mm_set1_epi8(0x0f));                    // elements 0..15
+                hi16 = _mm_and_si128(_mm_srli_epi16(v, 4), _mm_set1_epi8(0x0f));  // 16..31
+            } else {
+                lo16 = _mm_setr_epi32((int)c[0], (int)c[1], (int)c[2], (int)c[3]);
+                hi16 = _mm_setr_epi32((int)c[4], (int)c[5], (int)c[6], (int)c[7]);
+            }
+            // d*u is exact in float32, so the fused d*u + m rounds once, like GGML.
+            const __m512 vd = _mm512_set1_ps(d), vm = _mm512_set1_ps(m);
+            _mm512_storeu_ps(o + b * 32, _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(lo16)), vd, vm));
+            _mm512_storeu_ps(o + b * 32 + 16, _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(hi16)), vd, vm));
+        }
+    }
+}
+
+float kc_max_avx512(const float *x, int64_t n) {
+    int64_t i = 0;
+    float m = -INFINITY;
+    if (n >= 16) {
+        __m512 v = _mm512_loadu_ps(x);
+        for (i = 16; i + 16 <= n; i += 16) v = _mm512_max_ps(v, _mm512_loadu_ps(x + i));
+        m = _mm512_reduce_max_ps(v);
+    }
+    for (; i < n; i++) m = x[i] > m ? x[i] : m;
+    return m;
+}
+
+#pragma clang attribute pop
+
+#else
+// Not x86: never selected (kc_path_supported says no); defined so that the dispatch links.
+void kc_qgemm_avx512(const kc_qweights *w, int32_t n0, int32_t n1, const kc_qactivations *a,
+                     int32_t rows, float *y, int64_t ldy) { kc_qgemm_portable(w, n0, n1, a, rows, y, ldy); }
+void kc_quantize_activations_avx512(const float *x, int32_t rows, int32_t k, int64_t ldx,
+                                    kc_qactivations *a) { kc_quantize_activations_portable(x, rows, k, ldx, a); }
+void kc_dequantize_avx512(const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0, int32_t k1,
+                          float *out, int64_t ldo) { kc_dequantize_portable(w, n0, n1, k0, k1, out, ldo); }
+float kc_max_avx512(const float *x, int64_t n) { return kc_max_portable(x, n); }
+#endif

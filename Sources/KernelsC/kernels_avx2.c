@@ -1,0 +1,234 @@
+// The AVX2 variants (AVX2, FMA, F16C: x86-64-v3): compiled for those features whatever the
+// build's baseline, and run only where kc_path_supported(KC_PATH_AVX2) says so.
+//
+// qgemm: without VNNI, an unsigned x signed byte dot product is vpmaddubsw (pairs into int16)
+// then vpmaddwd by ones (pairs of int16 into int32). One 64-byte chunk of a record is two ymm
+// registers: rows 0-7 and rows 8-15 of the group (half h = 0, 1), 4 codes per int32 lane.
+//   4-bit codes: |u·x| pairs stay below 2·15·127, so the 8 chunks' vpmaddubsw results are summed
+//   in int16 (8·3810 < 32767) and widened once per block: 8 maddubs + 7 adds + 1 madd per 8 rows.
+//   8-bit codes (only from Q8_0: u = q + 128, m = −128d): u·x would saturate int16, so each
+//   chunk runs as |q| x sign(x, q) (llama.cpp's trick) and is widened on its own; the block sum
+//   is then Σ q·x, and d·Σ u·x + m·Σ x = d·Σ q·x exactly, so the m term is left out.
+// The two halves of a group are separate passes over its records (they stay in L1), so a tile
+// of MR activation rows holds 8 code registers and MR accumulators.
+#include "layout.h"
+#include "variants.h"
+#include <math.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
+
+static inline __attribute__((always_inline)) __m256i broadcast4(const int8_t *p) {
+    int32_t v;
+    memcpy(&v, p, 4);
+    return _mm256_set1_epi32(v);
+}
+
+// Half h of a record's codes: w[t] holds elements 4t..4t+3 of each row, w[t + 4] elements
+// 16+4t..16+4t+3 (4 bits); w[j] holds elements 4j..4j+3 as signed q (8 bits).
+static inline __attribute__((always_inline)) void load_codes(const uint8_t *rec, int bits, int h,
+                                                             __m256i w[8]) {
+    if (bits == 4) {
+        const __m256i low = _mm256_set1_epi8(0x0f);
+        for (int t = 0; t < 4; t++) {
+            const __m256i v = _mm256_load_si256((const __m256i *)(rec + 64 * t + 32 * h));
+            w[t] = _mm256_and_si256(v, low);
+            w[t + 4] = _mm256_and_si256(_mm256_srli_epi16(v, 4), low);
+        }
+    } else {
+        const __m256i bias = _mm256_set1_epi8((char)0x80);
+        for (int j = 0; j < 8; j++)
+            w[j] = _mm256_xor_si256(_mm256_load_si256((const __m256i *)(rec + 64 * j + 32 * h)), bias);
+    }
+}
+
+// Per row of the half: Σ_e u_e·x_e (4 bits) or Σ_e q_e·x_e (8 bits) over the block's 32 codes.
+static inline __attribute__((always_inline)) __m256i block_sums(const __m256i w[8], int bits,
+                                                                const int8_t *xb) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    if (bits == 4) {
+        __m256i s = _mm256_maddubs_epi16(w[0], broadcast4(xb));
+        for (int t = 1; t < 4; t++) s = _mm256_add_epi16(s, _mm256_maddubs_epi16(w[t], broadcast4(xb + 4 * t)));
+        for (int t = 0; t < 4; t++)
+            s = _mm256_add_epi16(s, _mm256_maddubs_epi16(w[t + 4], broadcast4(xb + 16 + 4 * t)));
+        return _mm256_madd_epi16(s, ones);
+    }
+    __m256i s = _mm256_setzero_si256();
+    for (int j = 0; j < 8; j++) {
+        const __m256i p = _mm256_maddubs_epi16(_mm256_sign_epi8(w[j], w[j]),
+                                               _mm256_sign_epi8(broadcast4(xb + 4 * j), w[j]));
+        s = _mm256_add_epi32(s, _mm256_madd_epi16(p, ones));
+    }
+    return s;
+}
+
+// Group g (rows 16g..16g+15) x MR activation rows from i0; stores only rows in [n_lo, n_hi).
+#define KC_DEFINE_TILE(BITS, MR)                                                               \
+    static void tile_##BITS##_##MR(const kc_qweights *w, int32_t g, const kc_qactivations *a,  \
+                                   int32_t i0, float *y, int64_t ldy, int32_t n_lo,            \
+                                   int32_t n_hi) {                                             \
+        const int nb = w->k / 32;                                                              \
+        const int64_t rb = kc_record_bytes(BITS), cb = kc_codes_bytes(BITS);                   \
+        const uint8_t *gp = w->base + (int64_t)g * nb * rb;                                    \
+        const int32_t r0 = g * 16;                                                             \
+        for (int h = 0; h < 2; h++) {                                                          \
+            const int32_t rh = r0 + 8 * h;                                                     \
+            const int lo = n_lo > rh ? n_lo - rh : 0, hi = n_hi - rh < 8 ? n_hi - rh : 8;      \
+            if (lo >= hi) continue;                                                            \
+            __m256 acc[MR];                                                                    \
+            for (int c = 0; c < MR; c++) acc[c] = _mm256_setzero_ps();                         \
+            for (int b = 0; b < nb; b++) {                                                     \
+                const uint8_t *rec = gp + b * rb;                                              \
+                __m256i wv[8];                                                                 \
+                load_codes(rec, BITS, h, wv);                                                  \
+                const __m256 dw = _mm256_cvtph_ps(_mm_load_si128((const __m128i *)(rec + cb + 16 * h))); \
+                const __m256 mw = _mm256_cvtph_ps(_mm_load_si128((const __m128i *)(rec + cb + 32 + 16 * h))); \
+                for (int c = 0; c < MR; c++) {                                                 \
+                    const int64_t row = i0 + c;                                                \
+                    const __m256i s = block_sums(wv, BITS, a->q + row * w->k + b * 32);        \
+                    const __m256 dx = _mm256_set1_ps(a->d[row * nb + b]);                      \
+                    acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_mul_ps(dw, dx), acc[c]); \
+                    if (BITS == 4) acc[c] = _mm256_fmadd_ps(mw, _mm256_set1_ps(a->s[row * nb + b]), acc[c]); \
+                }                                                                              \
+            }                                                                                  \
+            if (lo == 0 && hi == 8) {                                                          \
+                for (int c = 0; c < MR; c++) _mm256_storeu_ps(y + (i0 + c) * ldy + rh, acc[c]); \
+            } else {                                                                           \
+                const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);                \
+                const __m256i mask = _mm256_and_si256(_mm256_cmpgt_epi32(lane, _mm256_set1_epi32(lo - 1)), \
+                                                      _mm256_cmpgt_epi32(_mm256_set1_epi32(hi), lane)); \
+                for (int c = 0; c < MR; c++) _mm256_maskstore_ps(y + (i0 + c) * ldy + rh, mask, acc[c]); \
+            }                                                                                  \
+        }                                                                                      \
+    }
+
+#define KC_DEFINE_TILES(BITS)                                                                  \
+    KC_DEFINE_TILE(BITS, 1)                                                                    \
+    KC_DEFINE_TILE(BITS, 2)                                                                    \
+    KC_DEFINE_TILE(BITS, 3)                                                                    \
+    KC_DEFINE_TILE(BITS, 4)                                                                    \
+    typedef void (*tile_fn_##BITS)(const kc_qweights *, int32_t, const kc_qactivations *,     \
+                                   int32_t, float *, int64_t, int32_t, int32_t);               \
+    static const tile_fn_##BITS tiles_##BITS[5] = {0, tile_##BITS##_1, tile_##BITS##_2,        \
+                                                   tile_##BITS##_3, tile_##BITS##_4};          \
+    static void qgemm_##BITS(const kc_qweights *w, int32_t n0, int32_t n1,                     \
+                             const kc_qactivations *a, int32_t rows, float *y, int64_t ldy) {  \
+        for (int32_t g = n0 / 16; g * 16 < n1; g++)                                            \
+            for (int32_t i = 0; i < rows; i += 4) {                                            \
+                const int mr = rows - i < 4 ? rows - i : 4;                                    \
+                tiles_##BITS[mr](w, g, a, i, y, ldy, n0, n1);                                  \
+            }                                                                                  \
+    }
+
+KC_DEFINE_TILES(4)
+KC_DEFINE_TILES(8)
+
+void kc_qgemm_avx2(const kc_qweights *w, int32_t n0, int32_t n1, const kc_qactivations *a,
+                   int32_t rows, float *y, int64_t ldy) {
+    if (w->bits == 4) qgemm_4(w, n0, n1, a, rows, y, ldy);
+    else qgemm_8(w, n0, n1, a, rows, y, ldy);
+}
+
+// Max of |v| over 8 lanes, as a tree.
+static inline __attribute__((always_inline)) float horizontal_max(__m256 v) {
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_movehdup_ps(m));
+    return _mm_cvtss_f32(m);
+}
+
+void kc_quantize_activations_avx2(const float *x, int32_t rows, int32_t k, int64_t ldx,
+                                  kc_qactivations *a) {
+    const int nb = k / 32;
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    for (int32_t i = 0; i < rows; i++) {
+        for (int b = 0; b < nb; b++) {
+            const float *xb = x + (int64_t)i * ldx + b * 32;
+            int8_t *qb = a->q + (int64_t)i * k + b * 32;
+            __m256 v[4], amax = _mm256_setzero_ps();
+            for (int j = 0; j < 4; j++) {
+                v[j] = _mm256_loadu_ps(xb + 8 * j);
+                amax = _mm256_max_ps(amax, _mm256_andnot_ps(sign, v[j]));
+            }
+            const float d = horizontal_max(amax) / 127.0f;
+            const __m256 id = _mm256_set1_ps(d != 0 ? 1.0f / d : 0.0f);
+            // Round to nearest even (the MXCSR default), as the portable nearbyintf does.
+            __m256i q[4], sum = _mm256_setzero_si256();
+            for (int j = 0; j < 4; j++) {
+                q[j] = _mm256_cvtps_epi32(_mm256_mul_ps(v[j], id));
+                sum = _mm256_add_epi32(sum, q[j]);
+            }
+            // int32 -> int8 (|q| <= 127, so the saturating packs are exact), then undo the
+            // lane interleaving of the 256-bit packs.
+            const __m256i q01 = _mm256_packs_epi32(q[0], q[1]), q23 = _mm256_packs_epi32(q[2], q[3]);
+            const __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packs_epi16(q01, q23),
+                                                              _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+            _mm256_storeu_si256((__m256i *)qb, bytes);
+            __m128i s = _mm_add_epi32(_mm256_castsi256_si128(sum), _mm256_extracti128_si256(sum, 1));
+            s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+            s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+            a->d[(int64_t)i * nb + b] = d;
+            a->s[(int64_t)i * nb + b] = d * (float)_mm_cvtsi128_si32(s);
+        }
+    }
+}
+
+void kc_dequantize_avx2(const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0, int32_t k1,
+                        float *out, int64_t ldo) {
+    for (int32_t r = n0; r < n1; r++) {
+        const int l = r % 16;
+        float *o = out + (int64_t)(r - n0) * ldo - k0;
+        for (int b = k0 / 32; b < k1 / 32; b++) {
+            const uint8_t *rec = kc_record(w, r, b);
+            const float d = kc_half_to_float(kc_scale_bits(w->bits, rec, l, 0));
+            const float m = kc_half_to_float(kc_scale_bits(w->bits, rec, l, 1));
+            // Row l's 4 codes of chunk j sit at 4l in it: gather the dwords, then widen.
+            uint32_t c[8];
+            const int chunks = w->bits == 4 ? 4 : 8;
+            for (int j = 0; j < chunks; j++) memcpy(&c[j], rec + 64 * j + 4 * l, 4);
+            __m128i lo16, hi16;
+            if (w->bits == 4) {
+                const __m128i v = _mm_setr_epi32((int)c[0], (int)c[1], (int)c[2], (int)c[3]);
+                lo16 = _mm_and_si128(v, _mm_set1_epi8(0x0f));                    // elements 0..15
+                hi16 = _mm_and_si128(_mm_srli_epi16(v, 4), _mm_set1_epi8(0x0f));  // 16..31
+            } else {
+                lo16 = _mm_setr_epi32((int)c[0], (int)c[1], (int)c[2], (int)c[3]);
+                hi16 = _mm_setr_epi32((int)c[4], (int)c[5], (int)c[6], (int)c[7]);
+            }
+            // d*u is exact in float32, so the fused d*u + m rounds once, like GGML.
+            const __m256 vd = _mm256_set1_ps(d), vm = _mm256_set1_ps(m);
+            const __m128i parts[4] = {lo16, _mm_srli_si128(lo16, 8), hi16, _mm_srli_si128(hi16, 8)};
+            for (int p = 0; p < 4; p++)
+                _mm256_storeu_ps(o + b * 32 + 8 * p,
+                                 _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(parts[p])), vd, vm));
+        }
+    }
+}
+
+float kc_max_avx2(const float *x, int64_t n) {
+    int64_t i = 0;
+    float m = -INFINITY;
+    if (n >= 8) {
+        __m256 v = _mm256_loadu_ps(x);
+        for (i = 8; i + 8 <= n; i += 8) v = _mm256_max_ps(v, _mm256_loadu_ps(x + i));
+        m = horizontal_max(v);
+    }
+    for (; i < n; i++) m = x[i] > m ? x[i] : m;
+    return m;
+}
+
+#pragma clang attribute pop
+
+#else
+// Not x86: never selected (kc_path_supported says no); defined so that the dispatch links.
+void kc_qgemm_avx2(const kc_qweights *w, int32_t n0, int32_t n1, const kc_qactivations *a,
+                   int32_t rows, float *y, int64_t ldy) { kc_qgemm_portable(w, n0, n1, a, rows, y, ldy); }
+void kc_quantize_activations_avx2(const float *x, int32_t rows, int32_t k, int64_t ldx,
+                                  kc_qactivations *a) { kc_quantize_activations_portable(x, rows, k, ldx, a); }
+void kc_dequantize_avx2(const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0, int32_t k1,
+                        float *out, int64_t ldo) { kc_dequantize_portable(w, n0, n1, k0, k1, out, ldo); }
+float kc_max_avx2(const float *x, int64_t n) { return kc_max_portable(x, n); }
+#endif

@@ -1,0 +1,20 @@
+// The per-variant kernels behind the kc_path dispatch in dispatch.c (not part of the API).
+#ifndef KC_VARIANTS_H
+#define KC_VARIANTS_H
+
+#include "kernels_c.h"
+
+#define KC_DECLARE_VARIANTS(SUFFIX)                                                            \
+    void kc_qgemm_##SUFFIX(const kc_qweights *w, int32_t n0, int32_t n1,                       \
+                           const kc_qactivations *a, int32_t rows, float *y, int64_t ldy);     \
+    void kc_quantize_activations_##SUFFIX(const float *x, int32_t rows, int32_t k,             \
+                                          int64_t ldx, kc_qactivations *a);                    \
+    void kc_dequantize_##SUFFIX(const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0,      \
+                                int32_t k1, float *out, int64_t ldo);                          \
+    float kc_max_##SUFFIX(const float *x, int64_t n);
+
+KC_DECLARE_VARIANTS(portable)
+KC_DECLARE_VARIANTS(avx2)
+KC_DECLARE_VARIANTS(avx512)
+
+#endif
