@@ -145,7 +145,7 @@ extension LlamaModel {
         let R = run.count, T = p0 + R
         let scale = 1 / Float(hd).squareRoot()
         let keys = storage.keys(layer: l), values = storage.values(layer: l)
-        Parallel.forEach(c.headCount, threads: threads) { h in
+        parallelFor(c.headCount, threads: threads) { h in
             let g = h / c.groupSize
             let q = qkv + run.lowerBound * QKV + h * hd
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: R * T)
@@ -179,9 +179,8 @@ extension LlamaModel {
             attend(indices[0], threads: threads)
             return
         }
-        let chunks = Parallel.ranges(indices.count, parts: threads <= 1 ? 1 : threads * 2, granule: 1)
-        Parallel.forEach(chunks.count, threads: threads) { chunk in
-            for i in chunks[chunk] { attend(indices[i], threads: 1) }
+        parallelFor(splitting: indices.count, parts: threads <= 1 ? 1 : threads * 2) { chunk in
+            for i in chunk { attend(indices[i], threads: 1) }
         }
     }
 }

@@ -28,7 +28,7 @@ extension TrainingOps {
     ) {
         let T = shape.sequenceLength, hd = shape.headDimension
         let scale = 1 / Float(hd).squareRoot()
-        Parallel.forEach(shape.batch * shape.heads, threads: threads) { job in
+        parallelFor(shape.batch * shape.heads, threads: threads) { job in
             let b = job / shape.heads, h = job % shape.heads, g = h / shape.group
             let qh = q + b * T * shape.qWidth + h * hd
             let kg = k + b * T * shape.kvWidth + g * hd
@@ -60,7 +60,7 @@ extension TrainingOps {
     ) {
         let T = shape.sequenceLength, hd = shape.headDimension
         let scale = 1 / Float(hd).squareRoot()
-        Parallel.forEach(shape.batch * shape.kvHeads, threads: threads) { job in
+        parallelFor(shape.batch * shape.kvHeads, threads: threads) { job in
             let b = job / shape.kvHeads, g = job % shape.kvHeads
             let dP = UnsafeMutablePointer<Float>.allocate(capacity: T * T)
             defer { dP.deallocate() }

@@ -32,9 +32,8 @@ extension TrainingOps {
                 // logits [n, V] = h_sel [n, C] · Wᵀ
                 Gemm.multiply(transA: false, transB: true, m: n, n: vocabulary, k: columns, a: selected, lda: columns,
                               b: weight, ldb: columns, beta: 0, c: logits, ldc: vocabulary, threads: threads)
-                let blocks = Parallel.ranges(n, parts: threads, granule: 1)
-                Parallel.forEach(blocks.count, threads: threads) { block in
-                    for i in blocks[block] {
+                parallelFor(splitting: n, parts: threads) { block in
+                    for i in block {
                         let row = logits + i * vocabulary
                         let target = Int(targets[start + i])
                         let top = RowOps.maximum(row, count: vocabulary)

@@ -44,9 +44,8 @@ extension TrainingOps {
         x: UnsafePointer<Float>, weight: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
         rstd: UnsafeMutablePointer<Float>, rows: Int, columns: Int, epsilon: Float, threads: Int = 1
     ) {
-        let blocks = Parallel.ranges(rows, parts: threads, granule: 8)
-        Parallel.forEach(blocks.count, threads: threads) { block in
-            for row in blocks[block] {
+        parallelFor(splitting: rows, parts: threads, align: 8) { block in
+            for row in block {
                 rstd[row] = RowOps.rmsNorm(x + row * columns, weight: weight, into: y + row * columns, count: columns, eps: epsilon)
             }
         }
@@ -57,9 +56,8 @@ extension TrainingOps {
         dy: UnsafePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
         dx: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>?, rows: Int, columns: Int, threads: Int = 1
     ) {
-        let blocks = Parallel.ranges(rows, parts: threads, granule: 8)
-        Parallel.forEach(blocks.count, threads: threads) { block in
-            for row in blocks[block] {
+        parallelFor(splitting: rows, parts: threads, align: 8) { block in
+            for row in block {
                 let dyr = dy + row * columns, xr = x + row * columns, dxr = dx + row * columns
                 let r = rstd[row]
                 var dot: Float = 0
@@ -130,9 +128,7 @@ extension TrainingOps {
     public static func swigluForward(
         gate: UnsafePointer<Float>, up: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>, count: Int, threads: Int = 1
     ) {
-        let blocks = Parallel.ranges(count, parts: threads, granule: 1024)
-        Parallel.forEach(blocks.count, threads: threads) { block in
-            let range = blocks[block]
+        parallelFor(splitting: count, parts: threads, align: 1024) { range in
             RowOps.swiglu(gate: gate + range.lowerBound, up: up + range.lowerBound, into: h + range.lowerBound, count: range.count)
         }
     }
@@ -142,9 +138,7 @@ extension TrainingOps {
         dh: UnsafePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>,
         dgate: UnsafeMutablePointer<Float>, dup: UnsafeMutablePointer<Float>, count: Int, threads: Int = 1
     ) {
-        let blocks = Parallel.ranges(count, parts: threads, granule: 1024)
-        Parallel.forEach(blocks.count, threads: threads) { block in
-            let range = blocks[block]
+        parallelFor(splitting: count, parts: threads, align: 1024) { range in
             RowOps.swigluBackward(gate: gate + range.lowerBound, up: up + range.lowerBound, outputGradient: dh + range.lowerBound,
                                   gateGradient: dgate + range.lowerBound, upGradient: dup + range.lowerBound, count: range.count)
         }

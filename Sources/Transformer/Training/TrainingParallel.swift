@@ -1,40 +1,5 @@
 import CBLAS
-import Dispatch
-
-/// Fork/join over `count` independent jobs on up to `threads` threads.
-///
-/// `DispatchQueue.concurrentPerform` wants a `@Sendable` closure, which may not capture the
-/// raw pointers every kernel here works on: the unsafety of handing the closure across is
-/// kept in this one place. Jobs must write disjoint memory.
-public enum Parallel {
-    private struct UncheckedBox<T>: @unchecked Sendable { let value: T }
-
-    /// Runs `body(0..<count)`, in parallel when `threads > 1`.
-    public static func forEach(_ count: Int, threads: Int, _ body: (Int) -> Void) {
-        if threads <= 1 || count <= 1 {
-            for index in 0..<count { body(index) }
-            return
-        }
-        withoutActuallyEscaping(body) { body in
-            let box = UncheckedBox(value: body)
-            DispatchQueue.concurrentPerform(iterations: count) { index in box.value(index) }
-        }
-    }
-
-    /// Splits `0..<count` into `parts` contiguous ranges, aligned to `granule`.
-    static func ranges(_ count: Int, parts: Int, granule: Int = 16) -> [Range<Int>] {
-        let parts = max(1, min(parts, (count + granule - 1) / granule))
-        var result: [Range<Int>] = []
-        var start = 0
-        for part in 0..<parts {
-            var end = (count * (part + 1)) / parts
-            end = part == parts - 1 ? count : min(count, (end + granule - 1) / granule * granule)
-            if end > start { result.append(start..<end) }
-            start = end
-        }
-        return result
-    }
-}
+import Kernels
 
 /// Matrix products for training, through OpenBLAS sgemm (row-major).
 ///
@@ -57,16 +22,13 @@ public enum Gemm {
         let splitM = m >= n
         let extent = splitM ? m : n
         let parts = threads > 1 && extent >= 64 * threads ? threads : 1
-        let blocks = Parallel.ranges(extent, parts: parts)
-        Parallel.forEach(blocks.count, threads: threads) { index in
-            let block = blocks[index]
-            let size = block.count
+        parallelFor(splitting: extent, parts: parts, align: 16) { block in
             if splitM {
                 let aBlock = transA ? a + block.lowerBound : a + block.lowerBound * lda
-                call(transA, transB, size, n, k, alpha, aBlock, lda, b, ldb, beta, c + block.lowerBound * ldc, ldc)
+                call(transA, transB, block.count, n, k, alpha, aBlock, lda, b, ldb, beta, c + block.lowerBound * ldc, ldc)
             } else {
                 let bBlock = transB ? b + block.lowerBound * ldb : b + block.lowerBound
-                call(transA, transB, m, size, k, alpha, a, lda, bBlock, ldb, beta, c + block.lowerBound, ldc)
+                call(transA, transB, m, block.count, k, alpha, a, lda, bBlock, ldb, beta, c + block.lowerBound, ldc)
             }
         }
     }
