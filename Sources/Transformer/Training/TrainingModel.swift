@@ -1,3 +1,5 @@
+import Kernels
+
 /// The training model: a full-sequence float32 forward that keeps its activations, and its
 /// backward, over a batch of right-padded sequences (llm.c style).
 ///
@@ -38,7 +40,6 @@ public final class TrainingModel {
         self.lora = lora
         self.threads = max(1, threads)
         self.recomputeLayers = recomputeLayers
-        Gemm.useSingleThreadedBLAS()
     }
 
     public var method: Method { lora.map { .lora($0.configuration) } ?? .full }

@@ -1,3 +1,5 @@
+import Kernels
+
 /// A LoRA adapter on one linear layer during a training pass: pointers into the adapter's
 /// parameters, their gradients, and the activation kept for the backward.
 public struct LoRASlot {

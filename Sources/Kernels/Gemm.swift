@@ -1,16 +1,18 @@
 import CBLAS
-import Kernels
 
-/// Matrix products for training, through OpenBLAS sgemm (row-major).
+/// OpenBLAS runs single-threaded: the engine splits work across threads itself, and nested
+/// threading (ours × OpenBLAS's) oversubscribes the cores (ENGINE-NOTES.md). Set once, by the
+/// first product through `Gemm` or `MatMul`.
+let openBLASSingleThreaded: Void = { openblas_set_num_threads(1) }()
+
+/// Float32 matrix products through OpenBLAS (row-major): the engine's one BLAS wrapper, for
+/// training and for the float parts of inference. For quantized weights use `MatMul`.
 ///
-/// OpenBLAS runs single-threaded (`openblas_set_num_threads(1)`); we split the output
-/// ourselves along its larger dimension into `threads` blocks. Each output element is
-/// computed by one sgemm call whatever the split, so results do not depend on the machine's
-/// load, and with a fixed thread count a run is bitwise reproducible.
+/// We split the output ourselves along its larger dimension into `threads` blocks, each one
+/// single-threaded sgemm call. Each output element is computed by one call whatever the
+/// split, so results do not depend on the machine's load, and with a fixed thread count a
+/// training run is bitwise reproducible.
 public enum Gemm {
-    /// Makes OpenBLAS single-threaded: our kernels split the work themselves.
-    public static func useSingleThreadedBLAS() { openblas_set_num_threads(1) }
-
     /// C[m, n] = alpha · op(A)[m, k] · op(B)[k, n] + beta · C.
     /// op(A) = A (stored [m, lda]) or Aᵀ (A stored [k, lda]); likewise for B.
     public static func multiply(
@@ -19,8 +21,10 @@ public enum Gemm {
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int
     ) {
         guard m > 0, n > 0 else { return }
+        _ = openBLASSingleThreaded
         let splitM = m >= n
         let extent = splitM ? m : n
+        // Below 64 rows or columns per worker the fork/join costs more than it saves.
         let parts = threads > 1 && extent >= 64 * threads ? threads : 1
         parallelFor(splitting: extent, parts: parts, align: 16) { block in
             if splitM {
@@ -31,6 +35,17 @@ public enum Gemm {
                 call(transA, transB, m, block.count, k, alpha, a, lda, bBlock, ldb, beta, c + block.lowerBound, ldc)
             }
         }
+    }
+
+    /// y[m] = alpha · A[m, n] · x[n] + beta · y (sgemv, single-threaded): OpenBLAS's sgemm is
+    /// several times slower for one row (ENGINE-NOTES.md).
+    public static func multiplyVector(
+        m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+        x: UnsafePointer<Float>, beta: Float, y: UnsafeMutablePointer<Float>
+    ) {
+        guard m > 0 else { return }
+        _ = openBLASSingleThreaded
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
     }
 
     private static func call(
