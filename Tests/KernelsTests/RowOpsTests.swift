@@ -140,12 +140,16 @@ import Testing
             RowOps.rmsNorm(x, weight: w, into: &y, count: n)
             return y
         }
-        var dx = [Float](repeating: 0, count: n), dw = [Float](repeating: 1, count: n)
-        RowOps.rmsNormBackward(x, weight: w, outputGradient: c, inputGradient: &dx, accumulateWeightGradient: &dw, count: n)
+        var y = [Float](repeating: 0, count: n)
+        let scale = RowOps.rmsNorm(x, weight: w, into: &y, count: n)
+        // Both gradients accumulate: start from 1.
+        var dx = [Float](repeating: 1, count: n), dw = [Float](repeating: 1, count: n)
+        RowOps.rmsNormBackward(x, weight: w, scale: scale, outputGradient: c, accumulateInputGradient: &dx, count: n)
+        RowOps.rmsNormWeightGradient(x, scale: scale, outputGradient: c, accumulateInto: &dw, count: n)
         let ndx = Self.numericGradient(x, c) { forward($0, w) }
         let ndw = Self.numericGradient(w, c) { forward(x, $0) }
         for i in 0..<n {
-            #expect(abs(Double(dx[i]) - ndx[i]) < 2e-3, "dx[\(i)]")
+            #expect(abs(Double(dx[i]) - 1 - ndx[i]) < 2e-3, "dx[\(i)]")
             #expect(abs(Double(dw[i]) - 1 - ndw[i]) < 2e-3, "dw[\(i)]")
         }
     }

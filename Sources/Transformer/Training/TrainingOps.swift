@@ -30,8 +30,7 @@ extension TrainingOps {
         for row in 0..<rows {
             if let skipped, tokens[row] == skipped { continue }
             let target = dtable + Int(tokens[row]) * columns
-            let source = dx + row * columns
-            for column in 0..<columns { target[column] += source[column] }
+            RowOps.add(target, dx + row * columns, into: target, count: columns)
         }
     }
 }
@@ -58,20 +57,15 @@ extension TrainingOps {
     ) {
         parallelFor(splitting: rows, parts: threads, align: 8) { block in
             for row in block {
-                let dyr = dy + row * columns, xr = x + row * columns, dxr = dx + row * columns
-                let r = rstd[row]
-                var dot: Float = 0
-                for c in 0..<columns { dot += dyr[c] * weight[c] * xr[c] }
-                let k = dot * r * r * r / Float(columns)
-                for c in 0..<columns { dxr[c] += r * dyr[c] * weight[c] - k * xr[c] }
+                RowOps.rmsNormBackward(x + row * columns, weight: weight, scale: rstd[row], outputGradient: dy + row * columns,
+                                       accumulateInputGradient: dx + row * columns, count: columns)
             }
         }
         // The weight gradient sums over rows: serial, in row order, so it is deterministic.
         if let dweight {
             for row in 0..<rows {
-                let dyr = dy + row * columns, xr = x + row * columns
-                let r = rstd[row]
-                for c in 0..<columns { dweight[c] += dyr[c] * xr[c] * r }
+                RowOps.rmsNormWeightGradient(x + row * columns, scale: rstd[row], outputGradient: dy + row * columns,
+                                             accumulateInto: dweight, count: columns)
             }
         }
     }
