@@ -103,14 +103,16 @@ import Testing
         }
     }
 
-    @Test func negativePositionUndoesTheRotation() {
+    /// Inside and past the cached positions.
+    @Test(arguments: [300, 5000])
+    func inverseUndoesTheRotation(_ position: Int) {
         var rng = SplitMix64(seed: 9)
         let x = randomFloats(128, rng: &rng)
         var y = x
-        let rope = Rope(headDimension: 64, base: 100000)
-        rope.apply(&y, heads: 2, position: 300)
+        let rope = Rope(headDimension: 64, base: 100000, cachedPositions: 1000)
+        rope.apply(&y, heads: 2, position: position)
         #expect(y != x)
-        rope.apply(&y, heads: 2, position: -300)
+        rope.apply(&y, heads: 2, position: position, inverse: true)
         for (a, b) in zip(x, y) { #expect(abs(a - b) < 1e-5) }
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import Kernels
 
 /// The operations of the Llama block and head for training, each forward beside its
@@ -74,43 +73,15 @@ extension TrainingOps {
 // MARK: - RoPE
 
 extension TrainingOps {
-    /// cos/sin table [T, headDim/2]: angle(t, i) = t · base^(−2i/headDim)
-    public static func ropeTable(length: Int, headDimension: Int, base: Float) -> (cos: [Float], sin: [Float]) {
-        let half = headDimension / 2
-        var cosines = [Float](repeating: 0, count: length * half), sines = cosines
-        for position in 0..<length {
-            for i in 0..<half {
-                let frequency = pow(Double(base), -2 * Double(i) / Double(headDimension))
-                let angle = Double(position) * frequency
-                cosines[position * half + i] = Float(cos(angle))
-                sines[position * half + i] = Float(sin(angle))
-            }
-        }
-        return (cosines, sines)
-    }
-
-    /// In place on x [B·T, heads·headDim], llama.cpp NORM layout: within each head the pairs
-    /// (2i, 2i+1) rotate by angle(t, i). Forward: (a, b) → (a·cos − b·sin, a·sin + b·cos).
-    /// Backward (`inverse`): the transpose, a rotation by −angle, applied to the gradient.
+    /// In place on x [B·T, heads·headDim]: row b·T + t of every head rotated for position t
+    /// (`Rope`, llama.cpp's NORM layout). Backward (`inverse`): the transpose, a rotation by
+    /// −angle, applied to the gradient.
     public static func rope(
-        _ x: UnsafeMutablePointer<Float>, rows: Int, sequenceLength: Int, heads: Int, headDimension: Int,
-        cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, inverse: Bool
+        _ x: UnsafeMutablePointer<Float>, rows: Int, sequenceLength: Int, heads: Int, rope: Rope, inverse: Bool
     ) {
-        let half = headDimension / 2
-        let sign: Float = inverse ? -1 : 1
-        let width = heads * headDimension
+        let width = heads * rope.headDimension
         for row in 0..<rows {
-            let position = row % sequenceLength
-            let c = cos + position * half, s = sin + position * half
-            for head in 0..<heads {
-                let v = x + row * width + head * headDimension
-                for i in 0..<half {
-                    let a = v[2 * i], b = v[2 * i + 1]
-                    let si = sign * s[i]
-                    v[2 * i] = a * c[i] - b * si
-                    v[2 * i + 1] = a * si + b * c[i]
-                }
-            }
+            rope.apply(x + row * width, heads: heads, position: row % sequenceLength, inverse: inverse)
         }
     }
 }
