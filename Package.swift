@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["CBLAS", "KernelsC"]),
         .target(name: "ModelFiles"),
         .target(name: "Tokenizers", dependencies: ["ModelFiles"]),
-        .target(name: "Transformer", dependencies: ["ModelFiles", "CBLAS", "Kernels"]),
+        .target(name: "Transformer", dependencies: ["ModelFiles", "Kernels"]),
         .target(
             name: "Inference",
             dependencies: [

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 import Transformer
 
 /// Continuous-batching token generation on the embedded engine.
@@ -266,15 +267,9 @@ final class SchedulerCore: @unchecked Sendable {
         var drawn = [SampledToken?](repeating: nil, count: active.count)
         active.withUnsafeMutableBufferPointer { samples in
             drawn.withUnsafeMutableBufferPointer { out in
-                let shared = UnsafeSendable((samples.baseAddress!, out.baseAddress!))
-                let count = samples.count, chunks = threads <= 1 ? 1 : min(count, threads * 2)
-                let body: @Sendable (Int) -> Void = { chunk in
-                    let (samples, out) = shared.value
-                    for i in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
-                        out[i] = samples[i].sampler.sample(logits.row(i), random: &samples[i].random)
-                    }
+                parallelFor(splitting: samples.count, parts: threads <= 1 ? 1 : threads * 2) { chunk in
+                    for i in chunk { out[i] = samples[i].sampler.sample(logits.row(i), random: &samples[i].random) }
                 }
-                if chunks <= 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: body) }
             }
         }
         var finished: [Int] = []
@@ -303,10 +298,4 @@ final class SchedulerCore: @unchecked Sendable {
         if sample.position >= maximumLength { return .length }
         return nil
     }
-}
-
-/// Lets raw pointers into a `concurrentPerform` body whose iterations touch disjoint elements.
-struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

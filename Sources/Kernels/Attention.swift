@@ -23,7 +23,6 @@ public enum Attention {
             return
         }
         let group = heads / kvHeads
-        let args = AttentionArguments(query: query, keys: keys, values: values, out: out)
         let parts = max(1, min(threads, heads))
         parallelFor(parts) { part in
             let mine = splitRange(heads, parts: parts, align: 1, part: part)
@@ -31,17 +30,16 @@ public enum Attention {
                 let scores = buf.baseAddress!
                 for h in mine {
                     let g = h / group
-                    let q = args.query + h * d, keys = args.keys + g * d, values = args.values + g * d
-                    let out = args.out + h * d
+                    let qh = query + h * d, kg = keys + g * d, vg = values + g * d, oh = out + h * d
                     if d == 64 {
-                        head64(q, keys: keys, values: values, length: length, stride: stride, scale: scale,
-                               scores: scores, into: out)
+                        head64(qh, keys: kg, values: vg, length: length, stride: stride, scale: scale,
+                               scores: scores, into: oh)
                     } else {
                         // scores[t] = q·k[t]·scale; out = Σ_t softmax(scores)[t]·v[t]
-                        for t in 0..<length { scores[t] = RowOps.dot(q, keys + t * stride, count: d) * scale }
+                        for t in 0..<length { scores[t] = RowOps.dot(qh, kg + t * stride, count: d) * scale }
                         RowOps.softmax(scores, count: length)
-                        out.update(repeating: 0, count: d)
-                        for t in 0..<length { RowOps.addScaled(values + t * stride, by: scores[t], into: out, count: d) }
+                        oh.update(repeating: 0, count: d)
+                        for t in 0..<length { RowOps.addScaled(vg + t * stride, by: scores[t], into: oh, count: d) }
                     }
                 }
             }
@@ -78,12 +76,4 @@ public enum Attention {
         RowOps.store(o2, out + 32)
         RowOps.store(o3, out + 48)
     }
-}
-
-/// The pointers the attention workers share; each writes only its own heads of `out`.
-private struct AttentionArguments: @unchecked Sendable {
-    let query: UnsafePointer<Float>
-    let keys: UnsafePointer<Float>
-    let values: UnsafePointer<Float>
-    let out: UnsafeMutablePointer<Float>
 }

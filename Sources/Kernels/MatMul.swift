@@ -183,7 +183,8 @@ public struct MatMul: Sendable {
         let k = w.columns, n = w.rows
         guard m > 0 else { return }
         if let floats = w.floats {
-            Blas.xW(dy, floats, dx, m: m, n: n, k: k, accumulate: accumulate, threads: threads)
+            Gemm.multiply(transA: false, transB: false, m: m, n: k, k: n, a: dy, lda: n, b: floats, ldb: k,
+                          beta: accumulate ? 1 : 0, c: dx, ldc: k, threads: threads)
             return
         }
         let parts = min(threads, max(1, k / 32))

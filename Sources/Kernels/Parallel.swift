@@ -1,7 +1,7 @@
 import Dispatch
 
-/// A raw pointer that may cross into `concurrentPerform` workers. The kernels guarantee that
-/// workers write disjoint parts; this is the one place that unsafety is declared.
+/// A raw pointer wrapped as `Sendable`, from when the parallel-for took `@Sendable` jobs.
+/// `parallelFor` no longer needs it; MatMul still wraps its pointers in it.
 @usableFromInline
 struct SharedPointer<T>: @unchecked Sendable {
     @usableFromInline let pointer: UnsafeMutablePointer<T>
@@ -9,21 +9,51 @@ struct SharedPointer<T>: @unchecked Sendable {
     @inlinable init(_ pointer: UnsafePointer<T>) { self.pointer = UnsafeMutablePointer(mutating: pointer) }
 }
 
-/// Runs `body(t)` for t in 0..<count, on the calling thread when count is 1 (no fork/join),
-/// else with `DispatchQueue.concurrentPerform` (~0.5 µs fork/join; a TaskGroup costs ~15 µs).
+/// A value handed to `concurrentPerform` workers unchecked (see `parallelFor`).
+@usableFromInline
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    @usableFromInline let value: Value
+    @inlinable init(_ value: Value) { self.value = value }
+}
+
+/// Runs `body(i)` for every i in 0..<count: the engine's one fork/join, for the inference
+/// kernels and for training.
+///
+/// On the calling thread, in order, when `count` or `threads` is at most 1 (no fork/join);
+/// otherwise with `DispatchQueue.concurrentPerform`, which spreads the jobs over the cores
+/// (~0.5 µs fork/join; a TaskGroup costs ~15 µs). Callers that split work themselves pass
+/// as many jobs as they want workers.
+///
+/// `body` need not be `@Sendable`: the kernels hand it raw pointers, which Swift cannot check.
+/// Jobs must write disjoint memory; that unsafety is accepted here, once.
 @inlinable
-func parallelFor(_ count: Int, _ body: @Sendable (Int) -> Void) {
-    if count <= 1 {
-        body(0)
-    } else {
-        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+public func parallelFor(_ count: Int, threads: Int = .max, _ body: (Int) -> Void) {
+    guard count > 0 else { return }
+    if count == 1 || threads <= 1 {
+        for index in 0..<count { body(index) }
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        let shared = UncheckedSendable(body)
+        DispatchQueue.concurrentPerform(iterations: count) { shared.value($0) }
     }
 }
 
-/// Splits 0..<total into `parts` contiguous ranges whose bounds are multiples of `align`
-/// (except the end), balanced to within one `align` unit.
+/// Splits 0..<total into at most `parts` contiguous, non-empty ranges (bounds multiples of
+/// `align`, see `splitRange`) and runs `body` on each with `parallelFor`: on the calling
+/// thread when there is one part.
 @inlinable
-func splitRange(_ total: Int, parts: Int, align: Int, part: Int) -> Range<Int> {
+public func parallelFor(splitting total: Int, parts: Int, align: Int = 1, _ body: (Range<Int>) -> Void) {
+    guard total > 0 else { return }
+    let parts = max(1, min(parts, (total + align - 1) / align))
+    parallelFor(parts) { part in body(splitRange(total, parts: parts, align: align, part: part)) }
+}
+
+/// Splits 0..<total into `parts` contiguous ranges whose bounds are multiples of `align`
+/// (except the end), balanced to within one `align` unit. A range is empty when there are
+/// more parts than `align` units.
+@inlinable
+public func splitRange(_ total: Int, parts: Int, align: Int, part: Int) -> Range<Int> {
     let units = (total + align - 1) / align
     let lo = units * part / parts, hi = units * (part + 1) / parts
     return min(lo * align, total)..<min(hi * align, total)

@@ -46,27 +46,29 @@ public struct Rope: Sendable {
         }
     }
 
-    /// Rotates `heads` consecutive heads of `x` (each `headDimension` floats) for `position`.
-    /// A negative position applies the inverse rotation (the backward pass).
-    public func apply(_ x: UnsafeMutablePointer<Float>, heads: Int, position: Int) {
-        let d = headDimension
-        if position >= 0 && position < cachedPositions {
-            table.withUnsafeBufferPointer { rotate(x, heads: heads, cs: $0.baseAddress! + position * d) }
+    /// Rotates `heads` consecutive heads of `x` (each `headDimension` floats) for `position`
+    /// (≥ 0). `inverse` rotates by −θ instead: the transpose, which is the backward pass.
+    public func apply(_ x: UnsafeMutablePointer<Float>, heads: Int, position: Int, inverse: Bool = false) {
+        precondition(position >= 0, "negative position \(position)")
+        let d = headDimension, sign: Float = inverse ? -1 : 1
+        if position < cachedPositions {
+            table.withUnsafeBufferPointer { rotate(x, heads: heads, cs: $0.baseAddress! + position * d, sinSign: sign) }
         } else {
             withUnsafeTemporaryAllocation(of: Float.self, capacity: d) { cs in
                 Self.angles(position: position, freqs: inverseFrequencies, into: cs.baseAddress!)
-                rotate(x, heads: heads, cs: UnsafePointer(cs.baseAddress!))
+                rotate(x, heads: heads, cs: UnsafePointer(cs.baseAddress!), sinSign: sign)
             }
         }
     }
 
-    // (x[2i], x[2i+1]) ← (x[2i]·cos − x[2i+1]·sin, x[2i]·sin + x[2i+1]·cos) in every head.
-    private func rotate(_ x: UnsafeMutablePointer<Float>, heads: Int, cs: UnsafePointer<Float>) {
+    // (x[2i], x[2i+1]) ← (x[2i]·cos − x[2i+1]·sin, x[2i]·sin + x[2i+1]·cos) in every head,
+    // with sin negated for the inverse (cos is even, sin odd).
+    private func rotate(_ x: UnsafeMutablePointer<Float>, heads: Int, cs: UnsafePointer<Float>, sinSign: Float) {
         let half = headDimension / 2
         for h in 0..<heads {
             let p = x + h * headDimension
             for i in 0..<half {
-                let c = cs[i], s = cs[half + i]
+                let c = cs[i], s = sinSign * cs[half + i]
                 let a = p[2 * i], b = p[2 * i + 1]
                 p[2 * i] = a * c - b * s
                 p[2 * i + 1] = a * s + b * c

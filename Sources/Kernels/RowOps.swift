@@ -74,24 +74,32 @@ public enum RowOps {
     @inlinable
     public static func softmax(_ x: UnsafeMutablePointer<Float>, count n: Int) {
         guard n > 0 else { return }
-        let mx = maximum(x, count: n)
-        let vm = SIMD16<Float>(repeating: mx)
+        let sum = exponentiate(x, subtracting: maximum(x, count: n), into: x, count: n)
+        scale(x, by: 1 / sum, count: n)
+    }
+
+    /// y = exp(x − shift) (y may alias x); returns Σ y. With shift = max(x) this is softmax
+    /// before its normalization, and shift + log Σ y is logsumexp(x) (the cross-entropy).
+    @inlinable
+    public static func exponentiate(_ x: UnsafePointer<Float>, subtracting shift: Float,
+                                    into y: UnsafeMutablePointer<Float>, count n: Int) -> Float {
+        let vs = SIMD16<Float>(repeating: shift)
         var vsum = SIMD16<Float>()
         var i = 0
         while i + 16 <= n {
-            let e = exp(load(x + i) - vm)
-            store(e, x + i)
+            let e = exp(load(x + i) - vs)
+            store(e, y + i)
             vsum += e
             i += 16
         }
         var sum = treeSum(vsum)
         while i < n {
-            let e = Foundation.exp(x[i] - mx)
-            x[i] = e
+            let e = Foundation.exp(x[i] - shift)
+            y[i] = e
             sum += e
             i += 1
         }
-        scale(x, by: 1 / sum, count: n)
+        return sum
     }
 
     /// SiLU in place: x = x · σ(x) = x / (1 + e^−x).

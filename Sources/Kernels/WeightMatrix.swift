@@ -104,7 +104,7 @@ public final class WeightMatrix: @unchecked Sendable {
     public var packedWeights: kc_qweights? { isQuantized ? packed : nil }
 
     /// The float32 storage, row-major [rows, columns] (nil for quantized matrices): for BLAS
-    /// calls such as `Blas.addWeightGradient` when training float weights.
+    /// calls such as `Gemm.multiply` when training float weights.
     public var floatPointer: UnsafePointer<Float>? { floats }
 
     /// Whether the int8 kernels apply (any quantized format).

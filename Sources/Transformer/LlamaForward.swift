@@ -1,4 +1,3 @@
-import CBLAS
 import Foundation
 import Kernels
 
@@ -145,20 +144,22 @@ extension LlamaModel {
         let R = run.count, T = p0 + R
         let scale = 1 / Float(hd).squareRoot()
         let keys = storage.keys(layer: l), values = storage.values(layer: l)
-        Parallel.forEach(c.headCount, threads: threads) { h in
+        parallelFor(c.headCount, threads: threads) { h in
             let g = h / c.groupSize
             let q = qkv + run.lowerBound * QKV + h * hd
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: R * T)
             defer { scores.deallocate() }
             // S[R, T] = scale · Q[R, hd] · K[T, hd]ᵀ
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(R), Int32(T), Int32(hd), scale, q, Int32(QKV), keys + g * hd, Int32(KV), 0, scores, Int32(T))
+            Gemm.multiply(transA: false, transB: true, m: R, n: T, k: hd, alpha: scale, a: q, lda: QKV, b: keys + g * hd, ldb: KV,
+                          beta: 0, c: scores, ldc: T, threads: 1)
             for r in 0..<R {
                 let row = scores + r * T, visible = p0 + r + 1
                 RowOps.softmax(row, count: visible)
                 (row + visible).update(repeating: 0, count: T - visible)
             }
             // O[R, hd] = P[R, T] · V[T, hd], written into the heads-side-by-side output
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(R), Int32(hd), Int32(T), 1, scores, Int32(T), values + g * hd, Int32(KV), 0, out + run.lowerBound * D + h * hd, Int32(D))
+            Gemm.multiply(transA: false, transB: false, m: R, n: hd, k: T, a: scores, lda: T, b: values + g * hd, ldb: KV,
+                          beta: 0, c: out + run.lowerBound * D + h * hd, ldc: D, threads: 1)
         }
     }
 
@@ -179,9 +180,8 @@ extension LlamaModel {
             attend(indices[0], threads: threads)
             return
         }
-        let chunks = Parallel.ranges(indices.count, parts: threads <= 1 ? 1 : threads * 2, granule: 1)
-        Parallel.forEach(chunks.count, threads: threads) { chunk in
-            for i in chunks[chunk] { attend(indices[i], threads: 1) }
+        parallelFor(splitting: indices.count, parts: threads <= 1 ? 1 : threads * 2) { chunk in
+            for i in chunk { attend(indices[i], threads: 1) }
         }
     }
 }

@@ -1,4 +1,4 @@
-import CBLAS
+import Kernels
 
 extension LoRAWeights {
     /// Checks that every pair fits `configuration`'s layer shapes; returns a reason when not.
@@ -27,14 +27,15 @@ func addLoRA(
 ) {
     for (m, index) in rowAdapters.enumerated() {
         guard let index, let pair = adapters[index].layers[layer][target] else { continue }
-        let adapter = adapters[index], rank = Int32(adapter.rank)
+        let adapter = adapters[index]
         pair.a.withUnsafeBufferPointer { a in
             // u[rank] = A[rank, in] · x[m]
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, rank, Int32(inputs), 1, a.baseAddress, Int32(inputs), x + m * inputs, 1, 0, scratch, 1)
+            Gemm.multiplyVector(m: adapter.rank, n: inputs, a: a.baseAddress!, lda: inputs, x: x + m * inputs, beta: 0, y: scratch)
         }
         pair.b.withUnsafeBufferPointer { b in
             // y[m, offset..] += scale · B[out, rank] · u
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outputs), rank, adapter.scale, b.baseAddress, rank, scratch, 1, 1, y + m * yStride + offset, 1)
+            Gemm.multiplyVector(m: outputs, n: adapter.rank, alpha: adapter.scale, a: b.baseAddress!, lda: adapter.rank,
+                                x: scratch, beta: 1, y: y + m * yStride + offset)
         }
     }
 }

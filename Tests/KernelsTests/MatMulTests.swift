@@ -228,22 +228,28 @@ import Testing
         }
     }
 
-    @Test func blasHelpersMatchReferenceProducts() {
+    /// The three products of a linear layer (forward, input gradient, weight gradient) through
+    /// `Gemm`, each with one dimension large enough to be split over two threads.
+    @Test(arguments: [1, 2])
+    func gemmMatchesReferenceProducts(threads: Int) {
         var rng = SplitMix64(seed: 4)
-        let (m, n, k) = (7, 45, 33)
+        let (m, n, k) = (7, 145, 133)
         let x = randomFloats(m * k, rng: &rng), w = randomFloats(n * k, rng: &rng), dy = randomFloats(m * n, rng: &rng)
-        var y = [Float](repeating: 0, count: m * n), dx = [Float](repeating: 0, count: m * k)
+        var y = [Float](repeating: 0, count: m * n), dx = [Float](repeating: 1, count: m * k)
         var dw = [Float](repeating: 0.5, count: n * k)
-        Blas.xWt(x, w, &y, m: m, n: n, k: k)
-        Blas.xW(dy, w, &dx, m: m, n: n, k: k)
-        Blas.addWeightGradient(dy, x, &dw, m: m, n: n, k: k)
+        // y = x·Wᵀ;  dx = 2·dy·W − dx (alpha, beta);  dW += dyᵀ·x
+        Gemm.multiply(transA: false, transB: true, m: m, n: n, k: k, a: x, lda: k, b: w, ldb: k, beta: 0, c: &y, ldc: n, threads: threads)
+        Gemm.multiply(transA: false, transB: false, m: m, n: k, k: n, alpha: 2, a: dy, lda: n, b: w, ldb: k, beta: -1, c: &dx,
+                      ldc: k, threads: threads)
+        Gemm.multiply(transA: true, transB: false, m: n, n: k, k: m, a: dy, lda: n, b: x, ldb: k, beta: 1, c: &dw, ldc: k,
+                      threads: threads)
         for i in 0..<m {
             for j in 0..<n {
                 let ref = (0..<k).reduce(0.0) { $0 + Double(x[i * k + $1]) * Double(w[j * k + $1]) }
                 #expect(abs(Double(y[i * n + j]) - ref) < 1e-4)
             }
             for j in 0..<k {
-                let ref = (0..<n).reduce(0.0) { $0 + Double(dy[i * n + $1]) * Double(w[$1 * k + j]) }
+                let ref = 2 * (0..<n).reduce(0.0) { $0 + Double(dy[i * n + $1]) * Double(w[$1 * k + j]) } - 1
                 #expect(abs(Double(dx[i * k + j]) - ref) < 1e-4)
             }
         }

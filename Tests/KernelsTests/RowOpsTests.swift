@@ -103,14 +103,16 @@ import Testing
         }
     }
 
-    @Test func negativePositionUndoesTheRotation() {
+    /// Inside and past the cached positions.
+    @Test(arguments: [300, 5000])
+    func inverseUndoesTheRotation(_ position: Int) {
         var rng = SplitMix64(seed: 9)
         let x = randomFloats(128, rng: &rng)
         var y = x
-        let rope = Rope(headDimension: 64, base: 100000)
-        rope.apply(&y, heads: 2, position: 300)
+        let rope = Rope(headDimension: 64, base: 100000, cachedPositions: 1000)
+        rope.apply(&y, heads: 2, position: position)
         #expect(y != x)
-        rope.apply(&y, heads: 2, position: -300)
+        rope.apply(&y, heads: 2, position: position, inverse: true)
         for (a, b) in zip(x, y) { #expect(abs(a - b) < 1e-5) }
     }
 }
@@ -140,12 +142,16 @@ import Testing
             RowOps.rmsNorm(x, weight: w, into: &y, count: n)
             return y
         }
-        var dx = [Float](repeating: 0, count: n), dw = [Float](repeating: 1, count: n)
-        RowOps.rmsNormBackward(x, weight: w, outputGradient: c, inputGradient: &dx, accumulateWeightGradient: &dw, count: n)
+        var y = [Float](repeating: 0, count: n)
+        let scale = RowOps.rmsNorm(x, weight: w, into: &y, count: n)
+        // Both gradients accumulate: start from 1.
+        var dx = [Float](repeating: 1, count: n), dw = [Float](repeating: 1, count: n)
+        RowOps.rmsNormBackward(x, weight: w, scale: scale, outputGradient: c, accumulateInputGradient: &dx, count: n)
+        RowOps.rmsNormWeightGradient(x, scale: scale, outputGradient: c, accumulateInto: &dw, count: n)
         let ndx = Self.numericGradient(x, c) { forward($0, w) }
         let ndw = Self.numericGradient(w, c) { forward(x, $0) }
         for i in 0..<n {
-            #expect(abs(Double(dx[i]) - ndx[i]) < 2e-3, "dx[\(i)]")
+            #expect(abs(Double(dx[i]) - 1 - ndx[i]) < 2e-3, "dx[\(i)]")
             #expect(abs(Double(dw[i]) - 1 - ndw[i]) < 2e-3, "dw[\(i)]")
         }
     }

@@ -56,20 +56,20 @@ import Transformer
     @Test func ropeBackwardIsTheTransposeOfTheForward() {
         var g = SplitMix64(seed: 4)
         let T = 6, heads = 2, hd = 8, rows = 2 * T
-        let (cos, sin) = TrainingOps.ropeTable(length: T, headDimension: hd, base: 10000)
+        let rope = Rope(headDimension: hd, base: 10000, cachedPositions: T)
         let x = Self.random(rows * heads * hd, &g), r = Self.random(rows * heads * hd, &g)
         func f(_ x: [Float]) -> Double {
             var y = x
-            TrainingOps.rope(&y, rows: rows, sequenceLength: T, heads: heads, headDimension: hd, cos: cos, sin: sin, inverse: false)
+            TrainingOps.rope(&y, rows: rows, sequenceLength: T, heads: heads, rope: rope, inverse: false)
             return Self.dot(y, r)
         }
         var dx = r
-        TrainingOps.rope(&dx, rows: rows, sequenceLength: T, heads: heads, headDimension: hd, cos: cos, sin: sin, inverse: true)
+        TrainingOps.rope(&dx, rows: rows, sequenceLength: T, heads: heads, rope: rope, inverse: true)
         Self.check("rope", x: x, gradient: dx, seed: 5, loss: f)
         // Position 0 is the identity; position 1 rotates pair 0 by exactly 1 radian.
         var probe = [Float](repeating: 0, count: rows * heads * hd)
         probe[heads * hd] = 1  // row 1 (t = 1), head 0, element 0
-        TrainingOps.rope(&probe, rows: rows, sequenceLength: T, heads: heads, headDimension: hd, cos: cos, sin: sin, inverse: false)
+        TrainingOps.rope(&probe, rows: rows, sequenceLength: T, heads: heads, rope: rope, inverse: false)
         #expect(abs(probe[heads * hd] - Foundation.cos(1)) < 1e-6 && abs(probe[heads * hd + 1] - Foundation.sin(1)) < 1e-6)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// How the learning rate moves over the run: linear warm-up, then constant, linear or
 /// cosine decay to `minimumRatio` × the peak.
@@ -80,9 +81,8 @@ public struct AdamW: Sendable {
                         let p = p.baseAddress!, g = g.baseAddress!, m = m.baseAddress!, v = v.baseAddress!
                         for entry in layout.entries {
                             let decay: Float = entry.shape.count >= 2 ? 1 - learningRate * c.weightDecay : 1
-                            let blocks = Parallel.ranges(entry.count, parts: entry.count > 1 << 16 ? threads : 1, granule: 1024)
-                            Parallel.forEach(blocks.count, threads: threads) { block in
-                                for index in blocks[block] {
+                            parallelFor(splitting: entry.count, parts: entry.count > 1 << 16 ? threads : 1, align: 1024) { block in
+                                for index in block {
                                     let i = entry.offset + index
                                     let gradient = g[i]
                                     m[i] = c.beta1 * m[i] + (1 - c.beta1) * gradient

@@ -1,3 +1,5 @@
+import Kernels
+
 /// The training model: a full-sequence float32 forward that keeps its activations, and its
 /// backward, over a batch of right-padded sequences (llm.c style).
 ///
@@ -38,7 +40,6 @@ public final class TrainingModel {
         self.lora = lora
         self.threads = max(1, threads)
         self.recomputeLayers = recomputeLayers
-        Gemm.useSingleThreadedBLAS()
     }
 
     public var method: Method { lora.map { .lora($0.configuration) } ?? .full }
@@ -234,14 +235,8 @@ public final class TrainingModel {
                                   lora: s(.k), scratch: scratch, threads: threads)
         TrainingOps.linearForward(x: a.ln1.pointer, weight: w(.v), y: a.v.pointer, rows: n, inputs: C, outputs: KV,
                                   lora: s(.v), scratch: scratch, threads: threads)
-        ws.ropeCos.withUnsafeBufferPointer { cos in
-            ws.ropeSin.withUnsafeBufferPointer { sin in
-                TrainingOps.rope(a.q.pointer, rows: n, sequenceLength: batch.length, heads: c.headCount,
-                                 headDimension: c.headDimension, cos: cos.baseAddress!, sin: sin.baseAddress!, inverse: false)
-                TrainingOps.rope(a.k.pointer, rows: n, sequenceLength: batch.length, heads: c.kvHeadCount,
-                                 headDimension: c.headDimension, cos: cos.baseAddress!, sin: sin.baseAddress!, inverse: false)
-            }
-        }
+        TrainingOps.rope(a.q.pointer, rows: n, sequenceLength: batch.length, heads: c.headCount, rope: ws.rope, inverse: false)
+        TrainingOps.rope(a.k.pointer, rows: n, sequenceLength: batch.length, heads: c.kvHeadCount, rope: ws.rope, inverse: false)
         TrainingOps.attentionForward(q: a.q.pointer, k: a.k.pointer, v: a.v.pointer, out: a.ao.pointer, probs: a.probs.pointer,
                                      shape: attentionShape(batch), threads: threads)
         // res2 = x + ao · Woᵀ
@@ -293,14 +288,8 @@ public final class TrainingModel {
         TrainingOps.attentionBackward(dout: ws.dao.pointer, q: a.q.pointer, k: a.k.pointer, v: a.v.pointer, probs: a.probs.pointer,
                                       dq: ws.dq.pointer, dk: ws.dk.pointer, dv: ws.dv.pointer, shape: attentionShape(batch),
                                       threads: threads)
-        ws.ropeCos.withUnsafeBufferPointer { cos in
-            ws.ropeSin.withUnsafeBufferPointer { sin in
-                TrainingOps.rope(ws.dq.pointer, rows: n, sequenceLength: batch.length, heads: c.headCount,
-                                 headDimension: c.headDimension, cos: cos.baseAddress!, sin: sin.baseAddress!, inverse: true)
-                TrainingOps.rope(ws.dk.pointer, rows: n, sequenceLength: batch.length, heads: c.kvHeadCount,
-                                 headDimension: c.headDimension, cos: cos.baseAddress!, sin: sin.baseAddress!, inverse: true)
-            }
-        }
+        TrainingOps.rope(ws.dq.pointer, rows: n, sequenceLength: batch.length, heads: c.headCount, rope: ws.rope, inverse: true)
+        TrainingOps.rope(ws.dk.pointer, rows: n, sequenceLength: batch.length, heads: c.kvHeadCount, rope: ws.rope, inverse: true)
         // Under LoRA nothing below layer 0 trains: its input gradient is not needed.
         let dln: UnsafeMutablePointer<Float>? = (layer == 0 && !full) ? nil : ws.dln.pointer
         TrainingOps.linearBackward(dy: ws.dq.pointer, x: a.ln1.pointer, weight: w(.q), dx: dln, dweight: gw(.q),

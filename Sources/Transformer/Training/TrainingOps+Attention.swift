@@ -28,7 +28,7 @@ extension TrainingOps {
     ) {
         let T = shape.sequenceLength, hd = shape.headDimension
         let scale = 1 / Float(hd).squareRoot()
-        Parallel.forEach(shape.batch * shape.heads, threads: threads) { job in
+        parallelFor(shape.batch * shape.heads, threads: threads) { job in
             let b = job / shape.heads, h = job % shape.heads, g = h / shape.group
             let qh = q + b * T * shape.qWidth + h * hd
             let kg = k + b * T * shape.kvWidth + g * hd
@@ -60,7 +60,7 @@ extension TrainingOps {
     ) {
         let T = shape.sequenceLength, hd = shape.headDimension
         let scale = 1 / Float(hd).squareRoot()
-        Parallel.forEach(shape.batch * shape.kvHeads, threads: threads) { job in
+        parallelFor(shape.batch * shape.kvHeads, threads: threads) { job in
             let b = job / shape.kvHeads, g = job % shape.kvHeads
             let dP = UnsafeMutablePointer<Float>.allocate(capacity: T * T)
             defer { dP.deallocate() }
@@ -80,12 +80,11 @@ extension TrainingOps {
                 // dP [T, T] = dout_h · v_gᵀ
                 Gemm.multiply(transA: false, transB: true, m: T, n: T, k: hd, a: douth, lda: shape.qWidth, b: vg,
                               ldb: shape.kvWidth, beta: 0, c: dP, ldc: T, threads: 1)
+                // dS = softmax backward of each causal row (positions 0...i), 0 above the diagonal
                 for i in 0..<T {
-                    let pr = p + i * T, dr = dP + i * T
-                    var dot: Float = 0
-                    for j in 0...i { dot += pr[j] * dr[j] }
-                    for j in 0...i { dr[j] = pr[j] * (dr[j] - dot) }
-                    for j in (i + 1)..<T { dr[j] = 0 }
+                    let dr = dP + i * T
+                    RowOps.softmaxBackward(probabilities: p + i * T, outputGradient: dr, inputGradient: dr, count: i + 1)
+                    (dr + i + 1).update(repeating: 0, count: T - i - 1)
                 }
                 // dq_h [T, hd] = scale · dS · k_g
                 Gemm.multiply(transA: false, transB: false, m: T, n: hd, k: T, alpha: scale, a: dP, lda: T, b: kg,

@@ -32,18 +32,16 @@ extension TrainingOps {
                 // logits [n, V] = h_sel [n, C] · Wᵀ
                 Gemm.multiply(transA: false, transB: true, m: n, n: vocabulary, k: columns, a: selected, lda: columns,
                               b: weight, ldb: columns, beta: 0, c: logits, ldc: vocabulary, threads: threads)
-                let blocks = Parallel.ranges(n, parts: threads, granule: 1)
-                Parallel.forEach(blocks.count, threads: threads) { block in
-                    for i in blocks[block] {
+                parallelFor(splitting: n, parts: threads) { block in
+                    for i in block {
                         let row = logits + i * vocabulary
                         let target = Int(targets[start + i])
                         let top = RowOps.maximum(row, count: vocabulary)
                         let targetLogit = row[target]
-                        let sum = expShifted(row, row, count: vocabulary, shift: top)
+                        let sum = RowOps.exponentiate(row, subtracting: top, into: row, count: vocabulary)
                         lossPointer[start + i] = top + logf(sum) - targetLogit
                         if let gradientScale {
-                            let factor = gradientScale / sum
-                            for j in 0..<vocabulary { row[j] *= factor }
+                            RowOps.scale(row, by: gradientScale / sum, count: vocabulary)
                             row[target] -= gradientScale
                         }
                     }
@@ -57,8 +55,8 @@ extension TrainingOps {
                         Gemm.multiply(transA: false, transB: false, m: n, n: columns, k: vocabulary, a: logits, lda: vocabulary,
                                       b: weight, ldb: columns, beta: 0, c: dselected, ldc: columns, threads: threads)
                         for i in 0..<n {
-                            let target = dh + rows[start + i] * columns, source = dselected + i * columns
-                            for c in 0..<columns { target[c] += source[c] }
+                            let target = dh + rows[start + i] * columns
+                            RowOps.add(target, dselected + i * columns, into: target, count: columns)
                         }
                     }
                 }

@@ -1,3 +1,5 @@
+import Kernels
+
 /// A LoRA adapter on one linear layer during a training pass: pointers into the adapter's
 /// parameters, their gradients, and the activation kept for the backward.
 public struct LoRASlot {
@@ -106,7 +108,7 @@ extension TrainingOps {
             Gemm.multiply(transA: false, transB: false, m: rows, n: inputs, k: lora.rank, alpha: lora.scale, a: t, lda: lora.rank,
                           b: lora.a, ldb: inputs, beta: 0, c: dropped, ldc: inputs, threads: threads)
             lora.applyDropout(dropped, dropped, count: rows * inputs)
-            for index in 0..<(rows * inputs) { dx[index] += dropped[index] }
+            RowOps.add(dx, dropped, into: dx, count: rows * inputs)
         } else {
             Gemm.multiply(transA: false, transB: false, m: rows, n: inputs, k: lora.rank, alpha: lora.scale, a: t, lda: lora.rank,
                           b: lora.a, ldb: inputs, beta: 1, c: dx, ldc: inputs, threads: threads)

@@ -1,4 +1,3 @@
-import Foundation
 import Kernels
 
 /// The operations of the Llama block and head for training, each forward beside its
@@ -30,8 +29,7 @@ extension TrainingOps {
         for row in 0..<rows {
             if let skipped, tokens[row] == skipped { continue }
             let target = dtable + Int(tokens[row]) * columns
-            let source = dx + row * columns
-            for column in 0..<columns { target[column] += source[column] }
+            RowOps.add(target, dx + row * columns, into: target, count: columns)
         }
     }
 }
@@ -44,9 +42,8 @@ extension TrainingOps {
         x: UnsafePointer<Float>, weight: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
         rstd: UnsafeMutablePointer<Float>, rows: Int, columns: Int, epsilon: Float, threads: Int = 1
     ) {
-        let blocks = Parallel.ranges(rows, parts: threads, granule: 8)
-        Parallel.forEach(blocks.count, threads: threads) { block in
-            for row in blocks[block] {
+        parallelFor(splitting: rows, parts: threads, align: 8) { block in
+            for row in block {
                 rstd[row] = RowOps.rmsNorm(x + row * columns, weight: weight, into: y + row * columns, count: columns, eps: epsilon)
             }
         }
@@ -57,23 +54,17 @@ extension TrainingOps {
         dy: UnsafePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
         dx: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>?, rows: Int, columns: Int, threads: Int = 1
     ) {
-        let blocks = Parallel.ranges(rows, parts: threads, granule: 8)
-        Parallel.forEach(blocks.count, threads: threads) { block in
-            for row in blocks[block] {
-                let dyr = dy + row * columns, xr = x + row * columns, dxr = dx + row * columns
-                let r = rstd[row]
-                var dot: Float = 0
-                for c in 0..<columns { dot += dyr[c] * weight[c] * xr[c] }
-                let k = dot * r * r * r / Float(columns)
-                for c in 0..<columns { dxr[c] += r * dyr[c] * weight[c] - k * xr[c] }
+        parallelFor(splitting: rows, parts: threads, align: 8) { block in
+            for row in block {
+                RowOps.rmsNormBackward(x + row * columns, weight: weight, scale: rstd[row], outputGradient: dy + row * columns,
+                                       accumulateInputGradient: dx + row * columns, count: columns)
             }
         }
         // The weight gradient sums over rows: serial, in row order, so it is deterministic.
         if let dweight {
             for row in 0..<rows {
-                let dyr = dy + row * columns, xr = x + row * columns
-                let r = rstd[row]
-                for c in 0..<columns { dweight[c] += dyr[c] * xr[c] * r }
+                RowOps.rmsNormWeightGradient(x + row * columns, scale: rstd[row], outputGradient: dy + row * columns,
+                                             accumulateInto: dweight, count: columns)
             }
         }
     }
@@ -82,43 +73,15 @@ extension TrainingOps {
 // MARK: - RoPE
 
 extension TrainingOps {
-    /// cos/sin table [T, headDim/2]: angle(t, i) = t · base^(−2i/headDim)
-    public static func ropeTable(length: Int, headDimension: Int, base: Float) -> (cos: [Float], sin: [Float]) {
-        let half = headDimension / 2
-        var cosines = [Float](repeating: 0, count: length * half), sines = cosines
-        for position in 0..<length {
-            for i in 0..<half {
-                let frequency = pow(Double(base), -2 * Double(i) / Double(headDimension))
-                let angle = Double(position) * frequency
-                cosines[position * half + i] = Float(cos(angle))
-                sines[position * half + i] = Float(sin(angle))
-            }
-        }
-        return (cosines, sines)
-    }
-
-    /// In place on x [B·T, heads·headDim], llama.cpp NORM layout: within each head the pairs
-    /// (2i, 2i+1) rotate by angle(t, i). Forward: (a, b) → (a·cos − b·sin, a·sin + b·cos).
-    /// Backward (`inverse`): the transpose, a rotation by −angle, applied to the gradient.
+    /// In place on x [B·T, heads·headDim]: row b·T + t of every head rotated for position t
+    /// (`Rope`, llama.cpp's NORM layout). Backward (`inverse`): the transpose, a rotation by
+    /// −angle, applied to the gradient.
     public static func rope(
-        _ x: UnsafeMutablePointer<Float>, rows: Int, sequenceLength: Int, heads: Int, headDimension: Int,
-        cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, inverse: Bool
+        _ x: UnsafeMutablePointer<Float>, rows: Int, sequenceLength: Int, heads: Int, rope: Rope, inverse: Bool
     ) {
-        let half = headDimension / 2
-        let sign: Float = inverse ? -1 : 1
-        let width = heads * headDimension
+        let width = heads * rope.headDimension
         for row in 0..<rows {
-            let position = row % sequenceLength
-            let c = cos + position * half, s = sin + position * half
-            for head in 0..<heads {
-                let v = x + row * width + head * headDimension
-                for i in 0..<half {
-                    let a = v[2 * i], b = v[2 * i + 1]
-                    let si = sign * s[i]
-                    v[2 * i] = a * c[i] - b * si
-                    v[2 * i + 1] = a * si + b * c[i]
-                }
-            }
+            rope.apply(x + row * width, heads: heads, position: row % sequenceLength, inverse: inverse)
         }
     }
 }
@@ -130,9 +93,7 @@ extension TrainingOps {
     public static func swigluForward(
         gate: UnsafePointer<Float>, up: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>, count: Int, threads: Int = 1
     ) {
-        let blocks = Parallel.ranges(count, parts: threads, granule: 1024)
-        Parallel.forEach(blocks.count, threads: threads) { block in
-            let range = blocks[block]
+        parallelFor(splitting: count, parts: threads, align: 1024) { range in
             RowOps.swiglu(gate: gate + range.lowerBound, up: up + range.lowerBound, into: h + range.lowerBound, count: range.count)
         }
     }
@@ -142,9 +103,7 @@ extension TrainingOps {
         dh: UnsafePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>,
         dgate: UnsafeMutablePointer<Float>, dup: UnsafeMutablePointer<Float>, count: Int, threads: Int = 1
     ) {
-        let blocks = Parallel.ranges(count, parts: threads, granule: 1024)
-        Parallel.forEach(blocks.count, threads: threads) { block in
-            let range = blocks[block]
+        parallelFor(splitting: count, parts: threads, align: 1024) { range in
             RowOps.swigluBackward(gate: gate + range.lowerBound, up: up + range.lowerBound, outputGradient: dh + range.lowerBound,
                                   gateGradient: dgate + range.lowerBound, upGradient: dup + range.lowerBound, count: range.count)
         }

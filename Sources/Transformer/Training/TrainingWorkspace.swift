@@ -1,3 +1,5 @@
+import Kernels
+
 /// A float buffer owned by the training workspace (raw allocation: kernels take pointers,
 /// and Swift arrays would need a closure per access).
 final class FloatBuffer {
@@ -59,7 +61,7 @@ final class TrainingWorkspace {
     let dln: FloatBuffer, dq: FloatBuffer, dao: FloatBuffer, dres2: FloatBuffer, dres: FloatBuffer  // [N, C]
     let dk: FloatBuffer, dv: FloatBuffer  // [N, KV]
     let loraScratch: FloatBuffer          // [N, F + rank]
-    let ropeCos: [Float], ropeSin: [Float]
+    let rope: Rope                        // cos/sin of positions 0..<length
 
     init(batch: Int, length: Int, configuration c: LlamaConfiguration, lora: LoRAConfiguration?, recompute: Bool) {
         self.batch = batch
@@ -86,7 +88,7 @@ final class TrainingWorkspace {
         dk = FloatBuffer(n * c.kvSize)
         dv = FloatBuffer(n * c.kvSize)
         loraScratch = FloatBuffer(lora == nil ? 0 : n * (max(c.feedForwardSize, c.hiddenSize) + lora!.rank))
-        (ropeCos, ropeSin) = TrainingOps.ropeTable(length: length, headDimension: c.headDimension, base: c.ropeBase)
+        rope = Rope(headDimension: c.headDimension, base: Double(c.ropeBase), cachedPositions: length)
     }
 
     func activations(layer: Int) -> LayerActivations { recompute ? layers[0] : layers[layer] }
