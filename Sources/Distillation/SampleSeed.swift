@@ -12,7 +12,8 @@
 /// A fixed text format and SHA-256 keep the rule reproducible anywhere (the tests check it
 /// against Python's hashlib); two inputs share seeds only if they share an id.
 public enum SampleSeed {
-    /// The rule's number (rule 1 was `run seed + j` for every input).
+    /// The rule's number, recorded in run.json (`seed_rule`) and config.json: a run directory
+    /// without it was made under rule 1 and is refused rather than mixed with this rule.
     public static let rule = 2
 
     /// The seed of sample 0 of input `inputID` in a run seeded `runSeed`.
@@ -24,5 +25,16 @@ public enum SampleSeed {
     /// The seed of sample `sampleIndex` of input `inputID` in a run seeded `runSeed`.
     public static func seed(runSeed: UInt64, inputID: String, sampleIndex: Int) -> UInt64 {
         inputSeed(runSeed: runSeed, inputID: inputID) &+ UInt64(sampleIndex)
+    }
+
+    /// Why a run directory made under another rule is refused, naming its settings file and
+    /// the flag that names a run directory (`--run`, `--out`).
+    public static func refusal(file: String, storedRule: Int?, directoryFlag: String) -> String {
+        let stored = storedRule ?? 1
+        let why = stored == 1
+            ? "seed rule 1 (sample j of every input drew with seed + j, so the j-th samples of all inputs shared one random stream)"
+            : "seed rule \(stored)"
+        return "\(file): this run was made under \(why); this s2d derives each sample's seed from (seed, input id, j) "
+            + "(seed rule \(rule)) and will not mix two rules in one run: start a new run directory with another \(directoryFlag)"
     }
 }

@@ -73,4 +73,37 @@ import TestSupport
             #expect(a[j].finalOutput == c[j].finalOutput)
         }
     }
+
+    @Test func aRunDirectoryFromTheOldSeedRuleIsRefusedNamingItsSettingsFile() throws {
+        let directory = temporaryRunDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let settings = RunSettings(
+            task: "coin-flip", dataSeed: 1, method: try MethodLibrary.builtin.method(named: "cot"), samples: 2, model: "test:echo",
+            parameters: SamplingParameters(seed: 4))
+        _ = try DistillationRun(directory: directory, settings: settings)
+        // Rewrite run.json as a build before the seed rule wrote it: no seed_rule field.
+        let file = directory.appendingPathComponent(DistillationRun.settingsFileName)
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        #expect(object["seed_rule"] as? Int == SampleSeed.rule)
+        object["seed_rule"] = nil
+        try JSONSerialization.data(withJSONObject: object).write(to: file)
+
+        #expect(throws: PipelineError.seedRuleChanged(file: file.path, stored: nil)) {
+            _ = try DistillationRun(directory: directory, settings: settings)
+        }
+        let message = "\(PipelineError.seedRuleChanged(file: file.path, stored: nil))"
+        #expect(message.hasPrefix(file.path + ": this run was made under seed rule 1"))
+        #expect(message.contains("start a new run directory with another --run"))
+        // Curation only reads the samples already drawn, so the old run stays readable.
+        #expect(try DistillationRun(existing: directory).settings.seedRule == nil)
+    }
+
+    @Test func anOldConfigJSONDecodesWithoutTheNewFields() throws {
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(EndToEndConfiguration(task: "coin-flip"))) as? [String: Any])
+        object["seedRule"] = nil
+        let old = try JSONDecoder().decode(EndToEndConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(old.seedRule == nil)
+        #expect(EndToEndConfiguration(task: "coin-flip").seedRule == SampleSeed.rule)
+    }
 }

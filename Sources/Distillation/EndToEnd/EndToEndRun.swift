@@ -26,7 +26,8 @@ public struct EndToEndRun: Sendable {
     public static let taughtAdapter = "taught"
     public static let distilledAdapter = "distilled"
 
-    /// Opens (or creates) the run directory; refuses one started with other settings.
+    /// Opens (or creates) the run directory; refuses one started with other settings, or under
+    /// another seed rule (its samples could not be continued or reproduced).
     public init(
         directory: URL, configuration: EndToEndConfiguration, model: any AdapterServing, fineTuner: any FineTuner,
         methods: MethodLibrary = .builtin, log: @escaping @Sendable (String) -> Void = { _ in }
@@ -42,6 +43,9 @@ public struct EndToEndRun: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         if let data = try? Data(contentsOf: configURL) {
             let old = try JSONDecoder().decode(EndToEndConfiguration.self, from: data)
+            if old.seedRule != configuration.seedRule {
+                throw EndToEndError.seedRuleChanged(file: configURL.path, stored: old.seedRule)
+            }
             if old != configuration { throw EndToEndError.configurationChanged(runDirectory: directory.path) }
         } else {
             try encoder.encode(configuration).write(to: configURL)
