@@ -68,6 +68,8 @@ public struct EndToEndRun: Sendable {
     public var teachDataURL: URL { directory.appendingPathComponent("teach.jsonl") }
     public var distillDataURL: URL { directory.appendingPathComponent("distill.jsonl") }
     public var rejectedURL: URL { directory.appendingPathComponent("rejected.jsonl") }
+    /// The accepted inputs' winning System 2 outputs, for the internalization schedule.
+    public var rationalesURL: URL { directory.appendingPathComponent(CuratedRationale.fileName) }
 
     /// Runs every stage not yet finished, then writes eval.json, report.md and report.html.
     @discardableResult
@@ -132,7 +134,7 @@ public struct EndToEndRun: Sendable {
 
     /// Generate + curate: `GenerateStage` (System 2 samples on the unlabeled inputs, stored per
     /// input, resumable) then `CurateStage` (self-consistency vote) in the `curation/` sub-run;
-    /// its distill.jsonl (System 1 prompt → answer) and rejected.jsonl are copied here.
+    /// its distill.jsonl (System 1 prompt → answer), rationales.jsonl and rejected.jsonl are copied here.
     public func curate() async throws -> CurateStats {
         if teaches, try await store.isStageFinished("teach") { try await loadAdapter(Self.taughtAdapter) }
         return try await stage("curate") {
@@ -163,7 +165,7 @@ public struct EndToEndRun: Sendable {
                 }
             let curated = try await CurateStage(run: run).curate()
             let stats = curated.stats
-            for name in [CurateStage.distillFileName, CurateStage.rejectedFileName] {
+            for name in [CurateStage.distillFileName, CurateStage.rejectedFileName, CuratedRationale.fileName] {
                 try AtomicFile.write(try Data(contentsOf: run.file(name)), to: directory.appendingPathComponent(name))
             }
             var histogram = [Int](repeating: 0, count: configuration.samples + 1)
