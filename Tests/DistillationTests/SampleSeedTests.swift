@@ -101,9 +101,12 @@ import TestSupport
     @Test func anOldConfigJSONDecodesWithoutTheNewFields() throws {
         var object = try #require(
             try JSONSerialization.jsonObject(with: JSONEncoder().encode(EndToEndConfiguration(task: "coin-flip"))) as? [String: Any])
-        object["seedRule"] = nil
+        for key in ["seedRule", "adaptive", "schedule", "internalization"] { object[key] = nil }
         let old = try JSONDecoder().decode(EndToEndConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(old.seedRule == nil)
+        #expect(old.adaptive == false)
+        #expect(old.schedule == .direct)
+        #expect(old.internalization == nil)
         #expect(EndToEndConfiguration(task: "coin-flip").seedRule == SampleSeed.rule)
     }
 }

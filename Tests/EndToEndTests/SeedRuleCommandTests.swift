@@ -12,7 +12,7 @@ import TestSupport
         // config.json as a build before the seed rule wrote it.
         var object = try #require(
             try JSONSerialization.jsonObject(with: JSONEncoder().encode(EndToEndConfiguration(task: "coin-flip"))) as? [String: Any])
-        object["seedRule"] = nil
+        for key in ["seedRule", "adaptive", "schedule", "internalization"] { object[key] = nil }
         let file = out.appendingPathComponent("config.json")
         try JSONSerialization.data(withJSONObject: object).write(to: file)
 

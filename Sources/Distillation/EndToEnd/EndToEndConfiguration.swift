@@ -35,12 +35,22 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
     /// The rule the run's sample seeds are derived by (`SampleSeed.rule`); nil in a config.json
     /// from before the field existed (rule 1: seed + j for every input).
     public var seedRule: Int?
+    /// Generate's adaptive voting: an input stops sampling once its vote is decided.
+    public var adaptive: Bool
+    /// How System 1 is trained on the curated set.
+    public var schedule: DistillationSchedule
+    /// The stages of `.internalize` (nil with `.direct`); `distillEpochs` is then unused.
+    public var internalization: InternalizationSchedule?
+
+    /// Samples per request with `adaptive` (as `s2d generate --adaptive` by default).
+    public static let adaptiveChunk = 2
 
     public init(
         task: String, method: String = "cot", teachExamples: Int = 64, unlabeledInputs: Int = 64, samples: Int = 4,
         minAgreement: Double = 0.75, temperature: Double = 0.7, testItems: Int = 40, system2Samples: Int = 1,
         maxTokens: Int = 120, teachEpochs: Int = 3, distillEpochs: Int = 3, learningRate: Double = 2e-3, loraRank: Int = 16,
-        batchSize: Int = 8, words: Int = 2, maxFlips: Int = 4, regressionTask: String? = nil, seed: UInt64 = 0
+        batchSize: Int = 8, words: Int = 2, maxFlips: Int = 4, regressionTask: String? = nil, seed: UInt64 = 0,
+        adaptive: Bool = false, schedule: DistillationSchedule = .direct, internalization: InternalizationSchedule? = nil
     ) {
         self.task = task
         self.method = method
@@ -62,9 +72,13 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         self.regressionTask = regressionTask
         self.seed = seed
         seedRule = SampleSeed.rule
+        self.adaptive = adaptive
+        self.schedule = schedule
+        self.internalization = schedule == .internalize ? (internalization ?? InternalizationSchedule()) : nil
     }
 
-    /// Reads a config.json; the fields added since the first version (the seed rule) may be missing, so that an old run directory is read and then refused with a
+    /// Reads a config.json; the fields added since the first version (seed rule, adaptive,
+    /// schedule) may be missing, so that an old run directory is read and then refused with a
     /// message that says why, instead of failing to decode.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -88,6 +102,9 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         regressionTask = try c.decodeIfPresent(String.self, forKey: .regressionTask)
         seed = try c.decode(UInt64.self, forKey: .seed)
         seedRule = try c.decodeIfPresent(Int.self, forKey: .seedRule)
+        adaptive = try c.decodeIfPresent(Bool.self, forKey: .adaptive) ?? false
+        schedule = try c.decodeIfPresent(DistillationSchedule.self, forKey: .schedule) ?? .direct
+        internalization = try c.decodeIfPresent(InternalizationSchedule.self, forKey: .internalization)
     }
 
     /// The three disjoint splits, drawn with different seeds: teach (labeled, gold rationales),

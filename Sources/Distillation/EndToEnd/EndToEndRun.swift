@@ -8,7 +8,9 @@ import Inference
 ///
 /// Model plan: `taught` = LoRA on (System 2 prompt → gold chain of thought); System 1 and
 /// System 2 are both evaluated with `taught` (so they differ only by prompt); `distilled` =
-/// training continued from `taught` on the curated (System 1 prompt → answer) pairs.
+/// training continued from `taught` on the curated (System 1 prompt → answer) pairs, in one
+/// fine-tune (`.direct`) or in stages that remove the curated reasoning step by step
+/// (`.internalize`, `InternalizationSchedule`).
 public struct EndToEndRun: Sendable {
     public let directory: URL
     public let configuration: EndToEndConfiguration
@@ -154,7 +156,7 @@ public struct EndToEndRun: Sendable {
                 task: task.name, dataSeed: configuration.seed, method: method, samples: configuration.samples, model: model.identifier,
                 adapter: adapterPath, adapterHash: adapterHash,
                 parameters: SamplingParameters(maxTokens: configuration.maxTokens, temperature: configuration.temperature, seed: configuration.seed &+ 7),
-                minAgreement: configuration.minAgreement)
+                adaptive: configuration.adaptive, adaptiveChunk: EndToEndConfiguration.adaptiveChunk, minAgreement: configuration.minAgreement)
             let run = try DistillationRun(directory: curationDirectory, settings: settings)
             log("curate: \(inputs.count) unlabeled inputs x \(configuration.samples) samples of \(method.name)")
             let log = self.log
@@ -184,10 +186,14 @@ public struct EndToEndRun: Sendable {
         }
     }
 
-    /// Train: continue from `taught` (or a fresh adapter) on the curated final answers → `distilled`.
+    /// Train: continue from `taught` (or a fresh adapter) on the curated set → `distilled`, in
+    /// one fine-tune on the final answers, or in internalization stages (`trainInStages`).
     public func train() async throws -> TrainStats {
         let stats: TrainStats = try await stage("train") {
             guard try await store.isStageFinished("curate") else { throw EndToEndError.missingStage("curate") }
+            if configuration.schedule == .internalize {
+                return try await trainInStages(configuration.internalization ?? InternalizationSchedule())
+            }
             let start = ContinuousClock.now
             let calls0 = cached.statistics.modelCalls
             let lines = try String(contentsOf: distillDataURL, encoding: .utf8).split(separator: "\n").count

@@ -11,10 +11,29 @@ public enum MarkdownReport {
         return s
     }
 
+    /// What `distilled` was trained on, in words: the answer (direct) or the internalization schedule.
+    static func scheduleSummary(_ c: EndToEndConfiguration) -> String {
+        guard c.schedule == .internalize, let i = c.internalization else { return "answer (direct, \(c.distillEpochs) epochs)" }
+        return "curated System 2 output, its first reasoning steps removed stage by stage (stepwise internalization: "
+            + "\(i.stages) stages × \(i.epochsPerStage) epochs, \(i.stepsPerStage) more steps removed per stage, removal smoothing "
+            + "λ = \(String(format: "%g", i.smoothing.lambda)), the last stage on the answer alone)"
+    }
+
+    /// The internalization stages: what each removed and how its loss went.
+    static func internalizationTable(_ i: InternalizationStats) -> String {
+        var s = "### Internalization stages\n\nEach stage is its own fine-tune (fresh optimizer) from the previous stage's adapter.\n\n"
+        s += "| stage | steps removed | epochs | examples | answer-only | with offset | mean steps removed | from | loss first → last |\n|---|---|---|---|---|---|---|---|---|\n"
+        for t in i.stages {
+            let removed = t.stepsRemoved.map { "\($0)" } ?? "all (answer only)"
+            s += "| \(t.stage) | \(removed) | \(t.epochs) | \(t.examples) | \(t.answerOnly) | \(t.withOffset) | \(String(format: "%.2f", t.meanStepsRemoved)) | \(t.initialAdapter ?? "base") | \(String(format: "%.3f → %.3f", t.firstLoss, t.lastLoss)) |\n"
+        }
+        return s + "\n"
+    }
+
     public static func render(_ report: RunReport) -> String {
         let c = report.configuration
         var s = "# System 2 distillation: \(c.task)\n\n"
-        s += "System 2 method `\(c.method)`; teach \(c.teachExamples) gold chains of thought, \(c.unlabeledInputs) unlabeled inputs × \(c.samples) samples (agreement ≥ \(c.minAgreement)), \(c.testItems) test items. Model plan: `taught` = LoRA on System 2 prompt → gold CoT; System 1 and System 2 use `taught`; `distilled` = training continued from `taught` on curated System 1 prompt → answer.\n\n"
+        s += "System 2 method `\(c.method)`; teach \(c.teachExamples) gold chains of thought, \(c.unlabeledInputs) unlabeled inputs × \(c.samples) samples (agreement ≥ \(c.minAgreement)\(c.adaptive ? ", adaptive" : "")), \(c.testItems) test items. Model plan: `taught` = LoRA on System 2 prompt → gold CoT; System 1 and System 2 use `taught`; `distilled` = training continued from `taught` on curated System 1 prompt → \(scheduleSummary(c)).\n\n"
         if let e = report.eval {
             s += "## Results\n\n" + resultsTable(e.systems) + "\n"
             if let v = e.verdict { s += "**Verdict.** \(v.summary)\n\n" }
@@ -41,6 +60,7 @@ public enum MarkdownReport {
             guard let ft else { continue }
             s += "## \(name)\n\n\(ft.steps) steps, \(ft.trainedTokens) tokens, \(String(format: "%.1f", ft.seconds)) s; loss \(String(format: "%.3f", ft.lossCurve.first?.loss ?? .nan)) → \(String(format: "%.3f", ft.lossCurve.last?.loss ?? .nan)).\n\n"
         }
+        if let i = report.train?.internalization { s += internalizationTable(i) }
         if let r = report.regression {
             s += "## Regression check on \(r.task) (not distilled)\n\n" + resultsTable(r.systems)
             s += "\nChange \(String(format: "%+.1f", r.change * 100)) points\(r.significantDrop ? " — a drop beyond the base's interval" : "").\n\n"
