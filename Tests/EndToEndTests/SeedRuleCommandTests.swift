@@ -16,18 +16,10 @@ import TestSupport
         let file = out.appendingPathComponent("config.json")
         try JSONSerialization.data(withJSONObject: object).write(to: file)
 
-        let process = Process()
-        process.executableURL = try TestFiles.s2dExecutable()
-        process.arguments = ["distill", "--task", "coin-flip", "--out", out.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        #expect(log.contains("\(file.path): this run was made under seed rule 1"), "\(log)")
-        #expect(log.contains("start a new run directory with another --out"))
+        let result = try S2DProcess.run(["distill", "--task", "coin-flip", "--out", out.path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("\(file.path): this run was made under seed rule 1"), "\(result.stderr)")
+        #expect(result.stderr.contains("start a new run directory with another --out"))
         // Nothing was started in the old directory.
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("run.sqlite").path))
     }
