@@ -49,13 +49,11 @@ public enum HTMLReport {
 
     /// The internalization stages: a table of what each removed and its loss, and each stage's loss curve.
     static func internalization(_ i: InternalizationStats) -> String {
-        var s = "<h3>Internalization stages</h3><p>Each stage is its own fine-tune (fresh optimizer) from the previous stage's adapter.</p>"
-        s += "<table><tr><th>stage</th><th>steps removed</th><th>epochs</th><th>examples</th><th>answer-only</th><th>with offset</th><th>mean steps removed</th><th>from</th><th>loss first → last</th></tr>"
-        for t in i.stages {
-            let removed = t.stepsRemoved.map { "\($0)" } ?? "all (answer only)"
-            s += "<tr><td>\(t.stage)</td><td>\(removed)</td><td>\(t.epochs)</td><td>\(t.examples)</td><td>\(t.answerOnly)</td><td>\(t.withOffset)</td><td>\(String(format: "%.2f", t.meanStepsRemoved))</td><td>\(SVGChart.escape(t.initialAdapter ?? "base"))</td><td>\(String(format: "%.3f → %.3f", t.firstLoss, t.lastLoss))</td></tr>"
+        func row(_ cells: [String], _ tag: String) -> String {
+            "<tr>" + cells.map { "<\(tag)>\(SVGChart.escape($0))</\(tag)>" }.joined() + "</tr>"
         }
-        s += "</table>"
+        var s = "<h3>Internalization stages</h3><p>\(InternalizationTable.note)</p><table>" + row(InternalizationTable.header, "th")
+        s += InternalizationTable.rows(i).map { row($0, "td") }.joined() + "</table>"
         let curves = i.stages.map { t in (name: "stage \(t.stage)", points: t.fineTune.lossCurve.map { (x: Double($0.step), y: $0.loss) }) }
         return s + SVGChart.lines(curves, title: "Training loss per internalization stage", xLabel: "step of the stage", yLabel: "loss")
     }

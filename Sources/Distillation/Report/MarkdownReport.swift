@@ -21,12 +21,10 @@ public enum MarkdownReport {
 
     /// The internalization stages: what each removed and how its loss went.
     static func internalizationTable(_ i: InternalizationStats) -> String {
-        var s = "### Internalization stages\n\nEach stage is its own fine-tune (fresh optimizer) from the previous stage's adapter.\n\n"
-        s += "| stage | steps removed | epochs | examples | answer-only | with offset | mean steps removed | from | loss first → last |\n|---|---|---|---|---|---|---|---|---|\n"
-        for t in i.stages {
-            let removed = t.stepsRemoved.map { "\($0)" } ?? "all (answer only)"
-            s += "| \(t.stage) | \(removed) | \(t.epochs) | \(t.examples) | \(t.answerOnly) | \(t.withOffset) | \(String(format: "%.2f", t.meanStepsRemoved)) | \(t.initialAdapter ?? "base") | \(String(format: "%.3f → %.3f", t.firstLoss, t.lastLoss)) |\n"
-        }
+        func row(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |\n" }
+        var s = "### Internalization stages\n\n\(InternalizationTable.note)\n\n" + row(InternalizationTable.header)
+        s += "|" + String(repeating: "---|", count: InternalizationTable.header.count) + "\n"
+        for cells in InternalizationTable.rows(i) { s += row(cells) }
         return s + "\n"
     }
 
