@@ -119,6 +119,10 @@ import Testing
         }
         #expect(throws: PipelineError.self) { try InternalizationSchedule(epochsPerStage: 0).validate() }
         #expect(throws: PipelineError.self) { try InternalizationSchedule(smoothing: RemovalSmoothing(lambda: 0)).validate() }
+        #expect(throws: PipelineError.self) { try InternalizationSchedule(stepsPerStage: Int.max).validate() }
+        #expect(throws: PipelineError.self) { try InternalizationSchedule(stages: Int.max).validate() }
+        // A tiny λ gives huge offsets, capped rather than trapping.
+        #expect(RemovalSmoothing(lambda: 1e-300).offset(seed: 1) == RemovalSmoothing.maximumOffset)
         #expect(throws: Never.self) { try InternalizationSchedule().validate() }
     }
 }

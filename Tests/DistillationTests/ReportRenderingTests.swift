@@ -78,7 +78,7 @@ import FoundationXML
         // The stages end to end: steps continue across stages.
         #expect(r.train?.fineTune.lossCurve.map(\.step) == [1, 2, 3, 4])
         let md = MarkdownReport.render(r)
-        #expect(md.contains("stepwise internalization: 2 stages × 2 epochs, 1 more steps removed per stage, removal smoothing λ = 4"))
+        #expect(md.contains("stepwise internalization: 2 stages × 2 epochs, 1 more step removed per stage, removal smoothing λ = 4"))
         #expect(md.contains("| 0 | 0 | 2 | 3 | 1 | 1 | 0.50 | taught | 2.000 → 1.500 |"))
         #expect(md.contains("| 1 | all (answer only) | 2 | 3 | 3 | 1 | 4.00 | stage-0 | 0.900 → 0.400 |"))
         let html = HTMLReport.render(r)

@@ -30,13 +30,20 @@ public struct InternalizationSchedule: Sendable, Hashable, Codable {
         self.smoothing = smoothing
     }
 
+    /// Bounds far beyond any useful schedule, so that counts of removed steps cannot overflow.
+    public static let maximumStages = 1000
+    public static let maximumStepsPerStage = 10_000
+
     /// Refuses values no schedule can run with, naming the `s2d distill` flag.
     public func validate() throws {
         func check(_ ok: Bool, _ flag: String, _ reason: String) throws {
             if !ok { throw PipelineError.invalidOption(name: flag, reason: reason) }
         }
         try check(stages >= 2, "--stages", "must be ≥ 2: at least one stage with reasoning, then the answer-only stage (got \(stages))")
-        try check(stepsPerStage >= 1, "--steps-per-stage", "must be ≥ 1 (got \(stepsPerStage))")
+        try check(stages <= Self.maximumStages, "--stages", "must be ≤ \(Self.maximumStages) (got \(stages))")
+        try check(
+            (1...Self.maximumStepsPerStage).contains(stepsPerStage), "--steps-per-stage",
+            "must be in 1...\(Self.maximumStepsPerStage) (got \(stepsPerStage))")
         try check(epochsPerStage >= 1, "--stage-epochs", "must be ≥ 1 (got \(epochsPerStage))")
         try check(
             smoothing.lambda > 0 && smoothing.lambda.isFinite, "--removal-smoothing",

@@ -12,12 +12,16 @@ public struct RemovalSmoothing: Sendable, Hashable, Codable {
         self.lambda = lambda
     }
 
+    /// Offsets are capped here: far more steps than any rationale has, and a tiny λ cannot
+    /// overflow an Int.
+    public static let maximumOffset = 1_000_000
+
     /// The offset drawn from the stream of `seed`: `⌊−ln(U)/λ⌋` for `U` uniform in (0, 1], so
     /// `P(o ≥ m) = e^(−λm)`, the geometric law with `P(o) ∝ e^(−λo)`.
     public func offset(seed: UInt64) -> Int {
         var random = SeededGenerator(seed: seed)
         let u = 1 - random.nextUnit()
-        return Int((-log(u) / lambda).rounded(.down))
+        return Int(min((-log(u) / lambda).rounded(.down), Double(Self.maximumOffset)))
     }
 
     /// `P(o = k)` under this law (for reports and tests).

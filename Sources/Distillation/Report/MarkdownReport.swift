@@ -15,7 +15,8 @@ public enum MarkdownReport {
     static func scheduleSummary(_ c: EndToEndConfiguration) -> String {
         guard c.schedule == .internalize, let i = c.internalization else { return "answer (direct, \(c.distillEpochs) epochs)" }
         return "curated System 2 output, its first reasoning steps removed stage by stage (stepwise internalization: "
-            + "\(i.stages) stages × \(i.epochsPerStage) epochs, \(i.stepsPerStage) more steps removed per stage, removal smoothing "
+            + "\(i.stages) stages × \(i.epochsPerStage) epoch\(i.epochsPerStage == 1 ? "" : "s"), \(i.stepsPerStage) more "
+            + "step\(i.stepsPerStage == 1 ? "" : "s") removed per stage, removal smoothing "
             + "λ = \(String(format: "%g", i.smoothing.lambda)), the last stage on the answer alone)"
     }
 
