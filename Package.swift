@@ -81,7 +81,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "Inference", "s2d-store-stress"]),
+        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "Inference", "TestSupport", "s2d-store-stress"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [

@@ -7,7 +7,14 @@ struct DistillCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "distill",
         abstract: "The whole pipeline: teach System 2, distil it into System 1, evaluate, report.",
-        discussion: "Every stage records its completion in the run directory; a re-run (for example after a kill) skips finished stages and answers repeated model calls from the cache.")
+        discussion: """
+            Every stage records its completion in the run directory; a re-run (for example after a kill) skips finished stages and \
+            answers repeated model calls from the cache.
+            --schedule internalize trains distilled System 1 by stepwise internalization: stage k fine-tunes on the curated \
+            System 2 outputs (under the System 1 prompt) with their first k × --steps-per-stage reasoning steps removed, \
+            each example a few more with probability ∝ e^(−λ·extra) (--removal-smoothing λ); the last stage trains on the \
+            answer alone. Each stage is its own fine-tune from the previous stage's adapter and resumes on its own.
+            """)
 
     @OptionGroup var pipeline: PipelineOptions
     @OptionGroup var model: ModelOptions

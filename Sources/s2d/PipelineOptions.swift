@@ -24,15 +24,47 @@ struct PipelineOptions: ParsableArguments {
     @Option(name: .customLong("max-flips"), help: "Most people per coin-flip input.") var maxFlips = 4
     @Flag(help: "Also check the other built-in task for regressions.") var regression = false
     @Option var seed: UInt64 = 0
+    @Flag(help: "Adaptive voting: an input stops sampling once its vote is decided (samples drawn \(EndToEndConfiguration.adaptiveChunk) per request).")
+    var adaptive = false
+    @Option(help: "How System 1 learns the curated set: direct (the answer alone, --distill-epochs) or internalize (stepwise internalization: stages on the curated System 2 outputs with their first reasoning steps removed, the last stage on the answer alone).")
+    var schedule: DistillationSchedule = .direct
+    @Option(help: "internalize: stages, the last one answer-only (default \(InternalizationSchedule().stages)).") var stages: Int?
+    @Option(name: .customLong("steps-per-stage"), help: "internalize: reasoning steps (sentences, or program lines) each stage removes beyond the previous one (default \(InternalizationSchedule().stepsPerStage)).")
+    var stepsPerStage: Int?
+    @Option(name: .customLong("stage-epochs"), help: "internalize: epochs of each stage's fine-tune (default \(InternalizationSchedule().epochsPerStage)).")
+    var stageEpochs: Int?
+    @Option(name: .customLong("removal-smoothing"), help: "internalize: λ of the extra removal offset o per example and stage, P(o) ∝ e^(−λo) (default \(String(format: "%g", RemovalSmoothing().lambda))).")
+    var removalSmoothing: Double?
+
+    func validate() throws {
+        let stageFlags = [stages != nil, stepsPerStage != nil, stageEpochs != nil, removalSmoothing != nil]
+        if schedule == .direct, stageFlags.contains(true) {
+            throw ValidationError("--stages, --steps-per-stage, --stage-epochs and --removal-smoothing are for --schedule internalize")
+        }
+        if let internalization { try internalization.validate() }
+    }
+
+    /// The stage schedule of `--schedule internalize` (nil with direct).
+    var internalization: InternalizationSchedule? {
+        guard schedule == .internalize else { return nil }
+        let defaults = InternalizationSchedule()
+        return InternalizationSchedule(
+            stages: stages ?? defaults.stages, stepsPerStage: stepsPerStage ?? defaults.stepsPerStage,
+            epochsPerStage: stageEpochs ?? defaults.epochsPerStage,
+            smoothing: removalSmoothing.map { RemovalSmoothing(lambda: $0) } ?? defaults.smoothing)
+    }
 
     var configuration: EndToEndConfiguration {
         EndToEndConfiguration(
             task: task, method: method, teachExamples: teach, unlabeledInputs: inputs, samples: samples, minAgreement: minAgreement,
             temperature: temperature, testItems: test, system2Samples: system2Samples, maxTokens: maxTokens, teachEpochs: teachEpochs,
             distillEpochs: distillEpochs, learningRate: lr, loraRank: loraRank, batchSize: batch, words: words, maxFlips: maxFlips,
-            regressionTask: regression ? (task == "coin-flip" ? "last-letter" : "coin-flip") : nil, seed: seed)
+            regressionTask: regression ? (task == "coin-flip" ? "last-letter" : "coin-flip") : nil, seed: seed, adaptive: adaptive,
+            schedule: schedule, internalization: internalization)
     }
 }
+
+extension DistillationSchedule: ExpressibleByArgument {}
 
 extension EndToEndRun {
     /// Opens `directory` with an embedded model and trainer from `model`.

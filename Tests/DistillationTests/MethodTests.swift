@@ -32,7 +32,9 @@ struct MethodTests {
         #expect(reqs[1].parameters.maxTokens == 99)  // the run's value
         #expect(reqs[1].userText.contains(task.prompt(for: ex)))
         #expect(reqs[1].userText.contains("REPHRASED: which letters end Elon and Musk?"))
-        #expect(reqs.allSatisfy { $0.parameters.seed == 103 && $0.parameters.temperature == 0.5 })
+        // Sample 3 of input "e" under run seed 100 (seed rule 2), for every step.
+        let seed = SampleSeed.seed(runSeed: 100, inputID: "e", sampleIndex: 3)
+        #expect(reqs.allSatisfy { $0.parameters.seed == seed && $0.parameters.temperature == 0.5 })
         #expect(trace.answer == "nk")
         #expect(trace.calls.map(\.step) == ["rephrase", "answer"])
         #expect(trace.generatedTokens == 7 + 4)
@@ -96,7 +98,9 @@ struct MethodTests {
         let reqs = await batched.requests
         #expect(reqs.count == 5)
         #expect(reqs[0].n == 4)
-        #expect(traces.map(\.answer) == ["s50", "s51", "s52", "s53"])
+        // Input "a"'s sample seeds under run seed 50 are consecutive from its input seed.
+        let base = SampleSeed.inputSeed(runSeed: 50, inputID: "a")
+        #expect(traces.map(\.answer) == (0..<4).map { "s\(base &+ UInt64($0))" })
         #expect(traces.map(\.sampleIndex) == [0, 1, 2, 3])
         // Sample i alone gives the same trace outputs as sample i of the batch.
         for i in 0..<4 {

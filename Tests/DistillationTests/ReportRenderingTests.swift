@@ -58,6 +58,36 @@ import FoundationXML
         #expect(md.contains("| probability | 0.50 |") && md.contains("| agreement | 1.00 |"))
     }
 
+    /// The report of an internalization run: its schedule, a row and a loss curve per stage.
+    @Test func internalizationStagesAreReportedInMarkdownAndHTML() throws {
+        let schedule = InternalizationSchedule(stages: 2, stepsPerStage: 1, epochsPerStage: 2)
+        func stage(_ k: Int, removed: Int?, from: String?, losses: [Double]) -> InternalizationStageStats {
+            let ft = FineTuneReport(
+                adapter: URL(fileURLWithPath: "/tmp/s\(k)"), steps: losses.count, trainedTokens: 100, seconds: 1,
+                lossCurve: losses.enumerated().map { .init(step: $0.offset + 1, loss: $0.element) })
+            return InternalizationStageStats(
+                stage: k, stepsRemoved: removed, epochs: 2, examples: 3, answerOnly: removed == nil ? 3 : 1, withOffset: 1,
+                meanStepsRemoved: removed == nil ? 4 : 0.5, initialAdapter: from, fineTune: ft,
+                cost: StageCost(stage: "train-stage-\(k)", seconds: 1, modelCalls: 0, tokens: 100))
+        }
+        let stats = InternalizationStats(
+            schedule: schedule, stages: [stage(0, removed: 0, from: "taught", losses: [2, 1.5]), stage(1, removed: nil, from: "stage-0", losses: [0.9, 0.4])])
+        var r = report
+        r.configuration = EndToEndConfiguration(task: "coin-flip", schedule: .internalize, internalization: schedule)
+        r.train = TrainStats(records: 3, fineTune: try #require(stats.combinedFineTune), cost: r.train!.cost, internalization: stats)
+        // The stages end to end: steps continue across stages.
+        #expect(r.train?.fineTune.lossCurve.map(\.step) == [1, 2, 3, 4])
+        let md = MarkdownReport.render(r)
+        #expect(md.contains("stepwise internalization: 2 stages × 2 epochs, 1 more step removed per stage, removal smoothing λ = 4"))
+        #expect(md.contains("| 0 | 0 | 2 | 3 | 1 | 1 | 0.50 | taught | 2.000 → 1.500 |"))
+        #expect(md.contains("| 1 | all (answer only) | 2 | 3 | 3 | 1 | 4.00 | stage-0 | 0.900 → 0.400 |"))
+        let html = HTMLReport.render(r)
+        #expect(XMLParser(data: Data(html.utf8)).parse())
+        #expect(html.contains("<td>all (answer only)</td>"))
+        // Teach and distill curves, and one per stage.
+        #expect(html.components(separatedBy: "<polyline").count - 1 == 4 + 2)
+    }
+
     @Test func verdictRecoveredOnlyWithinSystem2Interval() {
         let s1 = system("S1", correct: 3, of: 10, tokens: 2)
         let s2 = system("S2", correct: 8, of: 10, tokens: 60)

@@ -33,13 +33,16 @@ import Testing
         return run
     }
 
+    /// Whether `example`'s cot samples all agree, by the model's rule.
+    func isUnanimous(_ example: TaskExample) throws -> Bool {
+        let prompt = try MethodRunner(method: method, task: task).prompt(for: method.steps[0], variables: task.templateVariables(for: example))
+        guard case .chat(let messages) = prompt else { return false }
+        return Self.unanimous(messages.last!.content)
+    }
+
     /// Inputs whose cot samples all agree, by the model's rule.
     func unanimousCount() throws -> Int {
-        try inputs.filter { example in
-            let prompt = try MethodRunner(method: method, task: task).prompt(for: method.steps[0], variables: task.templateVariables(for: example))
-            guard case .chat(let messages) = prompt else { return false }
-            return Self.unanimous(messages.last!.content)
-        }.count
+        try inputs.filter(isUnanimous).count
     }
 
     @Test func theModelsChoiceIsAcceptedAndUnanimousInputsNeedNoCall() async throws {
@@ -52,7 +55,8 @@ import Testing
         let m = model()
         let report = try await CurateStage(run: run, mode: .usc).curate(model: m)
         let stats = report.stats
-        // Split inputs: Response 2 is sample 1 (odd seed) → "no". Unanimous ones → "yes", no call.
+        // Split inputs: Response 2 is sample 1, whose answer its seed's parity decides (seed rule 2:
+        // the input's own seed + 1). Unanimous ones → "yes", no call.
         #expect(stats.mode == "usc")
         #expect(stats.accepted == inputs.count)
         #expect(report.modelCalls == inputs.count - unanimous)
@@ -62,8 +66,11 @@ import Testing
         #expect(stats.universal == .init(selectionCalls: inputs.count - unanimous, decidedWithoutCall: unanimous, unselected: 0))
         let answers = try String(contentsOf: run.file(CurateStage.distillFileName), encoding: .utf8).split(separator: "\n")
             .map { try JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8)).messages.last!.content }
-        #expect(answers.filter { $0 == "Yes" }.count == unanimous)
-        #expect(answers.filter { $0 == "No" }.count == inputs.count - unanimous)
+        let expected = try inputs.map { example in
+            try isUnanimous(example) || SampleSeed.seed(runSeed: 0, inputID: example.id, sampleIndex: 1) % 2 == 0 ? "Yes" : "No"
+        }
+        #expect(answers == expected)
+        #expect(Set(expected) == ["Yes", "No"])
         let statsJSON = try String(contentsOf: run.file(CurateStage.statsFileName), encoding: .utf8)
         #expect(statsJSON.contains("\"mode\" : \"usc\""), "\(statsJSON)")
 
@@ -110,17 +117,15 @@ import Testing
         let curator = Curator(
             runner: MethodRunner(method: method, task: task), policy: ConsistencyPolicy(samples: 4, minAgreement: 1),
             universal: UniversalSelfConsistency())
-        let split = try #require(inputs.first { example in
-            let text = (try? MethodRunner(method: method, task: task).prompt(for: method.steps[0], variables: task.templateVariables(for: example)))
-            guard case .chat(let messages)? = text else { return false }
-            return !Self.unanimous(messages.last!.content)
-        })
-        // A 2–2 split would be a tie for the vote; the model's choice (Response 3, seed 2 → yes) decides.
+        let split = try #require(inputs.first { (try? isUnanimous($0)) == false })
+        // A 2–2 split would be a tie for the vote; the model's choice decides: Response 3 is
+        // sample 2, whose seed's parity gives its answer.
+        let chosen = SampleSeed.seed(runSeed: 0, inputID: split.id, sampleIndex: 2) % 2 == 0 ? "yes" : "no"
         let result = try await curator.curate(
             model: model(choice: "The most consistent response is Response 3."), example: split, parameters: SamplingParameters(seed: 0))
-        #expect(result.decision.answer == "yes")
+        #expect(result.decision.answer == chosen)
         #expect(result.selection?.step == "usc-select")
-        #expect(result.record?.messages.last == .assistant("Yes"))
+        #expect(result.record?.messages.last == .assistant(chosen == "yes" ? "Yes" : "No"))
     }
 }
 

@@ -17,43 +17,19 @@ import TestSupport
         _ = try TestFiles.smolLM2()
         let out = try TestFiles.temporaryDirectory("s2d-distill")
         defer { try? FileManager.default.removeItem(at: out) }
-        let s2d = try TestFiles.s2dExecutable()
 
         // First run: kill it as soon as the teach stage has finished and curation has begun.
-        let first = Process()
-        first.executableURL = s2d
-        first.arguments = Self.tinyRun + ["--out", out.path]
-        let errors = Pipe()
-        first.standardError = errors
-        first.standardOutput = FileHandle.nullDevice
-        try first.run()
-        var log = ""
-        while !log.contains("curate:") {
-            let chunk = errors.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            log += String(decoding: chunk, as: UTF8.self)
-        }
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
-        try #require(log.contains("curate:"), "the first run ended before curating: \(log)")
-        #expect(first.terminationReason == .uncaughtSignal)
+        let first = try S2DProcess.kill(Self.tinyRun + ["--out", out.path], whenStderrContains: "curate:")
+        try #require(first.stderr.contains("curate:"), "the first run ended before curating: \(first.stderr)")
+        #expect(first.killed)
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("adapters/taught/adapter_model.safetensors").path))
 
         // Second run: resumes, skipping teach.
-        let second = Process()
-        second.executableURL = s2d
-        second.arguments = Self.tinyRun + ["--out", out.path]
-        let errors2 = Pipe(), output2 = Pipe()
-        second.standardError = errors2
-        second.standardOutput = output2
-        try second.run()
-        let log2 = String(decoding: errors2.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let printed = String(decoding: output2.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        second.waitUntilExit()
-        #expect(second.terminationStatus == 0, "second run failed: \(log2)")
-        #expect(log2.contains("teach: already done, skipped"))
-        #expect(!log2.contains("teach: 4 gold"))
-        #expect(printed.contains("| Distilled System 1 |"))
+        let second = try S2DProcess.run(Self.tinyRun + ["--out", out.path])
+        #expect(second.status == 0, "second run failed: \(second.stderr)")
+        #expect(second.stderr.contains("teach: already done, skipped"))
+        #expect(!second.stderr.contains("teach: 4 gold"))
+        #expect(second.stdout.contains("| Distilled System 1 |"))
         for file in ["eval.json", "report.md", "report.html", "distill.jsonl", "adapters/distilled/adapter_model.safetensors"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file) missing")
         }
@@ -69,16 +45,8 @@ import TestSupport
         #expect(report.eval?.systems.allSatisfy { $0.accuracy.total == 3 } == true)
 
         // Third run: everything is done; nothing runs again.
-        let third = Process()
-        third.executableURL = s2d
-        third.arguments = Self.tinyRun + ["--out", out.path]
-        let errors3 = Pipe()
-        third.standardError = errors3
-        third.standardOutput = FileHandle.nullDevice
-        try third.run()
-        let log3 = String(decoding: errors3.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        third.waitUntilExit()
-        #expect(third.terminationStatus == 0)
-        for stage in ["teach", "curate", "train", "eval"] { #expect(log3.contains("\(stage): already done, skipped")) }
+        let third = try S2DProcess.run(Self.tinyRun + ["--out", out.path])
+        #expect(third.status == 0)
+        for stage in ["teach", "curate", "train", "eval"] { #expect(third.stderr.contains("\(stage): already done, skipped")) }
     }
 }

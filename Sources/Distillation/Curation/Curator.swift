@@ -63,8 +63,9 @@ public struct Curator: Sendable {
         self.universal = universal
     }
 
-    /// Curates `example`. `seed` in `parameters` drives the samples (sample i uses seed + i);
-    /// the task's perturbations are made with seed + 1000 and sampled with the same seeds.
+    /// Curates `example`. `seed` in `parameters` is the run seed the samples' seeds are derived
+    /// from (`SampleSeed`: per input id and sample index); the task's perturbations are made
+    /// with seed + 1000 and sampled like any input, under their own ids.
     public func curate(model: any LanguageModel, example: TaskExample, parameters: SamplingParameters) async throws -> CurationResult {
         let task = runner.task
         var (vote, traces) = try await sampleAndVote(model: model, example: example, parameters: parameters)

@@ -32,12 +32,25 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
     /// Another built-in task to check for regressions on (nil: none).
     public var regressionTask: String?
     public var seed: UInt64
+    /// The rule the run's sample seeds are derived by (`SampleSeed.rule`); nil in a config.json
+    /// from before the field existed (rule 1: seed + j for every input).
+    public var seedRule: Int?
+    /// Generate's adaptive voting: an input stops sampling once its vote is decided.
+    public var adaptive: Bool
+    /// How System 1 is trained on the curated set.
+    public var schedule: DistillationSchedule
+    /// The stages of `.internalize` (nil with `.direct`); `distillEpochs` is then unused.
+    public var internalization: InternalizationSchedule?
+
+    /// Samples per request with `adaptive` (as `s2d generate --adaptive` by default).
+    public static let adaptiveChunk = 2
 
     public init(
         task: String, method: String = "cot", teachExamples: Int = 64, unlabeledInputs: Int = 64, samples: Int = 4,
         minAgreement: Double = 0.75, temperature: Double = 0.7, testItems: Int = 40, system2Samples: Int = 1,
         maxTokens: Int = 120, teachEpochs: Int = 3, distillEpochs: Int = 3, learningRate: Double = 2e-3, loraRank: Int = 16,
-        batchSize: Int = 8, words: Int = 2, maxFlips: Int = 4, regressionTask: String? = nil, seed: UInt64 = 0
+        batchSize: Int = 8, words: Int = 2, maxFlips: Int = 4, regressionTask: String? = nil, seed: UInt64 = 0,
+        adaptive: Bool = false, schedule: DistillationSchedule = .direct, internalization: InternalizationSchedule? = nil
     ) {
         self.task = task
         self.method = method
@@ -58,6 +71,40 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         self.maxFlips = maxFlips
         self.regressionTask = regressionTask
         self.seed = seed
+        seedRule = SampleSeed.rule
+        self.adaptive = adaptive
+        self.schedule = schedule
+        self.internalization = schedule == .internalize ? (internalization ?? InternalizationSchedule()) : nil
+    }
+
+    /// Reads a config.json; the fields added since the first version (seed rule, adaptive,
+    /// schedule) may be missing, so that an old run directory is read and then refused with a
+    /// message that says why, instead of failing to decode.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        task = try c.decode(String.self, forKey: .task)
+        method = try c.decode(String.self, forKey: .method)
+        teachExamples = try c.decode(Int.self, forKey: .teachExamples)
+        unlabeledInputs = try c.decode(Int.self, forKey: .unlabeledInputs)
+        samples = try c.decode(Int.self, forKey: .samples)
+        minAgreement = try c.decode(Double.self, forKey: .minAgreement)
+        temperature = try c.decode(Double.self, forKey: .temperature)
+        testItems = try c.decode(Int.self, forKey: .testItems)
+        system2Samples = try c.decode(Int.self, forKey: .system2Samples)
+        maxTokens = try c.decode(Int.self, forKey: .maxTokens)
+        teachEpochs = try c.decode(Int.self, forKey: .teachEpochs)
+        distillEpochs = try c.decode(Int.self, forKey: .distillEpochs)
+        learningRate = try c.decode(Double.self, forKey: .learningRate)
+        loraRank = try c.decode(Int.self, forKey: .loraRank)
+        batchSize = try c.decode(Int.self, forKey: .batchSize)
+        words = try c.decode(Int.self, forKey: .words)
+        maxFlips = try c.decode(Int.self, forKey: .maxFlips)
+        regressionTask = try c.decodeIfPresent(String.self, forKey: .regressionTask)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        seedRule = try c.decodeIfPresent(Int.self, forKey: .seedRule)
+        adaptive = try c.decodeIfPresent(Bool.self, forKey: .adaptive) ?? false
+        schedule = try c.decodeIfPresent(DistillationSchedule.self, forKey: .schedule) ?? .direct
+        internalization = try c.decodeIfPresent(InternalizationSchedule.self, forKey: .internalization)
     }
 
     /// The three disjoint splits, drawn with different seeds: teach (labeled, gold rationales),
@@ -81,6 +128,8 @@ public enum EndToEndError: Error, Sendable, CustomStringConvertible {
     case unsupportedTask(String)
     case unknownMethod(String)
     case configurationChanged(runDirectory: String)
+    /// config.json was written under another seed rule (`stored` nil: rule 1).
+    case seedRuleChanged(file: String, stored: Int?)
     case nothingAccepted(inputs: Int)
     case missingStage(String)
 
@@ -89,6 +138,7 @@ public enum EndToEndError: Error, Sendable, CustomStringConvertible {
         case .unsupportedTask(let t): return "task \"\(t)\": s2d distill generates its inputs and supports last-letter and coin-flip"
         case .unknownMethod(let m): return "method \"\(m)\" is not in the method library"
         case .configurationChanged(let d): return "\(d)/config.json: the run was started with other settings; use a new --out or the same flags"
+        case .seedRuleChanged(let file, let stored): return SampleSeed.refusal(file: file, storedRule: stored, directoryFlag: "--out")
         case .nothingAccepted(let n): return "curate: none of \(n) inputs passed the self-consistency vote; nothing to distil (raise --samples or lower --min-agreement)"
         case .missingStage(let s): return "stage \(s) has not finished in this run directory; run it first"
         }

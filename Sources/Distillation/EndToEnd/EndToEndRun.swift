@@ -8,7 +8,9 @@ import Inference
 ///
 /// Model plan: `taught` = LoRA on (System 2 prompt → gold chain of thought); System 1 and
 /// System 2 are both evaluated with `taught` (so they differ only by prompt); `distilled` =
-/// training continued from `taught` on the curated (System 1 prompt → answer) pairs.
+/// training continued from `taught` on the curated (System 1 prompt → answer) pairs, in one
+/// fine-tune (`.direct`) or in stages that remove the curated reasoning step by step
+/// (`.internalize`, `InternalizationSchedule`).
 public struct EndToEndRun: Sendable {
     public let directory: URL
     public let configuration: EndToEndConfiguration
@@ -26,7 +28,8 @@ public struct EndToEndRun: Sendable {
     public static let taughtAdapter = "taught"
     public static let distilledAdapter = "distilled"
 
-    /// Opens (or creates) the run directory; refuses one started with other settings.
+    /// Opens (or creates) the run directory; refuses one started with other settings, or under
+    /// another seed rule (its samples could not be continued or reproduced).
     public init(
         directory: URL, configuration: EndToEndConfiguration, model: any AdapterServing, fineTuner: any FineTuner,
         methods: MethodLibrary = .builtin, log: @escaping @Sendable (String) -> Void = { _ in }
@@ -42,6 +45,9 @@ public struct EndToEndRun: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         if let data = try? Data(contentsOf: configURL) {
             let old = try JSONDecoder().decode(EndToEndConfiguration.self, from: data)
+            if old.seedRule != configuration.seedRule {
+                throw EndToEndError.seedRuleChanged(file: configURL.path, stored: old.seedRule)
+            }
             if old != configuration { throw EndToEndError.configurationChanged(runDirectory: directory.path) }
         } else {
             try encoder.encode(configuration).write(to: configURL)
@@ -64,6 +70,8 @@ public struct EndToEndRun: Sendable {
     public var teachDataURL: URL { directory.appendingPathComponent("teach.jsonl") }
     public var distillDataURL: URL { directory.appendingPathComponent("distill.jsonl") }
     public var rejectedURL: URL { directory.appendingPathComponent("rejected.jsonl") }
+    /// The accepted inputs' winning System 2 outputs, for the internalization schedule.
+    public var rationalesURL: URL { directory.appendingPathComponent(CuratedRationale.fileName) }
 
     /// Runs every stage not yet finished, then writes eval.json, report.md and report.html.
     @discardableResult
@@ -128,7 +136,7 @@ public struct EndToEndRun: Sendable {
 
     /// Generate + curate: `GenerateStage` (System 2 samples on the unlabeled inputs, stored per
     /// input, resumable) then `CurateStage` (self-consistency vote) in the `curation/` sub-run;
-    /// its distill.jsonl (System 1 prompt → answer) and rejected.jsonl are copied here.
+    /// its distill.jsonl (System 1 prompt → answer), rationales.jsonl and rejected.jsonl are copied here.
     public func curate() async throws -> CurateStats {
         if teaches, try await store.isStageFinished("teach") { try await loadAdapter(Self.taughtAdapter) }
         return try await stage("curate") {
@@ -148,7 +156,7 @@ public struct EndToEndRun: Sendable {
                 task: task.name, dataSeed: configuration.seed, method: method, samples: configuration.samples, model: model.identifier,
                 adapter: adapterPath, adapterHash: adapterHash,
                 parameters: SamplingParameters(maxTokens: configuration.maxTokens, temperature: configuration.temperature, seed: configuration.seed &+ 7),
-                minAgreement: configuration.minAgreement)
+                adaptive: configuration.adaptive, adaptiveChunk: EndToEndConfiguration.adaptiveChunk, minAgreement: configuration.minAgreement)
             let run = try DistillationRun(directory: curationDirectory, settings: settings)
             log("curate: \(inputs.count) unlabeled inputs x \(configuration.samples) samples of \(method.name)")
             let log = self.log
@@ -159,7 +167,7 @@ public struct EndToEndRun: Sendable {
                 }
             let curated = try await CurateStage(run: run).curate()
             let stats = curated.stats
-            for name in [CurateStage.distillFileName, CurateStage.rejectedFileName] {
+            for name in [CurateStage.distillFileName, CurateStage.rejectedFileName, CuratedRationale.fileName] {
                 try AtomicFile.write(try Data(contentsOf: run.file(name)), to: directory.appendingPathComponent(name))
             }
             var histogram = [Int](repeating: 0, count: configuration.samples + 1)
@@ -178,10 +186,14 @@ public struct EndToEndRun: Sendable {
         }
     }
 
-    /// Train: continue from `taught` (or a fresh adapter) on the curated final answers → `distilled`.
+    /// Train: continue from `taught` (or a fresh adapter) on the curated set → `distilled`, in
+    /// one fine-tune on the final answers, or in internalization stages (`trainInStages`).
     public func train() async throws -> TrainStats {
         let stats: TrainStats = try await stage("train") {
             guard try await store.isStageFinished("curate") else { throw EndToEndError.missingStage("curate") }
+            if configuration.schedule == .internalize {
+                return try await trainInStages(configuration.internalization ?? InternalizationSchedule())
+            }
             let start = ContinuousClock.now
             let calls0 = cached.statistics.modelCalls
             let lines = try String(contentsOf: distillDataURL, encoding: .utf8).split(separator: "\n").count

@@ -39,15 +39,19 @@ public struct CurateStats: Sendable, Hashable, Codable {
 
 /// What the distillation training did.
 public struct TrainStats: Sendable, Hashable, Codable {
-    public init(records: Int, fineTune: FineTuneReport, cost: StageCost) {
+    public init(records: Int, fineTune: FineTuneReport, cost: StageCost, internalization: InternalizationStats? = nil) {
         self.records = records
         self.fineTune = fineTune
         self.cost = cost
+        self.internalization = internalization
     }
 
     public var records: Int
+    /// The fine-tune; with internalization, its stages end to end (steps and loss curve continued).
     public var fineTune: FineTuneReport
     public var cost: StageCost
+    /// The stage schedule and each stage's training, when the schedule was `.internalize`.
+    public var internalization: InternalizationStats?
 }
 
 /// The evaluation of every system on the test split.

@@ -5,7 +5,8 @@ import Inference
 /// embedded engine batches them), and scores the parsed answers against the gold ones.
 public struct Evaluator: Sendable {
     public var task: any DistillationTask
-    /// Seed of the samples (sample i of a k-sample system uses seed + i).
+    /// The run seed of the samples: sample j of input x of a k-sample system uses
+    /// `SampleSeed.seed(runSeed: seed, inputID: x.id, sampleIndex: j)`.
     public var seed: UInt64
 
     public init(task: any DistillationTask, seed: UInt64 = 0) {
@@ -51,11 +52,9 @@ public struct Evaluator: Sendable {
             var agreement: Double?
             var agreementTokens: Int?
             if system.agreementSamples > 0 {
-                // A seed per input (from its id): with one seed for all inputs, a model whose answer
-                // distribution barely depends on the input draws the same answers everywhere, and
-                // the signal is the same on every input. Offset from the k-sample systems' seeds.
-                let perInput = UInt64(ContentHash(hashing: example.id).hex.prefix(16), radix: 16) ?? 0
-                let params = SamplingParameters(maxTokens: system.maxTokens, temperature: system.temperature, seed: seed &+ 1000 &+ perInput)
+                // Seeds per input, as for every sample (`SampleSeed`), from a run seed offset from
+                // the k-sample systems' so the two kinds of samples do not share streams.
+                let params = SamplingParameters(maxTokens: system.maxTokens, temperature: system.temperature, seed: seed &+ 1000)
                 let traces = try await runner.samples(model: model, example: example, parameters: params, count: system.agreementSamples)
                 let agreeing = traces.filter { t in
                     guard let a = t.answer, let answer else { return false }

@@ -4,9 +4,11 @@ import ProgramSandbox
 
 /// Runs a method on one input through a `LanguageModel`.
 ///
-/// Seeds: every call of sample `i` uses `parameters.seed &+ i`, so sample `i` of a run with
+/// Seeds: `parameters.seed` is the run's seed; every call of sample `i` of an input uses
+/// `SampleSeed.seed(runSeed: parameters.seed, inputID: example.id, sampleIndex: i)`, so the
+/// samples of different inputs draw from different streams, and sample `i` of a run with
 /// `samples(count:)` is the same as `run(sampleIndex: i)` alone (the first step's `n`-request
-/// draws sample `i` with that seed too, by the `SamplingParameters` contract).
+/// draws sample `i` with that seed too, since an input's sample seeds are consecutive).
 public struct MethodRunner: Sendable {
     /// The program to run.
     public let method: Method
@@ -55,7 +57,7 @@ public struct MethodRunner: Sendable {
             let vars = try variables(for: example, step: step)
             let prompt = try prompt(for: step, variables: vars)
             var p = step.parameters(from: parameters)
-            p.seed = parameters.seed &+ UInt64(base)
+            p.seed = SampleSeed.seed(runSeed: parameters.seed, inputID: example.id, sampleIndex: base)
             let (response, seconds) = try await timed { try await model.generate(GenerationRequest(prompt: prompt, n: count, parameters: p, adapter: adapter)) }
             guard response.completions.count == count else {
                 throw MethodError.missingCompletion(method: method.name, step: step.name, expected: count, got: response.completions.count)
@@ -85,7 +87,7 @@ public struct MethodRunner: Sendable {
     func continueRun(
         model: any LanguageModel, example: TaskExample, parameters: SamplingParameters, sampleIndex: Int, first: CallRecord?
     ) async throws -> MethodTrace {
-        let seed = parameters.seed &+ UInt64(sampleIndex)
+        let seed = SampleSeed.seed(runSeed: parameters.seed, inputID: example.id, sampleIndex: sampleIndex)
         var outputs: [String: String] = [:]
         var calls: [CallRecord] = []
         for (k, step) in method.steps.enumerated() {

@@ -44,7 +44,7 @@ public struct MethodTrace: Sendable, Hashable, Codable {
     public var method: String
     /// The input's `TaskExample.id`.
     public var exampleID: String
-    /// Which sample of the input this is (its seed is the run seed plus this).
+    /// Which sample of the input this is (its seed: `SampleSeed.seed(runSeed:inputID:sampleIndex:)`).
     public var sampleIndex: Int
     /// The model calls in the order they were made.
     public var calls: [CallRecord]

@@ -21,10 +21,13 @@ public struct RejectedRecord: Sendable, Hashable, Codable {
 public struct CurateReport: Sendable, Hashable, Codable {
     /// The statistics written to stats.json.
     public var stats: CurationStats
-    /// Paths of the three exports.
+    /// Paths of the exports.
     public var distillFile: String
     public var rejectedFile: String
     public var statsFile: String
+    /// The accepted inputs' winning System 2 outputs (`CuratedRationale`); nil in reports from
+    /// before the file existed.
+    public var rationalesFile: String?
     /// Model calls made by this invocation: 0 for the vote; universal self-consistency's
     /// selection calls not already in the run store.
     public var modelCalls: Int
@@ -41,8 +44,9 @@ public enum CurationMode: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// The curate stage: votes over each input's stored samples, keeps inputs whose answer wins
 /// with at least `minAgreement` of N, and writes the exports atomically and deterministically,
-/// in input order: `distill.jsonl` (System 1 prompt → final answer only), `rejected.jsonl`,
-/// `stats.json`.
+/// in input order: `distill.jsonl` (System 1 prompt → final answer only), `rationales.jsonl`
+/// (the same records with the System 2 output that won, for stepwise internalization),
+/// `rejected.jsonl`, `stats.json`.
 public struct CurateStage: Sendable {
     /// The stage's name in the stages table.
     public static let name = "curate"
@@ -120,6 +124,7 @@ public struct CurateStage: Sendable {
         var unanimous = 0, unselected = 0
 
         var distill: [String] = []
+        var rationales: [String] = []
         var rejected: [String] = []
         var reasons: [String: Int] = [:]
         var distribution: [String: Int] = [:]
@@ -153,6 +158,13 @@ public struct CurateStage: Sendable {
             if let answer = decision.answer {
                 let record = try TrainingRecord(task: task, example: item.example, answer: answer)
                 distill.append(try record.jsonLine())
+                let chosen = universalDecisions?[position].selection?.index
+                if let winner = CuratedRationale.winner(of: result.traces, answer: answer, chosen: chosen, task: task) {
+                    let line = CuratedRationale(
+                        index: item.index, id: item.example.id, sampleIndex: winner.sampleIndex, messages: record.messages,
+                        rationale: winner.finalOutput)
+                    rationales.append(String(decoding: try AtomicFile.canonicalJSON(line), as: UTF8.self))
+                }
                 if item.example.answer != nil {
                     withGold += 1
                     if task.isCorrect(answer, for: item.example) { correct += 1 }
@@ -178,11 +190,14 @@ public struct CurateStage: Sendable {
         let distillURL = run.file(Self.distillFileName)
         let rejectedURL = run.file(Self.rejectedFileName)
         let statsURL = run.file(Self.statsFileName)
+        let rationalesURL = run.file(CuratedRationale.fileName)
         try AtomicFile.writeLines(distill, to: distillURL)
+        try AtomicFile.writeLines(rationales, to: rationalesURL)
         try AtomicFile.writeLines(rejected, to: rejectedURL)
         try AtomicFile.writeJSON(stats, to: statsURL)
         let report = CurateReport(
-            stats: stats, distillFile: distillURL.path, rejectedFile: rejectedURL.path, statsFile: statsURL.path, modelCalls: modelCalls)
+            stats: stats, distillFile: distillURL.path, rejectedFile: rejectedURL.path, statsFile: statsURL.path,
+            rationalesFile: rationalesURL.path, modelCalls: modelCalls)
         try await store.finishStage(Self.name, stats: report)
         return report
     }

@@ -14,10 +14,15 @@ public final class DistillationRun: Sendable {
     public let store: RunStore
 
     /// Starts a run in `directory` with `settings`, or continues the run already there; a run
-    /// made with different settings is refused, naming the first field that differs.
+    /// made with different settings is refused, naming the first field that differs. A run made
+    /// under an older seed rule is refused with its own message: resuming it would draw its
+    /// remaining samples under another rule than its first ones.
     public init(directory: URL, settings: RunSettings) throws {
         let file = directory.appendingPathComponent(Self.settingsFileName)
         if let stored = try Self.readSettings(file) {
+            if stored.seedRule != settings.seedRule {
+                throw PipelineError.seedRuleChanged(file: file.path, stored: stored.seedRule)
+            }
             if let d = stored.firstDifference(from: settings) {
                 throw PipelineError.settingsMismatch(run: directory.path, field: d.field, stored: d.stored, requested: d.requested)
             }
@@ -31,7 +36,8 @@ public final class DistillationRun: Sendable {
         self.directory = directory
     }
 
-    /// Opens the existing run in `directory` with the settings it was made with.
+    /// Opens the existing run in `directory` with the settings it was made with, whatever its
+    /// seed rule (it draws no samples: curation reads the stored ones).
     public init(existing directory: URL) throws {
         let file = directory.appendingPathComponent(Self.settingsFileName)
         guard let stored = try Self.readSettings(file) else { throw PipelineError.noRun(path: directory.path) }

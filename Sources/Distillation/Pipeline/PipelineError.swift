@@ -4,6 +4,9 @@ public enum PipelineError: Error, Sendable, Hashable, CustomStringConvertible {
     case settingsMismatch(run: String, field: String, stored: String, requested: String)
     /// The run directory has no `run.json` (no stage has run there).
     case noRun(path: String)
+    /// `run.json` was written under another seed rule than this build's (`SampleSeed.rule`);
+    /// `stored` nil means rule 1, from before the field existed.
+    case seedRuleChanged(file: String, stored: Int?)
     /// `run.json` cannot be read.
     case unreadableSettings(path: String, reason: String)
     /// No task of this name exists.
@@ -24,6 +27,8 @@ public enum PipelineError: Error, Sendable, Hashable, CustomStringConvertible {
                 + "use the same settings to resume, or a new --run directory"
         case .noRun(let path):
             return "\(path): no run here (run.json missing); run `s2d generate --task ... --run \(path)` first"
+        case .seedRuleChanged(let file, let stored):
+            return SampleSeed.refusal(file: file, storedRule: stored, directoryFlag: "--run")
         case .unreadableSettings(let path, let reason):
             return "\(path): cannot read run settings: \(reason)"
         case .unknownTask(let name, let available):

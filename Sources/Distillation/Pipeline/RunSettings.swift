@@ -38,8 +38,11 @@ public struct RunSettings: Sendable, Hashable, Codable {
     public var topK: Int?
     /// Extra stop strings of every call.
     public var stop: [String]
-    /// Sample i of every input uses seed + i.
+    /// The run seed: sample j of input x uses `SampleSeed.seed(runSeed: seed, inputID: x.id, sampleIndex: j)`.
     public var seed: UInt64
+    /// The rule the samples' seeds were derived by (`SampleSeed.rule`); nil in a run.json made
+    /// before the field existed, whose samples used rule 1 (seed + j for every input).
+    public var seedRule: Int?
     /// Stop sampling an input once its vote is decided.
     public var adaptive: Bool
     /// Samples per request in adaptive mode.
@@ -73,6 +76,7 @@ public struct RunSettings: Sendable, Hashable, Codable {
         topK = parameters.topK
         stop = parameters.stop
         seed = parameters.seed
+        seedRule = SampleSeed.rule
         self.adaptive = adaptive
         self.adaptiveChunk = max(1, adaptiveChunk)
         self.perturb = perturb
@@ -141,6 +145,7 @@ public struct RunSettings: Sendable, Hashable, Codable {
             ("top-k", show(topK), show(other.topK)),
             ("stop", show(stop), show(other.stop)),
             ("seed", show(seed), show(other.seed)),
+            ("seed rule", show(seedRule ?? 1), show(other.seedRule ?? 1)),
             ("adaptive", show(adaptive), show(other.adaptive)),
             ("adaptive chunk", show(adaptiveChunk), show(other.adaptiveChunk)),
             ("perturb", show(perturb), show(other.perturb)),

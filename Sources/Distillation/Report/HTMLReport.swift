@@ -5,7 +5,7 @@ public enum HTMLReport {
     public static func render(_ report: RunReport) -> String {
         let c = report.configuration
         var body = "<h1>System 2 distillation: \(SVGChart.escape(c.task))</h1>"
-        body += "<p>System 2 method <code>\(SVGChart.escape(c.method))</code>; \(c.teachExamples) teach examples, \(c.unlabeledInputs) unlabeled inputs × \(c.samples) samples, \(c.testItems) test items.</p>"
+        body += "<p>System 2 method <code>\(SVGChart.escape(c.method))</code>; \(c.teachExamples) teach examples, \(c.unlabeledInputs) unlabeled inputs × \(c.samples) samples\(c.adaptive ? " (adaptive)" : ""), \(c.testItems) test items. Distilled System 1 trained on the \(SVGChart.escape(MarkdownReport.scheduleSummary(c))).</p>"
         if let e = report.eval {
             body += "<h2>Results</h2>" + table(e.systems)
             if let v = e.verdict { body += "<p><b>Verdict.</b> \(SVGChart.escape(v.summary))</p>" }
@@ -34,6 +34,7 @@ public enum HTMLReport {
         if !curves.isEmpty {
             body += "<h2>Training</h2>" + SVGChart.lines(curves, title: "Training loss", xLabel: "step", yLabel: "loss")
         }
+        if let i = report.train?.internalization { body += internalization(i) }
         if let r = report.regression {
             body += "<h2>Regression check on \(SVGChart.escape(r.task))</h2>" + table(r.systems)
             body += "<p>Change \(String(format: "%+.1f", r.change * 100)) points\(r.significantDrop ? " (a drop beyond the base's interval)" : "").</p>"
@@ -44,6 +45,17 @@ public enum HTMLReport {
         body += SVGChart.bars(report.costs.map { .init(label: $0.stage, value: $0.seconds) }, title: "Wall time per stage (s)") { String(format: "%.0f s", $0) }
         let style = "body{font-family:sans-serif;max-width:900px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}svg{display:block;margin:1em 0}"
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>System 2 distillation: \(SVGChart.escape(c.task))</title><style>\(style)</style></head><body>\(body)</body></html>\n"
+    }
+
+    /// The internalization stages: a table of what each removed and its loss, and each stage's loss curve.
+    static func internalization(_ i: InternalizationStats) -> String {
+        func row(_ cells: [String], _ tag: String) -> String {
+            "<tr>" + cells.map { "<\(tag)>\(SVGChart.escape($0))</\(tag)>" }.joined() + "</tr>"
+        }
+        var s = "<h3>Internalization stages</h3><p>\(InternalizationTable.note)</p><table>" + row(InternalizationTable.header, "th")
+        s += InternalizationTable.rows(i).map { row($0, "td") }.joined() + "</table>"
+        let curves = i.stages.map { t in (name: "stage \(t.stage)", points: t.fineTune.lossCurve.map { (x: Double($0.step), y: $0.loss) }) }
+        return s + SVGChart.lines(curves, title: "Training loss per internalization stage", xLabel: "step of the stage", yLabel: "loss")
     }
 
     static func table(_ systems: [SystemEvaluation]) -> String {

@@ -11,10 +11,28 @@ public enum MarkdownReport {
         return s
     }
 
+    /// What `distilled` was trained on, in words: the answer (direct) or the internalization schedule.
+    static func scheduleSummary(_ c: EndToEndConfiguration) -> String {
+        guard c.schedule == .internalize, let i = c.internalization else { return "answer (direct, \(c.distillEpochs) epochs)" }
+        return "curated System 2 output, its first reasoning steps removed stage by stage (stepwise internalization: "
+            + "\(i.stages) stages × \(i.epochsPerStage) epoch\(i.epochsPerStage == 1 ? "" : "s"), \(i.stepsPerStage) more "
+            + "step\(i.stepsPerStage == 1 ? "" : "s") removed per stage, removal smoothing "
+            + "λ = \(String(format: "%g", i.smoothing.lambda)), the last stage on the answer alone)"
+    }
+
+    /// The internalization stages: what each removed and how its loss went.
+    static func internalizationTable(_ i: InternalizationStats) -> String {
+        func row(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |\n" }
+        var s = "### Internalization stages\n\n\(InternalizationTable.note)\n\n" + row(InternalizationTable.header)
+        s += "|" + String(repeating: "---|", count: InternalizationTable.header.count) + "\n"
+        for cells in InternalizationTable.rows(i) { s += row(cells) }
+        return s + "\n"
+    }
+
     public static func render(_ report: RunReport) -> String {
         let c = report.configuration
         var s = "# System 2 distillation: \(c.task)\n\n"
-        s += "System 2 method `\(c.method)`; teach \(c.teachExamples) gold chains of thought, \(c.unlabeledInputs) unlabeled inputs × \(c.samples) samples (agreement ≥ \(c.minAgreement)), \(c.testItems) test items. Model plan: `taught` = LoRA on System 2 prompt → gold CoT; System 1 and System 2 use `taught`; `distilled` = training continued from `taught` on curated System 1 prompt → answer.\n\n"
+        s += "System 2 method `\(c.method)`; teach \(c.teachExamples) gold chains of thought, \(c.unlabeledInputs) unlabeled inputs × \(c.samples) samples (agreement ≥ \(c.minAgreement)\(c.adaptive ? ", adaptive" : "")), \(c.testItems) test items. Model plan: `taught` = LoRA on System 2 prompt → gold CoT; System 1 and System 2 use `taught`; `distilled` = training continued from `taught` on curated System 1 prompt → \(scheduleSummary(c)).\n\n"
         if let e = report.eval {
             s += "## Results\n\n" + resultsTable(e.systems) + "\n"
             if let v = e.verdict { s += "**Verdict.** \(v.summary)\n\n" }
@@ -41,6 +59,7 @@ public enum MarkdownReport {
             guard let ft else { continue }
             s += "## \(name)\n\n\(ft.steps) steps, \(ft.trainedTokens) tokens, \(String(format: "%.1f", ft.seconds)) s; loss \(String(format: "%.3f", ft.lossCurve.first?.loss ?? .nan)) → \(String(format: "%.3f", ft.lossCurve.last?.loss ?? .nan)).\n\n"
         }
+        if let i = report.train?.internalization { s += internalizationTable(i) }
         if let r = report.regression {
             s += "## Regression check on \(r.task) (not distilled)\n\n" + resultsTable(r.systems)
             s += "\nChange \(String(format: "%+.1f", r.change * 100)) points\(r.significantDrop ? " — a drop beyond the base's interval" : "").\n\n"

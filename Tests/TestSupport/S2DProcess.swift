@@ -1,17 +1,16 @@
 import Foundation
-import TestSupport
 
 /// The built `s2d` executable, run in a subprocess as a user would.
-struct S2DProcess {
+public struct S2DProcess {
     /// What a finished run printed and how it ended.
-    struct Result {
-        var status: Int32
-        var killed: Bool
-        var stdout: String
-        var stderr: String
+    public struct Result {
+        public var status: Int32
+        public var killed: Bool
+        public var stdout: String
+        public var stderr: String
 
         /// The JSON object printed by `--json`.
-        func json() throws -> [String: Any] {
+        public func json() throws -> [String: Any] {
             guard let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any] else {
                 throw TestFileError("s2d printed no JSON object: \(stdout)\n\(stderr)")
             }
@@ -20,7 +19,7 @@ struct S2DProcess {
     }
 
     /// Starts `s2d arguments`; output goes to files so a killed child cannot block on a pipe.
-    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, URL, URL) {
+    public static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, URL, URL) {
         let process = Process()
         process.executableURL = try TestFiles.s2dExecutable()
         process.arguments = arguments
@@ -38,7 +37,7 @@ struct S2DProcess {
     }
 
     /// Waits for `process` and collects its output.
-    static func finish(_ process: Process, _ out: URL, _ err: URL) -> Result {
+    public static func finish(_ process: Process, _ out: URL, _ err: URL) -> Result {
         process.waitUntilExit()
         defer {
             try? FileManager.default.removeItem(at: out)
@@ -50,7 +49,7 @@ struct S2DProcess {
     }
 
     /// Runs `s2d arguments` to the end.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let (process, out, err) = try start(arguments, environment: environment)
         return finish(process, out, err)
     }
@@ -59,7 +58,7 @@ struct S2DProcess {
     /// happens on a Dispatch thread. Tests that serve the child from their own process (a
     /// stub server) must use this, or on a 2-core machine two waiting tests can take every
     /// cooperative thread and the server never answers.
-    static func runAsync(_ arguments: [String]) async throws -> Result {
+    public static func runAsync(_ arguments: [String]) async throws -> Result {
         let (process, out, err) = try start(arguments)
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().async {
@@ -69,13 +68,18 @@ struct S2DProcess {
         }
         return finish(process, out, err)
     }
-}
 
-/// The three exports of a run directory, by file name.
-func exports(of run: URL) throws -> [String: Data] {
-    var out: [String: Data] = [:]
-    for name in ["distill.jsonl", "rejected.jsonl", "stats.json"] {
-        out[name] = try Data(contentsOf: run.appendingPathComponent(name))
+    /// Runs `s2d arguments` until its standard error contains `marker`, then SIGKILLs it (a
+    /// killed run, to be resumed); the child may also end first. Polls the error file with
+    /// plain sleeps, so the watch goes on whatever other tests hold.
+    public static func kill(_ arguments: [String], whenStderrContains marker: String, timeout: TimeInterval = 120) throws -> Result {
+        let (process, out, err) = try start(arguments)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline {
+            if let text = try? String(contentsOf: err, encoding: .utf8), text.contains(marker) { break }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        return finish(process, out, err)
     }
-    return out
 }

@@ -1,0 +1,65 @@
+import Foundation
+import Inference
+
+/// The `.internalize` schedule of the train stage: one fine-tune per stage of an
+/// `InternalizationSchedule`, each a stage of its own in the run store, so a killed run resumes
+/// at the stage where it stopped and finished stages are skipped.
+extension EndToEndRun {
+    /// The store's name of internalization stage `k`.
+    public static func internalizationStageName(_ k: Int) -> String { "train-stage-\(k)" }
+
+    /// Where stage `k`'s training set is written (chat-messages JSONL, one line per curated input).
+    public func internalizationDataURL(stage k: Int) -> URL {
+        directory.appendingPathComponent("internalize/stage-\(k).jsonl")
+    }
+
+    /// The adapter stage `k` writes: `stage-k`, and `distilled` for the last stage (the one evaluated).
+    func internalizationAdapter(stage k: Int, of schedule: InternalizationSchedule) -> String {
+        k == schedule.lastStage ? Self.distilledAdapter : "stage-\(k)"
+    }
+
+    /// Trains `distilled` through every stage of `schedule` on the curated rationales, starting
+    /// from `taught` when there is one, else from a fresh adapter on the base model. Each stage
+    /// is its own fine-tune (a fresh optimizer) from the previous stage's adapter.
+    func trainInStages(_ schedule: InternalizationSchedule) async throws -> TrainStats {
+        try schedule.validate()
+        let start = ContinuousClock.now
+        let calls0 = cached.statistics.modelCalls
+        let rationales = try CuratedRationale.read(from: rationalesURL)
+        guard !rationales.isEmpty else { throw EndToEndError.nothingAccepted(inputs: configuration.unlabeledInputs) }
+        log("train: stepwise internalization of \(rationales.count) curated \(method.name) outputs in \(schedule.stages) stages of "
+            + "\(schedule.epochsPerStage) epoch\(schedule.epochsPerStage == 1 ? "" : "s"), \(schedule.stepsPerStage) step"
+            + "\(schedule.stepsPerStage == 1 ? "" : "s") more removed per stage\(teaches ? ", continuing from taught" : "")")
+        try FileManager.default.createDirectory(at: internalizationDataURL(stage: 0).deletingLastPathComponent(), withIntermediateDirectories: true)
+        var previous: URL? = teaches ? adapterURL(Self.taughtAdapter) : nil
+        var stages: [InternalizationStageStats] = []
+        for k in 0..<schedule.stages {
+            let name = Self.internalizationStageName(k)
+            let output = adapterURL(internalizationAdapter(stage: k, of: schedule))
+            let initial = previous
+            let stats: InternalizationStageStats = try await stage(name) {
+                let stageStart = ContinuousClock.now
+                let examples = schedule.examples(stage: k, rationales: rationales, method: method, seed: configuration.seed)
+                let data = internalizationDataURL(stage: k)
+                try AtomicFile.writeLines(try examples.map { try $0.record.jsonLine() }, to: data)
+                let answerOnly = examples.filter(\.target.answerOnly).count
+                let removal = schedule.stepsRemoved(atStage: k).map { "first \($0) steps removed (+ smoothing offsets)" } ?? "the answer alone"
+                log("\(name): \(examples.count) targets, \(removal); \(answerOnly) answer-only; from \(initial.map { "adapter \($0.lastPathComponent)" } ?? "the base model")")
+                let report = try await fineTune(data: data, output: output, initial: initial, epochs: schedule.epochsPerStage, label: name)
+                return InternalizationStageStats(
+                    stage: k, stepsRemoved: schedule.stepsRemoved(atStage: k), epochs: schedule.epochsPerStage, examples: examples.count,
+                    answerOnly: answerOnly, withOffset: examples.filter { $0.target.offset > 0 }.count,
+                    meanStepsRemoved: Double(examples.reduce(0) { $0 + $1.target.stepsRemoved }) / Double(examples.count),
+                    initialAdapter: initial?.lastPathComponent, fineTune: report,
+                    cost: StageCost(stage: name, seconds: Evaluator.seconds(since: stageStart), modelCalls: 0, tokens: report.trainedTokens))
+            }
+            stages.append(stats)
+            previous = output
+        }
+        let internalization = InternalizationStats(schedule: schedule, stages: stages)
+        let combined = internalization.combinedFineTune!
+        return TrainStats(
+            records: rationales.count, fineTune: combined,
+            cost: cost("train", since: start, callsBefore: calls0, tokens: combined.trainedTokens), internalization: internalization)
+    }
+}
