@@ -282,17 +282,25 @@ extension Interpreter {
         if case .float = z { throw PyError.type("pow() 3rd argument not allowed unless all arguments are integers") }
         let mod = Interpreter.big(z)
         if mod.isZero { throw PyError.value("pow() 3rd argument cannot be 0") }
-        var e = Interpreter.big(y)
+        let e = Interpreter.big(y)
         if e.negative { throw PyError.value("base is not invertible for the given modulus") }
-        var base = BigInt.floorDivMod(Interpreter.big(x), mod).1
+        let value = Interpreter.big(x)
+        try chargeLimbProducts(BigInt.divisionCost(value.limbs.count, mod.limbs.count))
+        var base = BigInt.floorDivMod(value, mod).1
         var result = BigInt.floorDivMod(BigInt(1), mod).1
-        let two = BigInt(2)
-        while !e.isZero {
-            try tick()
-            let (q, r) = BigInt.floorDivMod(e, two)
-            if !r.isZero { result = BigInt.floorDivMod(result * base, mod).1 }
-            base = BigInt.floorDivMod(base * base, mod).1
-            e = q
+        // Every step is one product of residues and one reduction, charged before it is done.
+        let n = mod.limbs.count
+        let stepCost = BigInt.productCost(n, n) + BigInt.divisionCost(2 * n, n)
+        let bits = e.bitWidth
+        for i in 0..<bits {
+            if (e.limbs[i / 32] >> UInt32(i % 32)) & 1 == 1 {
+                try chargeLimbProducts(stepCost)
+                result = BigInt.floorDivMod(result * base, mod).1
+            }
+            if i < bits - 1 {
+                try chargeLimbProducts(stepCost)
+                base = BigInt.floorDivMod(base * base, mod).1
+            }
         }
         return .integer(result)
     }
