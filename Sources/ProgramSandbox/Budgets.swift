@@ -61,17 +61,12 @@ extension Interpreter {
                 uncatchable: true)
     }
 
-    /// `str(v)` or `repr(v)`, charging the conversion's length as steps so that printing huge
-    /// containers in a loop cannot outrun the step and time limits.
-    func text(_ v: Value, repr: Bool = false) throws -> String {
-        switch v {
-        case .str(let s) where !repr: return s
-        case .none, .bool, .int, .float: return repr ? v.repr : v.str
-        default:
-            let t = repr ? v.repr : v.str
-            try chargeSteps(t.utf8.count / 16)
-            return t
-        }
+    /// Gives describing the outcome a budget of its own: memory and steps anew (the run's are
+    /// spent on the run), and a deadline a quarter of the wall-time limit away.
+    func startDescribing() {
+        memoryUsed = 0
+        steps = 0
+        deadline = clock.now.advanced(by: limits.wallTime / 4)
     }
 
     private func stepLimitError() -> PyError {
