@@ -2,8 +2,9 @@
 /// Work is charged before it is done: an allocation that would pass the memory limit is
 /// refused, never made, and long work inside builtins checks the deadline as it goes.
 extension Interpreter {
-    /// How many limb products (see `BigIntCost`) cost one step: about what one interpreted step
-    /// takes (measured ~200 ns a step, 0.5–1 ns a product, release build).
+    /// How many limb products (see `BigIntCost`) cost one step: a little more than one
+    /// interpreted step takes (measured on the 2-core dev machine, release build: ~200 ns a
+    /// step, ~1.7 ns a product in schoolbook multiplication).
     static let limbProductsPerStep = 256
 
     @inline(__always) func tick() throws {

@@ -12,6 +12,7 @@ import ProgramSandbox
     /// wall-time limit, and steps high enough that time and memory are what stop the programs.
     static let limits = SandboxLimits(steps: 50_000_000, memoryElements: 10_000_000, recursionDepth: 1000,
                                       wallTime: .milliseconds(500))
+    static let wallSeconds = seconds(limits.wallTime)
     /// An element is charged for at most one 40-byte `Value` slot (a list item), so the memory
     /// limit in bytes is 40 × `memoryElements`.
     static let memoryLimitBytes = 40 * limits.memoryElements
@@ -102,14 +103,16 @@ import ProgramSandbox
         let before = PeakMemory.residentBytes()
         let start = ContinuousClock.now
         let outcome = runWithWatchdog(program.source, giveUpAfter: .seconds(10))
-        let seconds = Double((ContinuousClock.now - start).components.attoseconds) * 1e-18
-            + Double((ContinuousClock.now - start).components.seconds)
+        let elapsed = seconds(ContinuousClock.now - start)
         let peak = resetPeak ? PeakMemory.peakBytes() : nil
-        return Observed(outcome: outcome, seconds: seconds, peakGrowth: peak.flatMap { p in before.map { max(0, p - $0) } })
+        return Observed(outcome: outcome, seconds: elapsed, peakGrowth: peak.flatMap { p in before.map { max(0, p - $0) } })
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     @Test func everyHostileProgramEndsWithinTwiceTheLimitsAsExpected() {
-        let wall = Double(Self.limits.wallTime.components.seconds) + Double(Self.limits.wallTime.components.attoseconds) * 1e-18
         for (program, seen) in zip(Self.programs, Self.observed) {
             guard let outcome = seen.outcome else {
                 Issue.record("\(program): still running after 10 s")
@@ -118,7 +121,7 @@ import ProgramSandbox
             let ending = outcome.error.map { "\($0)" } ?? outcome.result?.repr ?? "nil"
             let memory = seen.peakGrowth.map { "\($0 >> 20) MB" } ?? "not measured"
             print("hostile: \(program.name) → \(ending.prefix(160)) [\(String(format: "%.3f", seen.seconds)) s, peak +\(memory)]")
-            #expect(seen.seconds <= 2 * wall, "\(program): \(seen.seconds) s")
+            #expect(seen.seconds <= 2 * Self.wallSeconds, "\(program): \(seen.seconds) s")
             if let growth = seen.peakGrowth {
                 #expect(growth <= 2 * Self.memoryLimitBytes, "\(program): peak memory grew by \(growth >> 20) MB")
             }
@@ -139,9 +142,9 @@ import ProgramSandbox
     /// wherever CPython finishes within the limits.
     @Test(.enabled(if: CPythonHarness.python != nil, "python3 is not on PATH"))
     func expectedEndingsAreCPythonsUnderTheSameLimits() throws {
-        let wall = Double(Self.limits.wallTime.components.seconds) + Double(Self.limits.wallTime.components.attoseconds) * 1e-18
         let endings = try CPythonHarness.run(driver: Self.limitedDriver, programs: Self.programs.map(\.source),
-                                             arguments: [String(wall), String(Self.cpythonAddressSpace)], as: [CPythonEnding].self)
+                                             arguments: [String(Self.wallSeconds), String(Self.cpythonAddressSpace)],
+                                             as: [CPythonEnding].self)
         #expect(endings.count == Self.programs.count)
         for (program, cpython) in zip(Self.programs, endings) {
             let seen: Ending = cpython.error == "limit" ? .limit : cpython.error.map { .error($0) } ?? .value(cpython.repr ?? "")
@@ -226,8 +229,7 @@ import ProgramSandbox
             slot.outcome = ProgramSandbox.run(source: source, limits: limits)
             done.signal()
         }.start()
-        let seconds = Double(giveUpAfter.components.seconds)
-        return done.wait(timeout: .now() + seconds) == .success ? slot.outcome : nil
+        return done.wait(timeout: .now() + seconds(giveUpAfter)) == .success ? slot.outcome : nil
     }
 }
 
