@@ -82,66 +82,101 @@ extension Interpreter {
         }
     }
 
-    private func checkBits(_ bits: Int) throws {
-        if bits > Interpreter.maxIntBits {
-            throw PyError("MemoryError", "integer result too large for the sandbox (over \(Interpreter.maxIntBits) bits)", uncatchable: true)
-        }
+    /// Refuses an integer result of more than `maxIntBits` bits, before computing it.
+    func checkBits(_ bits: Int) throws {
+        if bits > Interpreter.maxIntBits { throw integerTooLarge() }
     }
 
+    private func integerTooLarge() -> PyError {
+        PyError("MemoryError", "integer result too large: it would pass the sandbox limit of \(Interpreter.maxIntBits) bits", uncatchable: true)
+    }
+
+    /// Each operation's cost (`BigIntCost`) is charged as steps, and the size of a result that
+    /// can outgrow its operands (`*`, `**`, `<<`) as memory, before the work is done.
     private func bigBinary(_ op: BinaryOp, _ x: BigInt, _ y: BigInt) throws -> Value {
-        // Work is ~quadratic in limbs: charge it as steps so huge loops of big math stay bounded.
+        let (nx, ny) = (x.limbs.count, y.limbs.count)
         switch op {
-        case .div, .floorDiv, .mod: try chargeSteps((x.bitWidth + 1) * y.limbs.count / 8)
-        default: try chargeSteps((x.limbs.count * y.limbs.count) / 16)
-        }
-        switch op {
-        case .add: return .integer(x + y)
-        case .sub: return .integer(x - y)
+        case .add, .sub:
+            try chargeLimbProducts(max(nx, ny) + 1)
+            return .integer(op == .add ? x + y : x - y)
         case .mul:
             try checkBits(x.bitWidth + y.bitWidth)
+            try charge(nx + ny)
+            try chargeLimbProducts(BigInt.productCost(nx, ny))
             return .integer(x * y)
         case .div:
             if y.isZero { throw PyError("ZeroDivisionError", "division by zero") }
-            let (q, r) = BigInt.floorDivMod(x, y)
-            let d = q.toDouble + r.toDouble / y.toDouble
-            if !d.isFinite { throw PyError("OverflowError", "integer division result too large for a float") }
-            return .float(d)
+            return .float(try trueDivide(x, y))
         case .floorDiv, .mod:
             if y.isZero { throw PyError("ZeroDivisionError", op == .mod ? "integer modulo by zero" : "integer division or modulo by zero") }
+            try chargeLimbProducts(BigInt.divisionCost(nx, ny))
             let (q, r) = BigInt.floorDivMod(x, y)
             return .integer(op == .mod ? r : q)
         case .pow:
             if y.negative { return try floatBinary(.pow, x.toDouble, y.toDouble) }
-            guard let e = y.asInt else { throw PyError("MemoryError", "exponent too large for the sandbox", uncatchable: true) }
-            if x.isZero || x == BigInt(1) { return .integer(x) }
-            if x == BigInt(-1) { return .int(e % 2 == 0 ? 1 : -1) }
-            let (bitsEstimate, o) = x.bitWidth.multipliedReportingOverflow(by: e)
-            if o { try checkBits(Int.max) }
-            try checkBits(bitsEstimate - e)
-            let limbs = max(1, (bitsEstimate - e) / 32)
-            try chargeSteps(limbs * limbs / 16)
-            var result = BigInt(1), base = x, k = e
-            while k > 0 {
-                if k & 1 == 1 { result = result * base }
-                k >>= 1
-                if k > 0 { base = base * base }
-            }
-            return .integer(result)
+            if x.isZero { return .int(y.isZero ? 1 : 0) }
+            if x == BigInt(1) { return .int(1) }
+            if x == BigInt(-1) { return .int(y.isZero || y.limbs[0] & 1 == 0 ? 1 : -1) }
+            guard let e = y.asInt else { throw integerTooLarge() }
+            // |x|^e has floor(e·log2|x|) + 1 bits: known, and refused or charged, up front.
+            let bits = Double(e) * x.log2Magnitude
+            if bits >= Double(Interpreter.maxIntBits) { throw integerTooLarge() }
+            try charge(Int(bits) / 32 + 1)
+            return .integer(try power(x, e))
         case .lshift:
             if y.negative { throw PyError.value("negative shift count") }
+            if x.isZero { return .int(0) }
             guard let n = y.asInt else { throw PyError("OverflowError", "too many digits in integer") }
             try checkBits(x.bitWidth + n)
+            try charge(nx + n / 32 + 1)
+            try chargeLimbProducts(nx + n / 32 + 1)
             return .integer(x.shiftedLeft(n))
         case .rshift:
             if y.negative { throw PyError.value("negative shift count") }
-            guard let n = y.asInt, n < x.bitWidth + 1 else { return .int(x.negative ? -1 : 0) }
-            var d = BigInt(1).shiftedLeft(n)
-            if d.isZero { d = BigInt(1) }
-            return .integer(BigInt.floorDivMod(x, d).0)
+            guard let n = y.asInt, n < x.bitWidth else { return .int(x.negative ? -1 : 0) }
+            try chargeLimbProducts(nx)
+            return .integer(x.shiftedRight(n))
         case .bitAnd, .bitOr, .bitXor:
             throw PyError("OverflowError", "bitwise operations on integers beyond 64 bits are not supported in the sandbox")
         case .matmul: throw PyError.type("unsupported operand type(s) for @: 'int' and 'int'")
         }
+    }
+
+    /// x / y correctly rounded, as CPython's: the quotient is taken to 55–56 bits, with a sticky
+    /// low bit when anything was left over, and rounded once to a double. (Subnormal results
+    /// may round twice; they need operands over 1000 bits apart.)
+    private func trueDivide(_ x: BigInt, _ y: BigInt) throws -> Double {
+        let (a, b) = (x.magnitude, y.magnitude)
+        let diff = a.bitWidth - b.bitWidth
+        if a.isZero || diff < -1080 { return x.negative != y.negative ? -0.0 : 0.0 }
+        let tooLarge = PyError("OverflowError", "integer division result too large for a float")
+        if diff > 1025 { throw tooLarge }
+        let shift = 55 - diff
+        let scaled = shift >= 0 ? a.shiftedLeft(shift) : a.shiftedRight(-shift)
+        try chargeLimbProducts(BigInt.divisionCost(scaled.limbs.count, b.limbs.count))
+        let (q, r) = BigInt.floorDivMod(scaled, b)
+        var m = q.smallMagnitude!  // below 2^56
+        if !r.isZero || (shift < 0 && BigInt.hasBitsBelow(a.limbs, -shift)) { m |= 1 }
+        let d = Double(sign: .plus, exponent: -shift, significand: Double(m))
+        if d.isInfinite { throw tooLarge }
+        return x.negative != y.negative ? -d : d
+    }
+
+    /// x^e by binary powering, each product charged before it is made.
+    func power(_ x: BigInt, _ e: Int) throws -> BigInt {
+        var result = BigInt(1), base = x, k = e
+        while k > 0 {
+            if k & 1 == 1 {
+                try chargeLimbProducts(BigInt.productCost(result.limbs.count, base.limbs.count))
+                result = result * base
+            }
+            k >>= 1
+            if k > 0 {
+                try chargeLimbProducts(BigInt.productCost(base.limbs.count, base.limbs.count))
+                base = base * base
+            }
+        }
+        return result
     }
 
     func floatBinary(_ op: BinaryOp, _ x: Double, _ y: Double) throws -> Value {

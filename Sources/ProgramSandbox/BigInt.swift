@@ -1,6 +1,9 @@
-/// A small arbitrary-precision signed integer: Python ints overflow into it when an `Int`
+/// An arbitrary-precision signed integer: Python ints overflow into it when an `Int`
 /// operation would overflow, so `2**100` works. Magnitude is little-endian base-2^32 limbs,
 /// always normalized (no leading zero limbs; zero has no limbs and is never negative).
+///
+/// Operations here do the arithmetic only; what each costs, in limb products, is in
+/// `BigIntCost`, and the interpreter charges that before it calls them.
 struct BigInt: Hashable, Sendable {
     var negative: Bool
     var limbs: [UInt32]
@@ -13,24 +16,32 @@ struct BigInt: Hashable, Sendable {
     }
 
     init(_ v: Int) {
-        var m = v.magnitude
-        var l: [UInt32] = []
-        while m != 0 { l.append(UInt32(truncatingIfNeeded: m)); m >>= 32 }
-        self.init(negative: v < 0, limbs: l)
+        self.init(negative: v < 0, magnitude: UInt64(v.magnitude))
+    }
+
+    init(negative: Bool = false, magnitude m: UInt64) {
+        self.init(negative: negative, limbs: [UInt32(truncatingIfNeeded: m), UInt32(truncatingIfNeeded: m >> 32)])
     }
 
     var isZero: Bool { limbs.isEmpty }
     var bitWidth: Int { limbs.isEmpty ? 0 : limbs.count * 32 - limbs.last!.leadingZeroBitCount }
+    /// |self|.
+    var magnitude: BigInt { BigInt(negative: false, limbs: limbs) }
+
+    /// The magnitude as `UInt64` when it has at most two limbs.
+    var smallMagnitude: UInt64? {
+        switch limbs.count {
+        case 0: return 0
+        case 1: return UInt64(limbs[0])
+        case 2: return UInt64(limbs[1]) << 32 | UInt64(limbs[0])
+        default: return nil
+        }
+    }
 
     /// The value as `Int` when it fits.
     var asInt: Int? {
-        if limbs.count > 2 { return nil }
-        var m: UInt64 = 0
-        for (i, l) in limbs.enumerated() { m |= UInt64(l) << (32 * UInt64(i)) }
-        if negative {
-            if m <= UInt64(Int.max) + 1 { return m == UInt64(Int.max) + 1 ? Int.min : -Int(m) }
-            return nil
-        }
+        guard let m = smallMagnitude else { return nil }
+        if negative { return m <= UInt64(Int.max) + 1 ? Int(truncatingIfNeeded: 0 &- m) : nil }
         return m <= UInt64(Int.max) ? Int(m) : nil
     }
 
@@ -47,89 +58,84 @@ struct BigInt: Hashable, Sendable {
     }
 
     static func addMag(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
-        var r = [UInt32](); r.reserveCapacity(max(a.count, b.count) + 1)
+        let (long, short) = a.count >= b.count ? (a, b) : (b, a)
+        var r = [UInt32](repeating: 0, count: long.count + 1)
         var carry: UInt64 = 0
-        for i in 0..<max(a.count, b.count) {
-            let s = UInt64(i < a.count ? a[i] : 0) + UInt64(i < b.count ? b[i] : 0) + carry
-            r.append(UInt32(truncatingIfNeeded: s)); carry = s >> 32
+        for i in 0..<long.count {
+            let s = UInt64(long[i]) + (i < short.count ? UInt64(short[i]) : 0) + carry
+            r[i] = UInt32(truncatingIfNeeded: s); carry = s >> 32
         }
-        if carry != 0 { r.append(UInt32(carry)) }
+        r[long.count] = UInt32(carry)
         return r
     }
 
     /// a - b with |a| >= |b|.
     static func subMag(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
-        var r = [UInt32](); r.reserveCapacity(a.count)
-        var borrow: Int64 = 0
+        var r = a
+        var borrow: UInt32 = 0
         for i in 0..<a.count {
-            var d = Int64(a[i]) - Int64(i < b.count ? b[i] : 0) - borrow
-            if d < 0 { d += 1 << 32; borrow = 1 } else { borrow = 0 }
-            r.append(UInt32(d))
+            if i >= b.count && borrow == 0 { break }
+            let (d1, o1) = a[i].subtractingReportingOverflow(i < b.count ? b[i] : 0)
+            let (d2, o2) = d1.subtractingReportingOverflow(borrow)
+            r[i] = d2; borrow = (o1 || o2) ? 1 : 0
         }
         return r
     }
 
+    /// Schoolbook product: `a.count * b.count` limb products.
     static func mulMag(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
         if a.isEmpty || b.isEmpty { return [] }
         var r = [UInt32](repeating: 0, count: a.count + b.count)
-        for i in 0..<a.count {
-            var carry: UInt64 = 0
-            let ai = UInt64(a[i])
-            for j in 0..<b.count {
-                let t = ai * UInt64(b[j]) + UInt64(r[i + j]) + carry
-                r[i + j] = UInt32(truncatingIfNeeded: t); carry = t >> 32
+        r.withUnsafeMutableBufferPointer { rp in
+            a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
+                    for i in 0..<ap.count {
+                        var carry: UInt64 = 0
+                        let ai = UInt64(ap[i])
+                        if ai == 0 { continue }
+                        for j in 0..<bp.count {
+                            let t = ai * UInt64(bp[j]) + UInt64(rp[i + j]) + carry
+                            rp[i + j] = UInt32(truncatingIfNeeded: t); carry = t >> 32
+                        }
+                        rp[i + bp.count] = UInt32(carry)
+                    }
+                }
             }
-            r[i + b.count] = UInt32(carry)
         }
         return r
     }
 
-    /// Short division of a magnitude by one limb: (quotient, remainder).
-    static func divSmall(_ a: [UInt32], _ d: UInt32) -> ([UInt32], UInt32) {
-        var q = [UInt32](repeating: 0, count: a.count)
-        var rem: UInt64 = 0
-        var i = a.count - 1
-        while i >= 0 {
-            let cur = (rem << 32) | UInt64(a[i])
-            q[i] = UInt32(cur / UInt64(d)); rem = cur % UInt64(d)
-            i -= 1
+    /// The magnitude times 2^n (n >= 0).
+    static func shiftLeftMag(_ a: [UInt32], _ n: Int) -> [UInt32] {
+        if a.isEmpty { return a }
+        let words = n / 32, bits = UInt32(n % 32)
+        var r = [UInt32](repeating: 0, count: words + a.count + 1)
+        for (i, l) in a.enumerated() {
+            if bits == 0 { r[words + i] = l; continue }
+            r[words + i] |= l << bits
+            r[words + i + 1] = l >> (32 - bits)
         }
-        return (q, UInt32(rem))
+        return r
     }
 
-    /// Truncating division of magnitudes (binary long division; fine for the sizes we allow).
-    static func divModMag(_ a: [UInt32], _ b: [UInt32]) -> ([UInt32], [UInt32]) {
-        if cmpMag(a, b) < 0 { return ([], a) }
-        if b.count == 1 { let (q, r) = divSmall(a, b[0]); return (q, r == 0 ? [] : [r]) }
-        var q = [UInt32](repeating: 0, count: a.count)
-        var rem = BigInt(negative: false, limbs: [])
-        let bits = a.count * 32
-        var i = bits - 1
-        while i >= 0 {
-            rem = rem.shiftedLeft(1)
-            if (a[i / 32] >> UInt32(i % 32)) & 1 == 1 {
-                if rem.limbs.isEmpty { rem.limbs = [1] } else { rem.limbs[0] |= 1 }
-            }
-            if cmpMag(rem.limbs, b) >= 0 {
-                rem = BigInt(negative: false, limbs: subMag(rem.limbs, b))
-                q[i / 32] |= 1 << UInt32(i % 32)
-            }
-            i -= 1
+    /// The magnitude divided by 2^n, truncated (n >= 0).
+    static func shiftRightMag(_ a: [UInt32], _ n: Int) -> [UInt32] {
+        let words = n / 32, bits = UInt32(n % 32)
+        if words >= a.count { return [] }
+        var r = [UInt32](repeating: 0, count: a.count - words)
+        for i in 0..<r.count {
+            let lo = a[words + i], hi = words + i + 1 < a.count ? a[words + i + 1] : 0
+            r[i] = bits == 0 ? lo : (lo >> bits) | (hi << (32 - bits))
         }
-        return (q, rem.limbs)
+        return r
     }
 
-    func shiftedLeft(_ n: Int) -> BigInt {
-        if isZero { return self }
-        let words = n / 32, bits = n % 32
-        var r = [UInt32](repeating: 0, count: words)
-        var carry: UInt32 = 0
-        for l in limbs {
-            r.append(bits == 0 ? l : (l << UInt32(bits)) | carry)
-            carry = bits == 0 ? 0 : l >> UInt32(32 - bits)
-        }
-        if carry != 0 { r.append(carry) }
-        return BigInt(negative: negative, limbs: r)
+    /// True when any of the low `n` bits of the magnitude is set.
+    static func hasBitsBelow(_ a: [UInt32], _ n: Int) -> Bool {
+        let words = min(n / 32, a.count)
+        if a[..<words].contains(where: { $0 != 0 }) { return true }
+        let bits = n % 32
+        return words < a.count && bits > 0 && a[words] & ((1 << UInt32(bits)) - 1) != 0
     }
 
     // MARK: arithmetic
@@ -148,13 +154,16 @@ struct BigInt: Hashable, Sendable {
         BigInt(negative: a.negative != b.negative, limbs: mulMag(a.limbs, b.limbs))
     }
 
-    /// Python floor division and modulo (remainder takes the divisor's sign). `b` is nonzero.
-    static func floorDivMod(_ a: BigInt, _ b: BigInt) -> (BigInt, BigInt) {
-        let (qm, rm) = divModMag(a.limbs, b.limbs)
-        var q = BigInt(negative: a.negative != b.negative, limbs: qm)
-        var r = BigInt(negative: a.negative, limbs: rm)
-        if !r.isZero && r.negative != b.negative { q = q - BigInt(1); r = r + b }
-        return (q, r)
+    /// self * 2^n (n >= 0).
+    func shiftedLeft(_ n: Int) -> BigInt {
+        BigInt(negative: negative, limbs: BigInt.shiftLeftMag(limbs, n))
+    }
+
+    /// Python's `self >> n` (n >= 0): floor(self / 2^n), so negative values round down.
+    func shiftedRight(_ n: Int) -> BigInt {
+        let q = BigInt(negative: negative, limbs: BigInt.shiftRightMag(limbs, n))
+        if negative && BigInt.hasBitsBelow(limbs, n) { return q - BigInt(1) }
+        return q
     }
 
     static func compare(_ a: BigInt, _ b: BigInt) -> Int {
@@ -163,17 +172,31 @@ struct BigInt: Hashable, Sendable {
         return a.negative ? -c : c
     }
 
-    /// Decimal digits (with a leading '-' when negative).
+    // MARK: conversions
+
+    /// Decimal digits (with a leading '-' when negative). Quadratic: one short division of
+    /// the remaining magnitude per nine digits.
     var description: String {
         if isZero { return "0" }
         var parts: [UInt32] = []
+        parts.reserveCapacity(limbs.count * 32 / 29 + 1)
         var m = limbs
-        while !m.isEmpty {
-            let (q, r) = BigInt.divSmall(m, 1_000_000_000)
-            parts.append(r)
-            m = q; while let last = m.last, last == 0 { m.removeLast() }
+        var top = m.count
+        m.withUnsafeMutableBufferPointer { mp in
+            while top > 0 {
+                var rem: UInt64 = 0
+                var i = top - 1
+                while i >= 0 {
+                    let cur = rem << 32 | UInt64(mp[i])
+                    mp[i] = UInt32(cur / 1_000_000_000); rem = cur % 1_000_000_000
+                    i -= 1
+                }
+                parts.append(UInt32(rem))
+                while top > 0 && mp[top - 1] == 0 { top -= 1 }
+            }
         }
         var s = negative ? "-" : ""
+        s.reserveCapacity(parts.count * 9 + 1)
         s += String(parts.last!)
         for p in parts.dropLast().reversed() {
             let d = String(p)
@@ -206,8 +229,24 @@ struct BigInt: Hashable, Sendable {
         self.init(negative: negative, limbs: mag)
     }
 
-    /// Nearest double (correctly rounded through the decimal string).
-    var toDouble: Double { Double(description) ?? (negative ? -.infinity : .infinity) }
+    /// Nearest double (round half to even), ±infinity beyond the double range. Only the top
+    /// 64 bits and whether any lower bit is set matter, so this is cheap for any size.
+    var toDouble: Double {
+        let bits = bitWidth
+        let m: Double
+        if bits <= 64 {
+            m = Double(smallMagnitude!)
+        } else if bits > 1025 {
+            m = .infinity
+        } else {
+            let shift = bits - 64
+            var top = BigInt(negative: false, limbs: BigInt.shiftRightMag(limbs, shift)).smallMagnitude!
+            // A set bit below the top 64 is "sticky": it breaks a tie, as exact rounding would.
+            if BigInt.hasBitsBelow(limbs, shift) { top |= 1 }
+            m = Double(sign: .plus, exponent: shift, significand: Double(top))
+        }
+        return negative ? -m : m
+    }
 
     /// Exact conversion of an integral finite double.
     init(exactly d: Double) {

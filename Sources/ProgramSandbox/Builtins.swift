@@ -44,11 +44,13 @@ extension Interpreter {
         switch name {
         case "print":
             if let f = kw["file"], !(f.isNone) { throw PyError.sandbox("print(file=...) is not allowed in the sandbox") }
-            let sep = kw["sep"].flatMap { $0.isNone ? nil : $0.str } ?? " "
-            let end = kw["end"].flatMap { $0.isNone ? nil : $0.str } ?? "\n"
-            let text = try args.map { try self.text($0) }.joined(separator: sep) + end
-            try charge(text.utf8.count)
-            output += text
+            let sep = try kw["sep"].flatMap { $0.isNone ? nil : $0 }.map { try text($0) } ?? " "
+            let end = try kw["end"].flatMap { $0.isNone ? nil : $0 }.map { try text($0) } ?? "\n"
+            let pieces = try args.map { try self.text($0) }
+            // The printed line's length is known, and charged, before it is written.
+            try charge(pieces.reduce(end.utf8.count + sep.utf8.count * max(0, pieces.count - 1)) { $0 + $1.utf8.count })
+            for (i, p) in pieces.enumerated() { if i > 0 { output += sep }; output += p }
+            output += end
             return .none
         case "len":
             try argCount(name, args, 1...1)
@@ -81,6 +83,7 @@ extension Interpreter {
         case "sorted":
             try argCount(name, args, 1...1)
             let items = try materialize(args[0])
+            try charge(items.count)
             return .list(ListBox(try sortValues(items, key: kw["key"], reverse: kw["reverse"]?.isTruthy ?? false)))
         case "reversed":
             try argCount(name, args, 1...1)
@@ -89,7 +92,9 @@ extension Interpreter {
             case .dict: break
             default: throw PyError.type("'\(args[0].typeName)' object is not reversible")
             }
-            return .iterator(IteratorBox(kind: "reversed", items: try materialize(args[0]).reversed()))
+            let items = try materialize(args[0])
+            try charge(items.count)
+            return .iterator(IteratorBox(kind: "reversed", items: items.reversed()))
         case "enumerate":
             try argCount(name, args, 1...2)
             var i = try intArg(args.count > 1 ? args[1] : (kw["start"] ?? .int(0)))
@@ -122,6 +127,7 @@ extension Interpreter {
             try argCount(name, args, 2...99)
             let lists = try args.dropFirst().map(materialize)
             let n = lists.map(\.count).min() ?? 0
+            try charge(n)
             var out: [Value] = []
             for i in 0..<n { out.append(try call(args[0], lists.map { $0[i] })) }
             return .iterator(IteratorBox(kind: "map", items: out))
@@ -130,7 +136,7 @@ extension Interpreter {
             var out: [Value] = []
             for x in try materialize(args[1]) {
                 let keep = args[0].isNone ? x.isTruthy : try call(args[0], [x]).isTruthy
-                if keep { out.append(x) }
+                if keep { try charge(1); out.append(x) }
             }
             return .iterator(IteratorBox(kind: "filter", items: out))
         case "isinstance":
@@ -176,11 +182,13 @@ extension Interpreter {
             }
         case "format":
             try argCount(name, args, 1...2)
-            return .str(try format(args[0], spec: args.count > 1 ? args[1].str : ""))
+            return .str(try format(args[0], spec: args.count > 1 ? try text(args[1]) : ""))
         case "iter":
             try argCount(name, args, 1...1)
             if case .iterator(let it) = args[0], !it.reusable { return args[0] }
-            return .iterator(IteratorBox(kind: "iterator", items: try materialize(args[0])))
+            let items = try materialize(args[0])
+            try charge(items.count)
+            return .iterator(IteratorBox(kind: "iterator", items: items))
         case "next":
             try argCount(name, args, 1...2)
             guard case .iterator(let it) = args[0], !it.reusable else {
@@ -282,17 +290,25 @@ extension Interpreter {
         if case .float = z { throw PyError.type("pow() 3rd argument not allowed unless all arguments are integers") }
         let mod = Interpreter.big(z)
         if mod.isZero { throw PyError.value("pow() 3rd argument cannot be 0") }
-        var e = Interpreter.big(y)
+        let e = Interpreter.big(y)
         if e.negative { throw PyError.value("base is not invertible for the given modulus") }
-        var base = BigInt.floorDivMod(Interpreter.big(x), mod).1
+        let value = Interpreter.big(x)
+        try chargeLimbProducts(BigInt.divisionCost(value.limbs.count, mod.limbs.count))
+        var base = BigInt.floorDivMod(value, mod).1
         var result = BigInt.floorDivMod(BigInt(1), mod).1
-        let two = BigInt(2)
-        while !e.isZero {
-            try tick()
-            let (q, r) = BigInt.floorDivMod(e, two)
-            if !r.isZero { result = BigInt.floorDivMod(result * base, mod).1 }
-            base = BigInt.floorDivMod(base * base, mod).1
-            e = q
+        // Every step is one product of residues and one reduction, charged before it is done.
+        let n = mod.limbs.count
+        let stepCost = BigInt.productCost(n, n) + BigInt.divisionCost(2 * n, n)
+        let bits = e.bitWidth
+        for i in 0..<bits {
+            if (e.limbs[i / 32] >> UInt32(i % 32)) & 1 == 1 {
+                try chargeLimbProducts(stepCost)
+                result = BigInt.floorDivMod(result * base, mod).1
+            }
+            if i < bits - 1 {
+                try chargeLimbProducts(stepCost)
+                base = BigInt.floorDivMod(base * base, mod).1
+            }
         }
         return .integer(result)
     }

@@ -34,7 +34,7 @@ extension Interpreter {
                     "+infinity": .infinity, "-infinity": -.infinity, "nan": .nan, "+nan": .nan, "-nan": .nan]
                 if let d = special[lower] { return .float(d) }
                 guard !t.isEmpty, t.allSatisfy({ "0123456789.eE+-".contains($0) }), let d = Double(t) else {
-                    throw PyError.value("could not convert string to float: \(Value.quote(s))")
+                    throw PyError.value("could not convert string to float: \(Interpreter.quote(s))")
                 }
                 return .float(d)
             default: throw PyError.type("float() argument must be a string or a real number, not '\(v.typeName)'")
@@ -101,7 +101,7 @@ extension Interpreter {
     /// `int(text, base)`: whitespace, sign, underscores and 0x/0o/0b prefixes as Python accepts.
     private func parseInt(_ v: Value, base: Int) throws -> Value {
         guard case .str(let s) = v else { throw PyError.type("int() can't convert non-string with explicit base") }
-        let invalid = PyError.value("invalid literal for int() with base \(base): \(Value.quote(s))")
+        let invalid = PyError.value("invalid literal for int() with base \(base): \(Interpreter.quote(s))")
         var t = Substring(s.trimmingCharacters(in: .whitespacesAndNewlines))
         var negative = false
         if t.first == "-" || t.first == "+" { negative = t.first == "-"; t = t.dropFirst() }

@@ -188,8 +188,8 @@ extension Interpreter {
         case .boundMethod(let recv, let name): return try callMethod(recv, name, args, kwargs)
         case .exceptionClass(let k):
             if args.isEmpty { return .exception(k, "") }
-            if args.count == 1 { return .exception(k, k == "KeyError" ? args[0].repr : args[0].str) }
-            return .exception(k, Value.tuple(args).repr)
+            if args.count == 1 { return .exception(k, try text(args[0], repr: k == "KeyError")) }
+            return .exception(k, try text(.tuple(args), repr: true))
         default: throw PyError.type("'\(fn.typeName)' object is not callable")
         }
     }
@@ -257,18 +257,18 @@ extension Interpreter {
     }
 
     private func renderFString(_ parts: [FStringPart], _ scope: Scope) throws -> String {
-        var out = ""
+        var out = TextWriter(limit: memoryRemaining, interpreter: self)
         for p in parts {
             switch p {
-            case .literal(let s), .labeled(let s, _): out += s
+            case .literal(let s), .labeled(let s, _): try out.write(s)
             case .field(let e, let conv, let specParts):
                 var v = try eval(e, scope)
                 if conv == "r" || conv == "a" { v = .str(try text(v, repr: true)) } else if conv == "s" { v = .str(try text(v)) }
                 let spec = try renderFString(specParts, scope)
-                out += try format(v, spec: spec)
+                try out.write(try format(v, spec: spec))
             }
         }
-        try charge(out.count)
-        return out
+        try charge(out.length)
+        return out.text
     }
 }

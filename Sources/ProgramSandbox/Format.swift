@@ -24,7 +24,8 @@ extension Interpreter {
             if i < c.count && c[i] == "0" { zero = true; i += 1 }
             var w = ""
             while i < c.count && c[i].isASCII && c[i].isNumber { w.append(c[i]); i += 1 }
-            guard w.count < 10 else { throw PyError.value("Too many decimal digits in format string") }
+            // Any width that fits a machine word is accepted (and charged when padding is built).
+            guard w.count < 19 else { throw PyError.value("Too many decimal digits in format string") }
             width = Int(w) ?? 0
             if i < c.count && (c[i] == "," || c[i] == "_") { grouping = c[i]; i += 1 }
             if i < c.count && c[i] == "." {
@@ -45,7 +46,6 @@ extension Interpreter {
     func format(_ v: Value, spec: String) throws -> String {
         if spec.isEmpty { return try text(v) }
         let f = try FormatSpec(spec)
-        if f.width > 10_000 { try charge(f.width) }
         switch v {
         case .str(let s):
             if let t = f.type, t != "s" { throw PyError.value("Unknown format code '\(t)' for object of type 'str'") }
@@ -53,19 +53,20 @@ extension Interpreter {
             if f.grouping != nil { throw PyError.value("Cannot specify ',' with 's'.") }
             var text = s
             if let p = f.precision { text = String(String.UnicodeScalarView(s.unicodeScalars.prefix(p))) }
-            return pad(text, sign: "", f, defaultAlign: "<")
+            return try pad(text, sign: "", f, defaultAlign: "<")
         case .int, .big, .bool:
             let t = f.type ?? "d"
             if t == "s", let g = f.grouping { throw PyError.value("Cannot specify '\(g)' with 's'.") }
             if "eEfFgG%".contains(t) { return try formatFloat(try Interpreter.toDouble(Interpreter.num(v)!), f) }
-            if case .bool(let b) = v, f.type == nil { return pad(b ? "True" : "False", sign: "", f, defaultAlign: "<") }
+            if case .bool(let b) = v, f.type == nil { return try pad(b ? "True" : "False", sign: "", f, defaultAlign: "<") }
             if f.precision != nil { throw PyError.value("Precision not allowed in integer format specifier") }
             var negative = false
             var digits: String
             switch v {
             case .big(let b):
                 guard t == "d" || t == "n" else { throw PyError.value("format code '\(t)' is not supported for integers beyond 64 bits in the sandbox") }
-                negative = b.negative; digits = String(b.description.drop(while: { $0 == "-" }))
+                negative = b.negative
+                digits = String(try decimalText(b, digitLimit: Interpreter.maxIntStringDigits).drop(while: { $0 == "-" }))
             default:
                 let i = Interpreter.indexValue(v)!
                 negative = i < 0
@@ -77,17 +78,17 @@ extension Interpreter {
                 case "b": digits = String(i.magnitude, radix: 2)
                 case "c":
                     guard i >= 0, i <= 0x10FFFF, let u = Unicode.Scalar(UInt32(i)) else { throw PyError("OverflowError", "%c arg not in range(0x110000)") }
-                    return pad(String(u), sign: "", f, defaultAlign: "<")
+                    return try pad(String(u), sign: "", f, defaultAlign: "<")
                 default: throw PyError.value("Unknown format code '\(t)' for object of type 'int'")
                 }
             }
             if let g = f.grouping { digits = group(digits, g, every: "xXob".contains(t) ? 4 : 3) }
             if f.alternate, let pfx = ["x": "0x", "X": "0X", "o": "0o", "b": "0b"][String(t)] { digits = pfx + digits }
-            return pad(digits, sign: signText(negative, f), f, defaultAlign: ">")
+            return try pad(digits, sign: signText(negative, f), f, defaultAlign: ">")
         case .float(let d): return try formatFloat(d, f)
         default:
             if f.type != nil { throw PyError.type("unsupported format string passed to \(v.typeName).__format__") }
-            return pad(v.str, sign: "", f, defaultAlign: "<")
+            return try pad(try text(v), sign: "", f, defaultAlign: "<")
         }
     }
 
@@ -127,14 +128,19 @@ extension Interpreter {
             let intEnd = body.firstIndex(where: { !$0.isNumber }) ?? body.endIndex
             body = group(String(body[..<intEnd]), g, every: 3) + body[intEnd...]
         }
-        return pad(body, sign: signText(negative, f), f, defaultAlign: ">")
+        return try pad(body, sign: signText(negative, f), f, defaultAlign: ">")
     }
 
-    private func pad(_ body: String, sign: String, _ f: FormatSpec, defaultAlign: Character) -> String {
+    /// The padded field, its length charged before it is built (a width can be 10**9 - 1).
+    private func pad(_ body: String, sign: String, _ f: FormatSpec, defaultAlign: Character) throws -> String {
         let len = body.count + sign.count
-        guard f.width > len else { return sign + body }
+        guard f.width > len else {
+            try charge(body.utf8.count + sign.utf8.count)
+            return sign + body
+        }
         let n = f.width - len
         let fill = String(f.fill)
+        try charge(Interpreter.size(n, times: fill.utf8.count, plus: body.utf8.count + sign.utf8.count))
         switch f.align ?? defaultAlign {
         case "<": return sign + body + String(repeating: fill, count: n)
         case "^": return String(repeating: fill, count: n / 2) + sign + body + String(repeating: fill, count: n - n / 2)
@@ -145,12 +151,13 @@ extension Interpreter {
 
     /// `"...{}...{name:spec}".format(...)`.
     func strFormat(_ s: String, _ args: [Value], _ kw: [String: Value]) throws -> String {
-        var out = "", i = s.startIndex, auto = 0
+        var out = TextWriter(limit: memoryRemaining, interpreter: self)
+        var i = s.startIndex, auto = 0
         while i < s.endIndex {
             let c = s[i]
             if c == "{" {
                 let n = s.index(after: i)
-                if n < s.endIndex && s[n] == "{" { out.append("{"); i = s.index(after: n); continue }
+                if n < s.endIndex && s[n] == "{" { try out.write("{"); i = s.index(after: n); continue }
                 guard let close = s[n...].firstIndex(of: "}") else { throw PyError.value("Single '{' encountered in format string") }
                 var field = String(s[n..<close])
                 var spec = ""
@@ -165,57 +172,76 @@ extension Interpreter {
                     guard k >= 0, k < args.count else { throw PyError("IndexError", "Replacement index \(k) out of range for positional args tuple") }
                     v = args[k]
                 } else {
-                    guard let x = kw[field] else { throw PyError("KeyError", Value.quote(field)) }
+                    guard let x = kw[field] else { throw PyError("KeyError", Interpreter.quote(field)) }
                     v = x
                 }
                 if conv == "r" { v = .str(try text(v, repr: true)) } else if conv == "s" { v = .str(try text(v)) }
-                out += try format(v, spec: spec)
+                try out.write(try format(v, spec: spec))
                 i = s.index(after: close)
             } else if c == "}" {
                 let n = s.index(after: i)
                 guard n < s.endIndex && s[n] == "}" else { throw PyError.value("Single '}' encountered in format string") }
-                out.append("}"); i = s.index(after: n)
-            } else { out.append(c); i = s.index(after: i) }
+                try out.write("}"); i = s.index(after: n)
+            } else {
+                let next = s[i...].firstIndex(where: { $0 == "{" || $0 == "}" }) ?? s.endIndex
+                try out.write(String(s[i..<next])); i = next
+            }
         }
-        try charge(out.utf8.count)
-        return out
+        try charge(out.length)
+        return out.text
     }
 
     /// `"%d items at %.2f" % (n, price)`.
     func percentFormat(_ fmt: String, _ values: Value) throws -> String {
         var args: [Value]
         if case .tuple(let t) = values { args = t } else { args = [values] }
-        var out = "", i = fmt.startIndex, k = 0
+        var out = TextWriter(limit: memoryRemaining, interpreter: self)
+        var i = fmt.startIndex, k = 0
         while i < fmt.endIndex {
-            let c = fmt[i]
+            guard fmt[i] == "%" else {
+                let next = fmt[i...].firstIndex(of: "%") ?? fmt.endIndex
+                try out.write(String(fmt[i..<next])); i = next
+                continue
+            }
             i = fmt.index(after: i)
-            guard c == "%" else { out.append(c); continue }
             var spec = ""
-            while i < fmt.endIndex, "-+ #0123456789.".contains(fmt[i]) { spec.append(fmt[i]); i = fmt.index(after: i) }
+            while i < fmt.endIndex, "-+ #0123456789.*".contains(fmt[i]) {
+                if fmt[i] == "*" {
+                    // `*` takes the width (or precision) from the arguments; a negative width left-justifies.
+                    guard k < args.count else { throw PyError.type("not enough arguments for format string") }
+                    guard case .int(var n) = args[k] else { throw PyError.type("* wants int") }
+                    k += 1
+                    if n < 0 { if spec.contains(".") { n = 0 } else { spec = "-" + spec; n = -n } }
+                    spec += String(n)
+                } else {
+                    spec.append(fmt[i])
+                }
+                i = fmt.index(after: i)
+            }
             guard i < fmt.endIndex else { throw PyError.value("incomplete format") }
             let t = fmt[i]; i = fmt.index(after: i)
-            if t == "%" { out.append("%"); continue }
+            if t == "%" { try out.write("%"); continue }
             guard k < args.count else { throw PyError.type("not enough arguments for format string") }
             let v = args[k]; k += 1
             var pySpec = spec.hasPrefix("-") ? "<" + spec.dropFirst() : (spec.contains(where: { $0 != "0" && $0.isNumber }) && !spec.hasPrefix("0") ? ">" + spec : spec)
             switch t {
-            case "s": out += try format(.str(try text(v)), spec: pySpec.replacingOccurrences(of: "+", with: ""))
-            case "r": out += try format(.str(try text(v, repr: true)), spec: pySpec)
+            case "s": try out.write(try format(.str(try text(v)), spec: pySpec.replacingOccurrences(of: "+", with: "")))
+            case "r": try out.write(try format(.str(try text(v, repr: true)), spec: pySpec))
             case "d", "i", "u":
                 guard let n = Interpreter.num(v) else { throw PyError.type("%\(t) format: a real number is required, not \(v.typeName)") }
                 var iv: Value = v
                 if case .float(let d) = n { iv = try floatToInt(d) }
                 pySpec += "d"
-                out += try format(iv, spec: pySpec)
+                try out.write(try format(iv, spec: pySpec))
             case "f", "F", "e", "E", "g", "G", "x", "X", "o":
                 guard Interpreter.num(v) != nil else { throw PyError.type("%\(t) format: a real number is required, not \(v.typeName)") }
                 if "fFeEgG".contains(t), !pySpec.contains(".") { pySpec += ".6" }
-                out += try format(v, spec: pySpec + String(t))
+                try out.write(try format(v, spec: pySpec + String(t)))
             default: throw PyError.value("unsupported format character '\(t)'")
             }
         }
         if k < args.count { throw PyError.type("not all arguments converted during string formatting") }
-        try charge(out.utf8.count)
-        return out
+        try charge(out.length)
+        return out.text
     }
 }

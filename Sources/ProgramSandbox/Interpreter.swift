@@ -7,8 +7,9 @@ final class Interpreter {
     var callDepth = 0
     var output = ""
     let globals = Scope(parent: nil)
-    private let clock = ContinuousClock()
-    private let deadline: ContinuousClock.Instant
+    let clock = ContinuousClock()
+    /// When the run must end (`limits.wallTime` after it started).
+    var deadline: ContinuousClock.Instant
     /// The exception being handled, for a bare `raise`.
     var handling: [PyError] = []
     /// The frame of the outermost user-function call, kept to report its variables.
@@ -22,53 +23,6 @@ final class Interpreter {
         self.limits = limits
         deadline = clock.now.advanced(by: limits.wallTime)
         globals.vars["__name__"] = .str("__main__")  // so `if __name__ == "__main__":` works
-    }
-
-    // MARK: budgets
-
-    @inline(__always) func tick() throws {
-        steps += 1
-        if steps > limits.steps {
-            throw PyError("StepLimitExceeded", "program exceeded the limit of \(limits.steps) evaluation steps", uncatchable: true)
-        }
-        if steps & 1023 == 0 { try checkTime() }
-    }
-
-    func checkTime() throws {
-        if clock.now > deadline {
-            throw PyError("TimeLimitExceeded", "program exceeded the wall-time limit of \(limits.wallTime)", uncatchable: true)
-        }
-    }
-
-    /// Charges `n` allocated elements/characters against the memory budget, before allocating.
-    func charge(_ n: Int) throws {
-        if n > limits.memoryElements - memoryUsed {
-            throw PyError("MemoryError", "memory limit exceeded: allocating \(n) more elements would pass the sandbox limit of \(limits.memoryElements)", uncatchable: true)
-        }
-        memoryUsed += n
-    }
-
-    /// `str(v)` or `repr(v)`, charging the conversion's length as steps so that printing huge
-    /// containers in a loop cannot outrun the step and time limits.
-    func text(_ v: Value, repr: Bool = false) throws -> String {
-        switch v {
-        case .str(let s) where !repr: return s
-        case .none, .bool, .int, .float: return repr ? v.repr : v.str
-        default:
-            let t = repr ? v.repr : v.str
-            try chargeSteps(t.utf8.count / 16)
-            return t
-        }
-    }
-
-    /// Charges work proportional to `n` (a builtin looping over n elements) as steps.
-    func chargeSteps(_ n: Int) throws {
-        if n > limits.steps - steps {
-            steps = limits.steps
-            throw PyError("StepLimitExceeded", "program exceeded the limit of \(limits.steps) evaluation steps", uncatchable: true)
-        }
-        steps += n
-        try checkTime()
     }
 
     // MARK: names
@@ -206,7 +160,7 @@ final class Interpreter {
             }
         case .assert(let cond, let msg):
             if !(try eval(cond, scope).isTruthy) {
-                throw PyError("AssertionError", try msg.map { try eval($0, scope).str } ?? "")
+                throw PyError("AssertionError", try msg.map { try text(try eval($0, scope)) } ?? "")
             }
         case .del(let targets):
             for t in targets { try delete(t, scope) }

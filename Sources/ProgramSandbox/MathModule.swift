@@ -57,12 +57,13 @@ enum MathModule {
             var acc = BigInt(name == "gcd" ? 0 : 1)
             for i in args.indices {
                 let b = try integer(i)
-                if name == "gcd" { acc = gcd(acc, b) }
-                else {
-                    if acc.isZero || b.isZero { acc = BigInt(0); continue }
-                    acc = BigInt.floorDivMod(acc * b, gcd(acc, b)).0
-                    acc = BigInt(negative: false, limbs: acc.limbs)
-                }
+                let g = try BigInt.gcd(acc, b) { try it.chargeLimbProducts($0) }
+                if name == "gcd" { acc = g; continue }
+                if acc.isZero || b.isZero { acc = BigInt(0); continue }
+                try it.checkBits(acc.bitWidth + b.bitWidth - g.bitWidth + 1)
+                try it.chargeLimbProducts(BigInt.productCost(acc.limbs.count, b.limbs.count)
+                                          + BigInt.divisionCost(acc.limbs.count + b.limbs.count, g.limbs.count))
+                acc = BigInt.floorDivMod(acc * b, g).0.magnitude
             }
             return .integer(acc)
         case "factorial":
@@ -71,10 +72,16 @@ enum MathModule {
                 _ = try integer(0); throw PyError("OverflowError", "factorial() argument should not exceed 9223372036854775807")
             }
             if n < 0 { throw PyError.value("factorial() not defined for negative values") }
-            if n > 5000 { throw PyError("MemoryError", "factorial(\(n)) is too large for the sandbox", uncatchable: true) }
-            try it.chargeSteps(n)
+            let bits = n > 1_000_000 ? Int.max : Int(lgamma(Double(n) + 1) / M_LN2)
+            try it.checkBits(bits)
+            try it.charge(bits / 32 + 1)
             var acc = BigInt(1)
-            if n > 1 { for k in 2...n { acc = acc * BigInt(k) } }
+            if n > 1 {
+                for k in 2...n {
+                    try it.chargeLimbProducts(acc.limbs.count)
+                    acc = acc * BigInt(k)
+                }
+            }
             return .integer(acc)
         case "comb", "perm":
             let n = try integer(0)
@@ -82,12 +89,18 @@ enum MathModule {
             guard let ni = n.asInt, let ki = k.asInt else { throw PyError("OverflowError", "\(name)() arguments too large") }
             if ni < 0 || ki < 0 { throw PyError.value("\(name == "comb" ? "n" : "n") must be a non-negative integer") }
             if ki > ni { return .int(0) }
-            if ni > 100_000 { throw PyError("MemoryError", "\(name)() arguments too large for the sandbox", uncatchable: true) }
             let kk = name == "comb" ? min(ki, ni - ki) : ki
-            try it.chargeSteps(kk)
+            // log2 of n!/(n-k)! (and of k! for comb) bounds the result before it is computed.
+            let (dn, dk) = (Double(ni), Double(kk))
+            var log2Result = (lgamma(dn + 1) - lgamma(dn - dk + 1)) / M_LN2
+            if name == "comb" { log2Result -= lgamma(dk + 1) / M_LN2 }
+            let bits = log2Result > 1e9 ? Int.max : Int(log2Result)
+            try it.checkBits(bits)
+            try it.charge(bits / 32 + 1)
             var acc = BigInt(1)
             if kk > 0 {
                 for j in 0..<kk {
+                    try it.chargeLimbProducts(2 * acc.limbs.count + 2)
                     acc = acc * BigInt(ni - j)
                     if name == "comb" { acc = BigInt.floorDivMod(acc, BigInt(j + 1)).0 }
                 }
@@ -161,14 +174,19 @@ enum MathModule {
                 while (r + 1) * (r + 1) <= i { r += 1 }
                 return .int(r)
             }
-            // Newton's method from a power of two above the root; decreases monotonically to it.
-            var x = BigInt(1).shiftedLeft(n.bitWidth / 2 + 1)
-            while true {
-                try it.tick()
-                let y = BigInt.floorDivMod(x + BigInt.floorDivMod(n, x).0, BigInt(2)).0
-                if BigInt.compare(y, x) >= 0 { return .integer(x) }
-                x = y
+            // CPython's precision-doubling Newton iteration (mathmodule.c): each step doubles the
+            // correct bits of a, so the work is about that of the last, full-size division.
+            let c = (n.bitWidth - 1) / 2
+            var a = BigInt(1), d = 0
+            for s in stride(from: Int.bitWidth - c.leadingZeroBitCount - 1, through: 0, by: -1) {
+                let e = d
+                d = c >> s
+                let top = n.shiftedRight(2 * c - e - d + 1)
+                try it.chargeLimbProducts(BigInt.divisionCost(top.limbs.count, a.limbs.count) + top.limbs.count)
+                a = a.shiftedLeft(d - e - 1) + BigInt.floorDivMod(top, a).0
             }
+            try it.chargeLimbProducts(BigInt.productCost(a.limbs.count, a.limbs.count))
+            return .integer(BigInt.compare(a * a, n) > 0 ? a - BigInt(1) : a)
         case "copysign": return .float(Foundation.copysign(try real(0), try real(1)))
         case "isfinite": return .bool(try real(0).isFinite)
         case "isinf": return .bool(try real(0).isInfinite)
@@ -179,11 +197,5 @@ enum MathModule {
             return .float(Foundation.fmod(x, y))
         default: throw PyError("AttributeError", "module 'math' has no attribute '\(name)'")
         }
-    }
-
-    static func gcd(_ a: BigInt, _ b: BigInt) -> BigInt {
-        var x = BigInt(negative: false, limbs: a.limbs), y = BigInt(negative: false, limbs: b.limbs)
-        while !y.isZero { (x, y) = (y, BigInt.floorDivMod(x, y).1) }
-        return x
     }
 }

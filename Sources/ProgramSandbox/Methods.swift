@@ -85,7 +85,7 @@ extension Interpreter {
             if start < stop {
                 for i in start..<stop where try equals(l.items[i], args[0]) { return .int(i) }
             }
-            throw PyError.value(typeName == "tuple" ? "tuple.index(x): x not in tuple" : "\(args[0].repr) is not in list")
+            throw PyError.value(typeName == "tuple" ? "tuple.index(x): x not in tuple" : "\(try text(args[0], repr: true)) is not in list")
         case "count":
             try argCount("count", args, 1...1)
             try chargeSteps(l.items.count / 16)
@@ -111,6 +111,8 @@ extension Interpreter {
         case "keys": return .iterator(IteratorBox(kind: "dict_keys", items: d.keys, reusable: true))
         case "values": return .iterator(IteratorBox(kind: "dict_values", items: d.values, reusable: true))
         case "items":
+            try charge(d.keys.count)
+            try chargeSteps(d.keys.count / 16)
             return .iterator(IteratorBox(kind: "dict_items", items: zip(d.keys, d.values).map { .tuple([$0, $1]) }, reusable: true))
         case "update":
             try argCount("update", args, 0...1)
@@ -133,8 +135,9 @@ extension Interpreter {
             try chargeSteps(d.keys.count / 16)
             if let v = d.remove(try hashKey(args[0])) { return v }
             if args.count > 1 { return args[1] }
-            throw PyError("KeyError", args[0].repr)
+            throw PyError("KeyError", try text(args[0], repr: true))
         case "popitem":
+            try chargeSteps(d.keys.count / 16)
             guard let k = d.keys.last else { throw PyError("KeyError", "'popitem(): dictionary is empty'") }
             let v = d.remove(try hashKey(k))!
             return .tuple([k, v])
@@ -160,12 +163,15 @@ extension Interpreter {
             try charge(1); s.insert(args[0], try hashKey(args[0]))
         case "remove":
             try argCount("set.remove", args, 1...1)
-            if !s.remove(try hashKey(args[0])) { throw PyError("KeyError", args[0].repr) }
+            try chargeSteps(s.items.count / 16)  // removal re-indexes the set
+            if !s.remove(try hashKey(args[0])) { throw PyError("KeyError", try text(args[0], repr: true)) }
         case "discard":
             try argCount("set.discard", args, 1...1)
+            try chargeSteps(s.items.count / 16)
             _ = s.remove(try hashKey(args[0]))
         case "pop":
             guard let v = s.items.first else { throw PyError("KeyError", "'pop from an empty set'") }
+            try chargeSteps(s.items.count / 16)
             _ = s.remove(try hashKey(v))
             return v
         case "union", "intersection", "difference", "symmetric_difference":

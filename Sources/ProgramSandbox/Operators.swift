@@ -1,3 +1,5 @@
+import Foundation
+
 /// Binary operators on all types, comparisons, equality and membership.
 extension Interpreter {
     func binary(_ op: BinaryOp, _ a: Value, _ b: Value) throws -> Value {
@@ -52,18 +54,34 @@ extension Interpreter {
         }
         switch seq {
         case .str(let s):
-            let (total, o) = s.utf8.count.multipliedReportingOverflow(by: n)
-            try charge(o ? Int.max : total)
-            return .str(s.isEmpty ? "" : String(repeating: s, count: n))
+            let total = Interpreter.size(s.utf8.count, times: n)
+            try charge(total)
+            try chargeSteps(total / 1024)
+            if total == 0 { return .str("") }
+            // One allocation, filled by doubling copies: 10**7 bytes take milliseconds.
+            return .str(s.withBytes { pattern in
+                String(utf8Length: total) { out in
+                    var filled = min(pattern.count, total)
+                    _ = out.initialize(from: pattern[..<filled])
+                    while filled < total {
+                        let chunk = min(filled, total - filled)
+                        (out.baseAddress! + filled).update(from: out.baseAddress!, count: chunk)
+                        filled += chunk
+                    }
+                }
+            })
         case .list(let l):
-            let (total, o) = l.items.count.multipliedReportingOverflow(by: n)
-            try charge(o ? Int.max : total)
+            let total = Interpreter.size(l.items.count, times: n)
+            try charge(total)
+            try chargeSteps(total / 64)
+            if l.items.count == 1 { return .list(ListBox(Array(repeating: l.items[0], count: n))) }
             var out: [Value] = []; out.reserveCapacity(total)
             for _ in 0..<(l.items.isEmpty ? 0 : n) { out += l.items }
             return .list(ListBox(out))
         case .tuple(let t):
-            let (total, o) = t.count.multipliedReportingOverflow(by: n)
-            try charge(o ? Int.max : total)
+            let total = Interpreter.size(t.count, times: n)
+            try charge(total)
+            try chargeSteps(total / 64)
             var out: [Value] = []; out.reserveCapacity(total)
             for _ in 0..<(t.isEmpty ? 0 : n) { out += t }
             return .tuple(out)
@@ -88,8 +106,17 @@ extension Interpreter {
         return out
     }
 
+    /// The dictionary/set key of `v`; hashing a long string or a large tuple is charged as steps.
     func hashKey(_ v: Value) throws -> HashKey {
         guard let k = v.hashKey else { throw PyError.type("unhashable type: '\(v.typeName)'") }
+        func cost(_ v: Value) -> Int {
+            switch v {
+            case .str(let s): return s.utf8.count / 256
+            case .tuple(let t): return t.reduce(t.count / 16) { $0 + cost($1) }
+            default: return 0
+            }
+        }
+        try chargeSteps(cost(v))
         return k
     }
 
@@ -135,13 +162,16 @@ extension Interpreter {
             default: return BigInt.compare(Interpreter.big(x), Interpreter.big(y)) == 0
             }
         }
+        if case .str(let x) = a, case .str(let y) = b {
+            try chargeSteps(min(x.utf8.count, y.utf8.count) / 256)
+            return Interpreter.compareCodePoints(x, y) == 0
+        }
         if identical(a, b) { return true }  // Python compares identical items as equal first
         try tick()
         compareDepth += 1
         defer { compareDepth -= 1 }
         if compareDepth > limits.recursionDepth { throw PyError("RecursionError", "maximum recursion depth exceeded in comparison") }
         switch (a, b) {
-        case (.str(let x), .str(let y)): return x == y
         case (.list(let x), .list(let y)): return try sequencesEqual(x.items, y.items)
         case (.tuple(let x), .tuple(let y)): return try sequencesEqual(x, y)
         case (.dict(let x), .dict(let y)):
@@ -166,6 +196,19 @@ extension Interpreter {
         return true
     }
 
+    /// Python's string order (by code points, which UTF-8 bytes order the same way): negative,
+    /// zero or positive. Strings sharing storage are equal without a scan, as CPython's `is` check.
+    static func compareCodePoints(_ x: String, _ y: String) -> Int {
+        x.withBytes { a in
+            y.withBytes { b in
+                if a.baseAddress == b.baseAddress && a.count == b.count { return 0 }
+                let n = min(a.count, b.count)
+                let c = n == 0 ? 0 : Int(memcmp(a.baseAddress!, b.baseAddress!, n))
+                return c != 0 ? c : a.count - b.count
+            }
+        }
+    }
+
     /// `a < b`; `swapped` when evaluating `b > a`, so a TypeError names the operands in source order.
     func less(_ a: Value, _ b: Value, _ sym: String = "<", swapped: Bool = false) throws -> Bool {
         if let x = Interpreter.num(a), let y = Interpreter.num(b) {
@@ -180,7 +223,9 @@ extension Interpreter {
         defer { compareDepth -= 1 }
         if compareDepth > limits.recursionDepth { throw PyError("RecursionError", "maximum recursion depth exceeded in comparison") }
         switch (a, b) {
-        case (.str(let x), .str(let y)): return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
+        case (.str(let x), .str(let y)):
+            try chargeSteps(min(x.utf8.count, y.utf8.count) / 256)
+            return Interpreter.compareCodePoints(x, y) < 0
         case (.list(let x), .list(let y)): return try sequenceLess(x.items, y.items, sym, swapped)
         case (.tuple(let x), .tuple(let y)): return try sequenceLess(x, y, sym, swapped)
         case (.set(let x), .set(let y)):
@@ -211,11 +256,20 @@ extension Interpreter {
             guard case .str(let sub) = item else {
                 throw PyError.type("'in <string>' requires string as left operand, not \(item.typeName)")
             }
-            return sub.isEmpty || s.contains(sub)
+            if sub.isEmpty { return true }
+            try chargeSteps(s.utf8.count / 16)
+            let search = SubstringSearch(sub)
+            return s.withBytes { bytes in
+                var found = false
+                search.forEachMatch(in: bytes) { _ in found = true; return false }
+                return found
+            }
         case .list(let l):
             try chargeSteps(l.items.count / 8)
             return try l.items.contains { try equals($0, item) }
-        case .tuple(let t): return try t.contains { try equals($0, item) }
+        case .tuple(let t):
+            try chargeSteps(t.count / 8)
+            return try t.contains { try equals($0, item) }
         case .dict(let d): return d.get(try hashKey(item)) != nil
         case .set(let s): return s.contains(try hashKey(item))
         case .range(let start, let stop, let step):

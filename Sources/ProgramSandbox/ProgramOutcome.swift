@@ -9,14 +9,8 @@ public struct PythonValueDescription: Sendable, Equatable, CustomStringConvertib
     /// The numeric value for `int`, `float` and `bool` results (big ints approximated); nil otherwise.
     public let number: Double?
 
-    init(_ v: Value) {
-        repr = v.repr; str = v.str; typeName = v.typeName
-        switch Interpreter.num(v) {
-        case .int(let i): number = Double(i)
-        case .big(let b): number = b.toDouble
-        case .float(let d): number = d
-        case nil: number = nil
-        }
+    init(repr: String, str: String, typeName: String, number: Double?) {
+        self.repr = repr; self.str = str; self.typeName = typeName; self.number = number
     }
 
     /// The repr, as Python's interactive prompt would echo the value.
@@ -72,6 +66,30 @@ public struct ProgramError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         let head = message.isEmpty ? name : "\(name): \(message)"
         return line.map { "\(head) (line \($0))" } ?? head
+    }
+}
+
+extension Interpreter {
+    /// The description of a value the run produced, its text built under the interpreter's
+    /// budgets like any other text (so a huge result is a MemoryError, not a host crash).
+    /// Big integers are written in full here: CPython's 4300-digit limit is for programs.
+    func describe(_ v: Value) throws -> PythonValueDescription {
+        var w = TextWriter(limit: memoryRemaining, intDigitLimit: nil, interpreter: self)
+        try write(v, repr: true, to: &w)
+        try charge(w.length)
+        let number: Double?
+        switch Interpreter.num(v) {
+        case .int(let i): number = Double(i)
+        case .big(let b): number = b.toDouble
+        case .float(let d): number = d
+        case nil: number = nil
+        }
+        let str: String
+        switch v {
+        case .str(let s), .exception(_, let s): str = s
+        default: str = w.text
+        }
+        return PythonValueDescription(repr: w.text, str: str, typeName: v.typeName, number: number)
     }
 }
 

@@ -120,17 +120,26 @@ public enum ProgramSandbox {
         } catch {
             failure = PyError("RuntimeError", "\(error)")
         }
+        let steps = min(interp.steps, limits.steps)
+        // The outcome's text is built under a fresh budget of the same limits (the run's own
+        // may be spent), so describing a huge result or variable is refused, never a crash.
+        interp.startDescribing()
+        var description: PythonValueDescription?
+        if let result {
+            do { description = try interp.describe(result) } catch { failure = error as? PyError }
+        }
         let frame = function == nil ? interp.globals : (interp.topFrame ?? interp.globals)
         var variables: [String: PythonValueDescription] = [:]
         if function == nil || interp.topFrame != nil {
-            for (k, v) in frame.vars where !k.hasPrefix("__") {
+            for (k, v) in frame.vars.sorted(by: { $0.key < $1.key }) where !k.hasPrefix("__") {
                 switch v {
                 case .function, .module, .builtin, .exceptionClass: continue
-                default: variables[k] = PythonValueDescription(v)
+                // A variable whose text does not fit what is left of the budget is left out.
+                default: variables[k] = try? interp.describe(v)
                 }
             }
         }
-        return ProgramOutcome(result: result.map(PythonValueDescription.init), printed: interp.output,
-                              error: failure.map(publicError), steps: min(interp.steps, limits.steps), variables: variables)
+        return ProgramOutcome(result: description, printed: interp.output, error: failure.map(publicError),
+                              steps: steps, variables: variables)
     }
 }

@@ -1,13 +1,16 @@
 /// Resource limits for one program run. Every limit produces a clear error, never a hang or crash.
 public struct SandboxLimits: Sendable, Equatable {
-    /// Maximum evaluated nodes (expressions + statements, plus work done inside builtins).
+    /// Maximum evaluated nodes (expressions + statements), plus work done inside builtins:
+    /// loops over their input, and big-integer arithmetic by its cost in limb products.
     public var steps: Int
-    /// Maximum elements/characters allocated over the whole run (list items, dict entries,
-    /// string characters, printed output). Oversized allocations are refused before allocating.
+    /// Maximum elements allocated over the whole run: list items, dict entries, string
+    /// characters (UTF-8 bytes), printed output, big-integer limbs (32 bits). A result's size is
+    /// computed or bounded before it is built, and an allocation that would pass the limit is
+    /// refused with MemoryError instead of made.
     public var memoryElements: Int
     /// Maximum nesting of user function calls (Python's default is 1000).
     public var recursionDepth: Int
-    /// Maximum wall-clock time.
+    /// Maximum wall-clock time, checked between steps and inside long builtins.
     public var wallTime: Duration
 
     /// Defaults sized for grade-school-math programs: 1M steps, 10M elements, depth 1000, 1 s.

@@ -111,7 +111,9 @@ extension Interpreter {
             return l.items[try position(index, count: l.items.count, "list")]
         case .tuple(let t):
             if case .slice(let a, let b, let s) = index {
-                return .tuple(try sliceIndices(a, b, s, count: t.count).map { t[$0] })
+                let idx = try sliceIndices(a, b, s, count: t.count)
+                try charge(idx.count)
+                return .tuple(idx.map { t[$0] })
             }
             return t[try position(index, count: t.count, "tuple")]
         case .str(let s):
@@ -129,7 +131,7 @@ extension Interpreter {
             let n = Value.rangeCount(start, (c.rangeStop), step)
             return .int(start + step * (try position(index, count: n, "range object")))
         case .dict(let d):
-            guard let v = d.get(try hashKey(index)) else { throw PyError("KeyError", index.repr) }
+            guard let v = d.get(try hashKey(index)) else { throw PyError("KeyError", try text(index, repr: true)) }
             return v
         default:
             throw PyError.type("'\(c.typeName)' object is not subscriptable")
@@ -174,6 +176,7 @@ extension Interpreter {
         case .list(let l):
             if case .slice(let a, let b, let s) = index {
                 let idx = Set(try sliceIndices(a, b, s, count: l.items.count))
+                try chargeSteps(l.items.count / 16)
                 l.items = l.items.enumerated().filter { !idx.contains($0.offset) }.map(\.element)
                 return
             }
@@ -184,7 +187,8 @@ extension Interpreter {
             if i < 0 || i >= l.items.count { throw PyError("IndexError", "list assignment index out of range") }
             l.items.remove(at: i)
         case .dict(let d):
-            if d.remove(try hashKey(index)) == nil { throw PyError("KeyError", index.repr) }
+            try chargeSteps(d.keys.count / 16)  // removal re-indexes the dictionary
+            if d.remove(try hashKey(index)) == nil { throw PyError("KeyError", try text(index, repr: true)) }
         default:
             throw PyError.type("'\(c.typeName)' object doesn't support item deletion")
         }

@@ -38,7 +38,12 @@ import ProgramSandbox
     }
 
     @Test(arguments: ["[0] * 10 ** 9", "'a' * 10 ** 9", "list(range(10 ** 9))", "[1, 2] * 10 ** 18",
-                      "'ab' * (2 ** 70)", "2 ** (10 ** 9)", "10 ** 10 ** 10", "math.factorial(10 ** 6)"])
+                      "'ab' * (2 ** 70)", "2 ** (10 ** 9)", "10 ** 10 ** 10", "math.factorial(10 ** 6)",
+                      "('a' * 10 ** 5).replace('', 'b' * 10 ** 5)", "str(['a' * 10 ** 6] * 10 ** 4)",
+                      "'-'.join(['ab' * 1000] * 10 ** 5)", "'%*d' % (10 ** 9, 1)", "format(1, '1000000000')",
+                      "f'{1:>1000000000}'", "'x'.center(10 ** 12)", "'7'.zfill(10 ** 10)", "1 << 10 ** 7",
+                      "math.perm(10 ** 5)", "math.comb(10 ** 6, 5 * 10 ** 5)", "'{0}{0}{0}{0}'.format('a' * 3 * 10 ** 6)",
+                      "'%s%s%s%s' % (('a' * 3 * 10 ** 6,) * 4)", "'a' * 3 * 10 ** 6 + 'b' * 8 * 10 ** 6"])
     func hugeAllocationIsRefusedBeforeAllocating(_ expression: String) {
         let clock = ContinuousClock()
         let start = clock.now
@@ -46,6 +51,36 @@ import ProgramSandbox
         #expect(o.error?.name == "MemoryError" || o.error?.name == "StepLimitExceeded", "\(expression): \(String(describing: o.error))")
         #expect(o.error?.category == .limit)
         #expect(clock.now - start < .seconds(2))
+    }
+
+    /// With steps unbounded only the clock stops these: long work inside one builtin (big-integer
+    /// arithmetic, sorting, writing a huge repr) checks the deadline as it goes.
+    @Test(arguments: ["import math\nx = 3 ** 60000\nwhile True:\n    math.gcd(x, x + 2)",
+                      "x = 3 ** 40000\nwhile True:\n    pow(x, x, 2 ** 99000 + 1)",
+                      "x = 7 ** 35000\nwhile True:\n    x // (3 ** 20000 + 1), x % (2 ** 40000 - 3)",
+                      "s = 'a' * 1000000\nxs = [s + 'b', s + 'a'] * 2000\nxs.sort()",
+                      "x = [1]\nfor i in range(60):\n    x = [x, x]\nstr(x)",
+                      "s = 'ab' * 2000000\nwhile True:\n    s.replace('ab', 'ba').count('b')"])
+    func longBuiltinsStopAtTheDeadline(_ body: String) {
+        let src = "import math\ndef solution():\n" + body.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n"
+        let limits = SandboxLimits(steps: .max, memoryElements: .max, wallTime: .milliseconds(200))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let o = ProgramSandbox.run(source: src, limits: limits)
+        #expect(o.error?.name == "TimeLimitExceeded", "\(body): \(String(describing: o.error))")
+        #expect(clock.now - start < limits.wallTime * 2, "\(body)")
+    }
+
+    /// Big-integer work is charged by its cost in limb products: a loop of one such operation
+    /// reaches the step limit within a few iterations (uncharged, the loop's own steps would
+    /// allow thousands).
+    @Test(arguments: ["math.gcd(x, y)", "math.lcm(x, y)", "math.isqrt(x)", "x // y", "x % y", "divmod(x, y)",
+                      "pow(x, y, x + 2)", "x * x", "x ** 2", "math.comb(20000, 10000)", "str(y)"])
+    func bigIntegerWorkIsChargedAsSteps(_ call: String) {
+        let src = "import math\ndef solution():\n    x = 3 ** 30000\n    y = 3 ** 9000 + 1\n    n = 0\n    while True:\n        n += 1\n        \(call)\n"
+        let o = ProgramSandbox.run(source: src, limits: SandboxLimits(steps: 50_000, wallTime: .seconds(30)))
+        #expect(o.error?.name == "StepLimitExceeded", "\(call): \(String(describing: o.error))")
+        #expect((o.variables["n"]?.number ?? .infinity) < 200, "\(call): \(o.variables["n"]?.repr ?? "?") iterations")
     }
 
     @Test func growingAListInALoopHitsTheMemoryLimit() {

@@ -2,15 +2,25 @@ import Testing
 import ProgramSandbox
 
 /// Mutated programs (the kind of broken code a small model writes) must only ever produce an
-/// outcome — a result or an error — never a crash or a hang of the host process.
+/// outcome — a result, or an error named as Python names it (or a sandbox limit) — within the
+/// limits: never a crash or a hang of the host process.
 @Suite struct MutationFuzzTests {
-    @Test func mutatedProgramsNeverCrashTheHost() {
+    /// CPython's builtin exception classes a program can raise, plus the sandbox's own endings.
+    static let knownErrors: Set<String> = [
+        "SyntaxError", "IndentationError", "NameError", "UnboundLocalError", "TypeError", "ValueError",
+        "ZeroDivisionError", "OverflowError", "IndexError", "KeyError", "AttributeError", "RecursionError",
+        "RuntimeError", "NotImplementedError", "AssertionError", "StopIteration", "ArithmeticError",
+        "LookupError", "Exception", "BaseException", "MemoryError", "StepLimitExceeded", "TimeLimitExceeded",
+        "SandboxViolation",
+    ]
+
+    @Test func mutatedProgramsEndWithAValueOrANamedErrorWithinTheLimits() {
         var gen = ProgramCorpus(seed: 7)
         var rng = SplitMix(seed: 99)
         let pieces = ["(", ")", "[", "]", ":", "\n", "    ", "**", "//", "-", "0", "'", "\"", "f'{", "}", ",", "=",
                       "lambda", "for", "in", "if", "else", "*", "%", "1e400", "2**99", "not", "None", ".", "def", "\\"]
         let limits = SandboxLimits(steps: 200_000, wallTime: .seconds(2))
-        var outcomes = 0
+        var endings: [ProgramError.Category?: Int] = [:]
         for program in gen.programs(count: 60) {
             for _ in 0..<5 {
                 var chars = Array(program)
@@ -25,13 +35,25 @@ import ProgramSandbox
                     }
                 }
                 let src = String(chars)
-                _ = ProgramSandbox.check(source: src)
+                if let e = ProgramSandbox.check(source: src) {
+                    #expect(e.category == .syntax, "check(source:) of\n\(src)\nreturned \(e)")
+                }
+                let clock = ContinuousClock()
+                let start = clock.now
                 let o = ProgramSandbox.run(source: src, limits: limits)
-                if o.error == nil { #expect(o.result != nil) }
-                outcomes += 1
+                #expect(clock.now - start < limits.wallTime * 2, "\(src)")
+                #expect(o.steps <= limits.steps)
+                if let e = o.error {
+                    #expect(Self.knownErrors.contains(e.name), "unknown error \(e) for\n\(src)")
+                } else {
+                    #expect(o.result != nil, "no error and no result for\n\(src)")
+                }
+                endings[o.error?.category, default: 0] += 1
             }
         }
-        #expect(outcomes == 300)
+        // The mutations must reach every kind of ending, or the fuzzing tests little.
+        #expect(endings[nil, default: 0] > 0 && endings[.syntax, default: 0] > 0 && endings[.runtime, default: 0] > 0,
+                "endings: \(endings)")
     }
 }
 

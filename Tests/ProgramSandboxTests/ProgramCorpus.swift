@@ -159,6 +159,40 @@ struct ProgramCorpus {
         return "import math\ndef solution():\n" + lines.joined(separator: "\n") + "\n    return v0 + v1 - v2 * v3\n"
     }
 
+    /// A decimal literal of `digits` random digits.
+    private mutating func digits(_ count: Int) -> String {
+        String(int(1...9)) + String((1..<count).map { _ in Character(String(int(0...9))) })
+    }
+
+    /// Big-integer arithmetic (division, gcd, square roots, modular powers, shifts) on operands
+    /// of random sizes up to a few thousand digits, including limb-boundary values (2^32k ± 1).
+    mutating func bigIntegerProgram() -> String {
+        let a = digits(int(20...1200)), b = digits(int(10...600)), m = int(2...90), k = int(1...70)
+        return """
+        import math
+        def solution():
+            a = \(pick(["", "-"]))\(a)
+            b = \(b)
+            c = 2 ** \(int(100...6000)) - \(int(1...5))
+            d = 3 ** \(int(50...2500)) + \(int(0...99))
+            e = 2 ** (32 * \(m)) - 1
+            f = 2 ** (32 * \(k) - 1) + \(int(1...9))
+            print(a // b, a % b, divmod(a, -b), (a * b) % 1000000007, a // d, a % c)
+            print(c // d, c % d, (c * d) // (d + 1), e // f, e % f, divmod(e * e, f), (e * b) // e == b)
+            print(math.gcd(a, b), math.gcd(a * d, b * d) == d * math.gcd(a, b), math.gcd(c, d), math.gcd(e, f), math.lcm(b, \(int(2...999999))))
+            print(math.isqrt(abs(a)), math.isqrt(c), pow(abs(a), \(int(0...300)), d), pow(b, c % 2 ** 900, f), pow(d, b % 10 ** 6, e))
+            print(a >> \(int(0...3000)), a << \(int(0...200)), -b >> \(int(0...300)), len(str(c)))
+            print(a / (abs(a) + b), (d % 2 ** 1000) / c, c / (c // 3 + \(int(1...9))), (a % 10 ** 300) / d, -(e % 2 ** 1000) / c)
+            print((e % 2 ** 1000) / (f + 1), (b % 10 ** 300) / 10 ** \(int(0...700)), float(c % 10 ** 300), float(-(a % 10 ** 300)))
+            return a + b - c
+        """
+    }
+
+    /// `count` big-integer programs.
+    mutating func bigIntegerPrograms(count: Int) -> [String] {
+        (0..<count).map { _ in bigIntegerProgram() }
+    }
+
     /// Every program; each defines `solution()`.
     mutating func programs(count: Int) -> [String] {
         (0..<count).map { i in
