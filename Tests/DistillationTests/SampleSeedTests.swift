@@ -9,12 +9,14 @@ import TestSupport
 @Suite struct SampleSeedTests {
     @Test func seedsFollowTheDocumentedSHA256Rule() {
         // Independent truth, from Python:
-        //   int.from_bytes(hashlib.sha256(f"{seed}:{id}".encode()).digest()[:8], "big")
-        #expect(SampleSeed.inputSeed(runSeed: 0, inputID: "coin-flip-22-0") == 16_567_577_949_548_225_058)
-        #expect(SampleSeed.inputSeed(runSeed: 0, inputID: "coin-flip-22-1") == 7_665_373_553_524_525_246)
-        #expect(SampleSeed.inputSeed(runSeed: 7, inputID: "coin-flip-22-0") == 18_256_774_349_461_672_144)
+        //   int.from_bytes(hashlib.sha256(f"{seed}:{id}".encode()).digest()[:8], "big") >> 2
+        #expect(SampleSeed.inputSeed(runSeed: 0, inputID: "coin-flip-22-0") == 4_141_894_487_387_056_264)
+        #expect(SampleSeed.inputSeed(runSeed: 0, inputID: "coin-flip-22-1") == 1_916_343_388_381_131_311)
+        #expect(SampleSeed.inputSeed(runSeed: 7, inputID: "coin-flip-22-0") == 4_564_193_587_365_418_036)
         // An input's samples keep consecutive seeds (one n-request can draw them).
-        #expect(SampleSeed.seed(runSeed: 7, inputID: "coin-flip-22-0", sampleIndex: 3) == 18_256_774_349_461_672_147)
+        #expect(SampleSeed.seed(runSeed: 7, inputID: "coin-flip-22-0", sampleIndex: 3) == 4_564_193_587_365_418_039)
+        // Below 2^62, so any sample's seed fits OpenAI's signed 64-bit seed unchanged.
+        #expect((0..<1000).allSatisfy { SampleSeed.inputSeed(runSeed: UInt64($0), inputID: "x\($0)") < 1 << 62 })
     }
 
     /// The generate stage (curation's samples) on a model that writes the seed it was asked
