@@ -1,6 +1,6 @@
 /// The seed each sample of a run is drawn with (seed rule 2): sample `j` of input `x` uses
-/// `inputSeed(run seed, x.id) + j`, where the input seed is the first 8 bytes (big-endian) of
-/// SHA-256 of the UTF-8 text `"<run seed>:<input id>"`.
+/// `inputSeed(run seed, x.id) + j`, where the input seed is the top 62 bits of the first 8 bytes
+/// (big-endian) of SHA-256 of the UTF-8 text `"<run seed>:<input id>"`.
 ///
 /// Why per input: under rule 1 (`run seed + j` for every input) the j-th samples of all inputs
 /// shared one random stream, so a model whose answers barely depend on the input drew the same
@@ -10,7 +10,10 @@
 /// `SamplingParameters` contract). SplitMix64 streams of neighbouring seeds are unrelated.
 ///
 /// A fixed text format and SHA-256 keep the rule reproducible anywhere (the tests check it
-/// against Python's hashlib); two inputs share seeds only if they share an id.
+/// against Python's hashlib); two inputs share seeds only if they share an id. 62 bits, so that
+/// every sample's seed stays below 2^63: OpenAI's `seed` is a signed 64-bit integer, and the
+/// client sends only non-negative ones, so a run through an OpenAI-compatible server draws the
+/// same samples as the embedded engine.
 public enum SampleSeed {
     /// The rule's number, recorded in run.json (`seed_rule`) and config.json: a run directory
     /// without it was made under rule 1 and is refused rather than mixed with this rule.

@@ -8,14 +8,15 @@ import TestSupport
 /// j-th samples of different inputs do not share a random stream, wherever a run samples.
 @Suite struct SampleSeedTests {
     @Test func seedsFollowTheDocumentedSHA256Rule() {
-        // Independent truth, from Python (62 bits, so that seed + j crosses the OpenAI wire's
-        // signed 64-bit seed unchanged):
+        // Independent truth, from Python:
         //   int.from_bytes(hashlib.sha256(f"{seed}:{id}".encode()).digest()[:8], "big") >> 2
         #expect(SampleSeed.inputSeed(runSeed: 0, inputID: "coin-flip-22-0") == 4_141_894_487_387_056_264)
         #expect(SampleSeed.inputSeed(runSeed: 0, inputID: "coin-flip-22-1") == 1_916_343_388_381_131_311)
         #expect(SampleSeed.inputSeed(runSeed: 7, inputID: "coin-flip-22-0") == 4_564_193_587_365_418_036)
         // An input's samples keep consecutive seeds (one n-request can draw them).
         #expect(SampleSeed.seed(runSeed: 7, inputID: "coin-flip-22-0", sampleIndex: 3) == 4_564_193_587_365_418_039)
+        // Below 2^62, so any sample's seed fits OpenAI's signed 64-bit seed unchanged.
+        #expect((0..<1000).allSatisfy { SampleSeed.inputSeed(runSeed: UInt64($0), inputID: "x\($0)") < 1 << 62 })
     }
 
     /// The generate stage (curation's samples) on a model that writes the seed it was asked
