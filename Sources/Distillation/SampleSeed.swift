@@ -19,9 +19,7 @@ public enum SampleSeed {
     /// without it was made under rule 1 and is refused rather than mixed with this rule.
     public static let rule = 2
 
-    /// The seed of sample 0 of input `inputID` in a run seeded `runSeed`: 62 bits, so that
-    /// seed + j stays below 2^63 and crosses the OpenAI wire (a signed 64-bit seed, which our
-    /// client sends with the top bit cleared) unchanged: a server run equals the embedded one.
+    /// The seed of sample 0 of input `inputID` in a run seeded `runSeed` (62 bits).
     public static func inputSeed(runSeed: UInt64, inputID: String) -> UInt64 {
         let digest = SHA256.hash(Array("\(runSeed):\(inputID)".utf8))
         return digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } >> 2
