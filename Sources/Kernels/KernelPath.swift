@@ -1,9 +1,9 @@
 import KernelsC
 
-/// The kernel variant the int8 products, activation quantization, dequantization and vector
-/// max run: one per CPU feature set, chosen at run time, so one binary runs everywhere at the
-/// best speed the CPU allows (the build targets x86-64-v3; AVX-512 code lives only in C
-/// functions compiled for it).
+/// The kernel variant the int8 products, activation quantization and vector max run: one per
+/// CPU feature set, chosen at run time, so one binary runs everywhere at the best speed the
+/// CPU allows (the build targets x86-64-v3; AVX-512 code lives only in C functions compiled
+/// for it).
 ///
 /// `S2D_CPU=portable|avx2|avx512` forces a variant for the whole process, so tests and
 /// benchmarks can cover every variant the CPU can run; code that must name its variant (tests

@@ -170,7 +170,7 @@ public struct MatMul: Sendable {
                     }
                 } else {
                     let scratch = shared.panels! + t * Self.panelRows * k
-                    Self.panelProduct(w, x: shared.x, m: m, y: y, ldy: ldy, rows: lo..<hi, scratch: scratch, path: path)
+                    Self.panelProduct(w, x: shared.x, m: m, y: y, ldy: ldy, rows: lo..<hi, scratch: scratch)
                 }
             }
         }
@@ -199,7 +199,7 @@ public struct MatMul: Sendable {
             while n0 < n {
                 let n1 = min(n, n0 + Self.panelRows)
                 // scratch[n1 - n0, cols] = W[n0..<n1, cols]
-                w.dequantize(rows: n0..<n1, columnRange: cols, into: scratch, stride: cols.count, path: path)
+                w.dequantize(rows: n0..<n1, columnRange: cols, into: scratch, stride: cols.count)
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(cols.count), Int32(n1 - n0), 1,
                             dys.pointer + n0, Int32(n), scratch, Int32(cols.count),
                             accumulate || n0 > 0 ? 1 : 0, dxs.pointer + cols.lowerBound, Int32(k))
@@ -224,12 +224,12 @@ public struct MatMul: Sendable {
     // y[:, rows] = x · W[rows, :]ᵀ via panels of W dequantized to float32.
     private static func panelProduct(_ w: WeightMatrix, x: UnsafePointer<Float>, m: Int,
                                      y: UnsafeMutablePointer<Float>, ldy: Int, rows: Range<Int>,
-                                     scratch: UnsafeMutablePointer<Float>, path: KernelPath) {
+                                     scratch: UnsafeMutablePointer<Float>) {
         let k = w.columns
         var n0 = rows.lowerBound
         while n0 < rows.upperBound {
             let n1 = min(rows.upperBound, n0 + panelRows)
-            w.dequantize(rows: n0..<n1, columnRange: 0..<k, into: scratch, stride: k, path: path)
+            w.dequantize(rows: n0..<n1, columnRange: 0..<k, into: scratch, stride: k)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n1 - n0), Int32(k), 1,
                         x, Int32(k), scratch, Int32(k), 0, y + n0, Int32(ldy))
             n0 = n1

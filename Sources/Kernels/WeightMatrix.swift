@@ -122,9 +122,9 @@ public final class WeightMatrix: @unchecked Sendable {
     }
 
     /// Writes W[rowRange, columnRange] as float32 into `out` with row stride `stride`;
-    /// for quantized matrices the column bounds must be multiples of 32. Exact on every path.
+    /// for quantized matrices the column bounds must be multiples of 32.
     public func dequantize(rows rowRange: Range<Int>, columnRange: Range<Int>,
-                           into out: UnsafeMutablePointer<Float>, stride: Int, path: KernelPath = .active) {
+                           into out: UnsafeMutablePointer<Float>, stride: Int) {
         if let floats {
             for (i, r) in rowRange.enumerated() {
                 (out + i * stride).update(from: floats + r * columns + columnRange.lowerBound,
@@ -133,7 +133,7 @@ public final class WeightMatrix: @unchecked Sendable {
         } else {
             precondition(columnRange.lowerBound % 32 == 0 && columnRange.upperBound % 32 == 0)
             withUnsafePointer(to: packed) { w in
-                kc_dequantize(path.raw, w, Int32(rowRange.lowerBound), Int32(rowRange.upperBound),
+                kc_dequantize(w, Int32(rowRange.lowerBound), Int32(rowRange.upperBound),
                               Int32(columnRange.lowerBound), Int32(columnRange.upperBound), out, Int64(stride))
             }
         }

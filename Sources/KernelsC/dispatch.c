@@ -135,15 +135,6 @@ void kc_quantize_activations(kc_path path, const float *x, int32_t rows, int32_t
     }
 }
 
-void kc_dequantize(kc_path path, const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0,
-                   int32_t k1, float *out, int64_t ldo) {
-    switch (path) {
-    case KC_PATH_AVX512: kc_dequantize_avx512(w, n0, n1, k0, k1, out, ldo); return;
-    case KC_PATH_AVX2: kc_dequantize_avx2(w, n0, n1, k0, k1, out, ldo); return;
-    default: kc_dequantize_portable(w, n0, n1, k0, k1, out, ldo); return;
-    }
-}
-
 float kc_max(kc_path path, const float *x, int64_t n) {
     switch (path) {
     case KC_PATH_AVX512: return kc_max_avx512(x, n);

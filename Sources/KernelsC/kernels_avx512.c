@@ -162,36 +162,6 @@ void kc_quantize_activations_avx512(const float *x, int32_t rows, int32_t k, int
     }
 }
 
-void kc_dequantize_avx512(const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0, int32_t k1,
-                          float *out, int64_t ldo) {
-    for (int32_t r = n0; r < n1; r++) {
-        const int l = r % 16;
-        float *o = out + (int64_t)(r - n0) * ldo - k0;
-        for (int b = k0 / 32; b < k1 / 32; b++) {
-            const uint8_t *rec = kc_record(w, r, b);
-            const float d = kc_half_to_float(kc_scale_bits(w->bits, rec, l, 0));
-            const float m = kc_half_to_float(kc_scale_bits(w->bits, rec, l, 1));
-            // Row l's 4 codes of chunk j sit at 4l in it: gather the dwords, then widen.
-            uint32_t c[8];
-            const int chunks = w->bits == 4 ? 4 : 8;
-            for (int j = 0; j < chunks; j++) memcpy(&c[j], rec + 64 * j + 4 * l, 4);
-            __m128i lo16, hi16;
-            if (w->bits == 4) {
-                __m128i v = _mm_setr_epi32((int)c[0], (int)c[1], (int)c[2], (int)c[3]);
-                lo16 = _mm_and_si128(v, _mm_set1_epi8(0x0f));                    // elements 0..15
-                hi16 = _mm_and_si128(_mm_srli_epi16(v, 4), _mm_set1_epi8(0x0f));  // 16..31
-            } else {
-                lo16 = _mm_setr_epi32((int)c[0], (int)c[1], (int)c[2], (int)c[3]);
-                hi16 = _mm_setr_epi32((int)c[4], (int)c[5], (int)c[6], (int)c[7]);
-            }
-            // d*u is exact in float32, so the fused d*u + m rounds once, like GGML.
-            const __m512 vd = _mm512_set1_ps(d), vm = _mm512_set1_ps(m);
-            _mm512_storeu_ps(o + b * 32, _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(lo16)), vd, vm));
-            _mm512_storeu_ps(o + b * 32 + 16, _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(hi16)), vd, vm));
-        }
-    }
-}
-
 float kc_max_avx512(const float *x, int64_t n) {
     int64_t i = 0;
     float m = -INFINITY;
@@ -207,12 +177,5 @@ float kc_max_avx512(const float *x, int64_t n) {
 #pragma clang attribute pop
 
 #else
-// Not x86: never selected (kc_path_supported says no); defined so that the dispatch links.
-void kc_qgemm_avx512(const kc_qweights *w, int32_t n0, int32_t n1, const kc_qactivations *a,
-                     int32_t rows, float *y, int64_t ldy) { kc_qgemm_portable(w, n0, n1, a, rows, y, ldy); }
-void kc_quantize_activations_avx512(const float *x, int32_t rows, int32_t k, int64_t ldx,
-                                    kc_qactivations *a) { kc_quantize_activations_portable(x, rows, k, ldx, a); }
-void kc_dequantize_avx512(const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0, int32_t k1,
-                          float *out, int64_t ldo) { kc_dequantize_portable(w, n0, n1, k0, k1, out, ldo); }
-float kc_max_avx512(const float *x, int64_t n) { return kc_max_portable(x, n); }
+KC_DEFINE_PORTABLE_FALLBACKS(avx512)
 #endif

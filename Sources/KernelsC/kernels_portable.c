@@ -72,22 +72,6 @@ void kc_quantize_activations_portable(const float *x, int32_t rows, int32_t k, i
     }
 }
 
-void kc_dequantize_portable(const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0, int32_t k1,
-                            float *out, int64_t ldo) {
-    for (int32_t r = n0; r < n1; r++) {
-        const int l = r % 16;
-        float *o = out + (int64_t)(r - n0) * ldo - k0;
-        for (int b = k0 / 32; b < k1 / 32; b++) {
-            const uint8_t *rec = kc_record(w, r, b);
-            const float d = kc_half_to_float(kc_scale_bits(w->bits, rec, l, 0));
-            const float m = kc_half_to_float(kc_scale_bits(w->bits, rec, l, 1));
-            // d*u is exact in float32 (11 + 8 bits), so d*u + m rounds once (fused or not),
-            // like GGML.
-            for (int e = 0; e < 32; e++) o[b * 32 + e] = d * (float)kc_code(w->bits, rec, l, e) + m;
-        }
-    }
-}
-
 float kc_max_portable(const float *x, int64_t n) {
     float m = -INFINITY;
     for (int64_t i = 0; i < n; i++) m = x[i] > m ? x[i] : m;

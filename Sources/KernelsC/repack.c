@@ -1,5 +1,5 @@
 // GGML blocks -> the interleaved layout (at load: a copy at memory speed, the same for every
-// kernel variant).
+// kernel variant), and back to float32.
 #include "layout.h"
 #include <string.h>
 
@@ -42,4 +42,20 @@ int32_t kc_repack(const void *src, kc_format format, int32_t n, int32_t k, uint8
         }
     }
     return status;
+}
+
+void kc_dequantize(const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0, int32_t k1,
+                   float *out, int64_t ldo) {
+    for (int32_t r = n0; r < n1; r++) {
+        const int l = r % 16;
+        float *o = out + (int64_t)(r - n0) * ldo - k0;
+        for (int b = k0 / 32; b < k1 / 32; b++) {
+            const uint8_t *rec = kc_record(w, r, b);
+            const float d = kc_half_to_float(kc_scale_bits(w->bits, rec, l, 0));
+            const float m = kc_half_to_float(kc_scale_bits(w->bits, rec, l, 1));
+            // d*u is exact in float32 (11 + 8 bits), so d*u + m rounds once (fused or not),
+            // like GGML.
+            for (int e = 0; e < 32; e++) o[b * 32 + e] = d * (float)kc_code(w->bits, rec, l, e) + m;
+        }
+    }
 }

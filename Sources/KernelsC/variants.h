@@ -9,12 +9,23 @@
                            const kc_qactivations *a, int32_t rows, float *y, int64_t ldy);     \
     void kc_quantize_activations_##SUFFIX(const float *x, int32_t rows, int32_t k,             \
                                           int64_t ldx, kc_qactivations *a);                    \
-    void kc_dequantize_##SUFFIX(const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0,      \
-                                int32_t k1, float *out, int64_t ldo);                          \
     float kc_max_##SUFFIX(const float *x, int64_t n);
 
 KC_DECLARE_VARIANTS(portable)
 KC_DECLARE_VARIANTS(avx2)
 KC_DECLARE_VARIANTS(avx512)
+
+// A variant file's definitions where its instruction set does not exist (not x86): never
+// selected (kc_path_supported says no), defined so that the dispatch links.
+#define KC_DEFINE_PORTABLE_FALLBACKS(SUFFIX)                                                   \
+    void kc_qgemm_##SUFFIX(const kc_qweights *w, int32_t n0, int32_t n1,                       \
+                           const kc_qactivations *a, int32_t rows, float *y, int64_t ldy) {    \
+        kc_qgemm_portable(w, n0, n1, a, rows, y, ldy);                                         \
+    }                                                                                          \
+    void kc_quantize_activations_##SUFFIX(const float *x, int32_t rows, int32_t k,             \
+                                          int64_t ldx, kc_qactivations *a) {                   \
+        kc_quantize_activations_portable(x, rows, k, ldx, a);                                  \
+    }                                                                                          \
+    float kc_max_##SUFFIX(const float *x, int64_t n) { return kc_max_portable(x, n); }
 
 #endif

@@ -42,10 +42,7 @@ struct ModelOptions: ParsableArguments {
 
     /// The local GGUF file of an embedded or gguf: model URI (or a plain path).
     static func localPath(of model: String) throws -> String {
-        if FileManager.default.fileExists(atPath: model) {
-            _ = try KernelPath.choose(nil)
-            return model
-        }
-        return try ModelLoader.localPath(of: ModelURI(parsing: model))
+        let uri = FileManager.default.fileExists(atPath: model) ? ModelURI.gguf(path: model) : try ModelURI(parsing: model)
+        return try ModelLoader.localPath(of: uri)
     }
 }

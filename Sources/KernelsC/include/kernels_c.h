@@ -61,8 +61,8 @@ typedef enum { KC_Q4_0 = 2, KC_Q4_1 = 3, KC_Q8_0 = 8 } kc_format;
 /// Q8_0/Q4_0 scale is so large (|d| > 511) that the offset -128d (-8d) overflows fp16.
 int32_t kc_repack(const void *src, kc_format format, int32_t n, int32_t k, uint8_t *dst);
 
-/// Kernel variants, one per CPU feature set. Each kernel below takes the variant to run; a
-/// variant may only be run on a CPU that supports it (kc_path_supported).
+/// Kernel variants, one per CPU feature set. Each kernel below that takes a kc_path runs that
+/// variant; a variant may only be run on a CPU that supports it (kc_path_supported).
 typedef enum {
     /// Plain C that the compiler vectorizes for the build's baseline (every CPU; ARM until NEON
     /// kernels exist).
@@ -140,9 +140,10 @@ void kc_qgemm(kc_path path, const kc_qweights *w, int32_t n0, int32_t n1,
               const kc_qactivations *a, int32_t rows, float *y, int64_t ldy);
 
 /// out[r - n0, c - k0] = W[r, c] for r in [n0, n1), c in [k0, k1) (k0, k1 multiples of 32);
-/// out has row stride ldo floats. Exact in every variant (d*u + m rounds once).
-void kc_dequantize(kc_path path, const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0,
-                   int32_t k1, float *out, int64_t ldo);
+/// out has row stride ldo floats. Exact (d*u + m rounds once). One variant: nothing hot
+/// dequantizes (the embedding lookup reads one row per token).
+void kc_dequantize(const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0, int32_t k1,
+                   float *out, int64_t ldo);
 
 /// max(x[0..n)), -infinity when n is 0 (vector max in C: Swift SIMD compiles lane-wise max and
 /// compare-and-select to scalar loops).
