@@ -3,7 +3,7 @@ import Kernels
 import Testing
 import TestSupport
 
-/// ../shared/reference/dequantization.json, written by the `gguf` Python package.
+/// Tests/Fixtures/reference/dequantization.json, written by the `gguf` Python package.
 struct DequantizationReference: Decodable {
     struct Case: Decodable {
         let type: String

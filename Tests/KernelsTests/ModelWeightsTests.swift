@@ -4,7 +4,7 @@ import ModelFiles
 import Testing
 import TestSupport
 
-/// The kernels on the embedded model's real weights, against ../shared/reference/
+/// The kernels on the embedded model's real weights, against Tests/Fixtures/reference/
 /// smollm2-135m-instruct/gguf_facts.json (values from the `gguf` Python package).
 @Suite struct ModelWeightsTests {
     struct Facts: Decodable {

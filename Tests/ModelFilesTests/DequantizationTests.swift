@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 @Suite struct DequantizationTests {
-    /// Every block type in ../shared/reference/dequantization.json decodes to the `gguf`
+    /// Every block type in the reference dequantization.json (Tests/Fixtures/reference) decodes to the `gguf`
     /// package's values.
     @Test func everyBlockTypeMatchesTheReferenceDequantizer() throws {
         let reference = try TestFiles.referenceJSON("dequantization.json")

@@ -7,19 +7,9 @@ public enum TestFiles {
     public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `../shared/reference` beside the package (the independent implementations' vectors);
-    /// failing that, the nearest `shared/reference` further up, for a worktree nested one level
-    /// deeper (/work/wt/NAME beside /work/main).
-    public static let referenceDirectory: URL = {
-        let beside = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/reference")
-        var directory = packageRoot.deletingLastPathComponent()
-        while directory.pathComponents.count > 1 {
-            let candidate = directory.appendingPathComponent("shared/reference")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return beside
-    }()
+    /// Tests/Fixtures/reference: copies of the independent implementations' vectors (their
+    /// provenance and checksums in PROVENANCE.md there), so a clone alone passes the tests.
+    public static let referenceDirectory: URL = packageRoot.appendingPathComponent("Tests/Fixtures/reference")
 
     public static func reference(_ relativePath: String) -> URL {
         referenceDirectory.appendingPathComponent(relativePath)

@@ -5,7 +5,7 @@ import Tokenizers
 
 /// 3000 random mixed-script texts tokenize as HF `tokenizers` does, with and without special
 /// parsing. The vectors come from scripts/reference/hf_tokenizer_random.py; the test is skipped
-/// until that file is in ../shared/reference.
+/// until that file is in ../shared/reference and copied to Tests/Fixtures/reference.
 @Suite struct RandomTextReferenceTests {
     static let path = "smollm2-135m-instruct/tokenizer_random.json"
 

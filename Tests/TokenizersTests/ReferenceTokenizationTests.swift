@@ -4,7 +4,7 @@ import TestSupport
 import Tokenizers
 
 /// Our ids equal HF transformers' and llama.cpp's for the embedded model
-/// (../shared/reference/smollm2-135m-instruct/tokenizer.json).
+/// (Tests/Fixtures/reference/smollm2-135m-instruct/tokenizer.json).
 @Suite struct ReferenceTokenizationTests {
     let reference: [String: Any]
 
