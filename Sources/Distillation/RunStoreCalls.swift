@@ -92,14 +92,6 @@ extension RunStore {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM calls") ?? 0 }
     }
 
-    /// Token and time totals of all stored samples.
-    public func callTotals() async throws -> (samples: Int, completionTokens: Int, latency: Double) {
-        try await pool.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(latency_seconds), 0) FROM calls")!
-            return (row[0], row[1], row[2])
-        }
-    }
-
     private func storedCall(_ row: Row) throws -> StoredCall {
         let hex: String = row["key"]
         guard let key = ContentHash(hex: hex) else {

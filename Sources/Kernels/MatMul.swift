@@ -176,38 +176,6 @@ public struct MatMul: Sendable {
         }
     }
 
-    /// dX[M, K] = dY[M, N] · W[N, K] (+ dX when `accumulate`): the input gradient through a
-    /// (frozen, possibly quantized) weight matrix, in float32. Split over columns of dX.
-    public func multiplyTransposed(_ w: WeightMatrix, dy: UnsafePointer<Float>, rows m: Int,
-                                   into dx: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
-        let k = w.columns, n = w.rows
-        guard m > 0 else { return }
-        if let floats = w.floats {
-            Gemm.multiply(transA: false, transB: false, m: m, n: k, k: n, a: dy, lda: n, b: floats, ldb: k,
-                          beta: accumulate ? 1 : 0, c: dx, ldc: k, threads: threads)
-            return
-        }
-        let parts = min(threads, max(1, k / 32))
-        let panels = UnsafeMutablePointer<Float>.allocate(capacity: Self.panelRows * k * parts)
-        defer { panels.deallocate() }
-        let panel = SharedPointer(panels), dys = SharedPointer(dy), dxs = SharedPointer(dx)
-        parallelFor(parts) { t in
-            let cols = splitRange(k, parts: parts, align: 32, part: t)
-            guard !cols.isEmpty else { return }
-            let scratch = panel.pointer + t * Self.panelRows * k
-            var n0 = 0
-            while n0 < n {
-                let n1 = min(n, n0 + Self.panelRows)
-                // scratch[n1 - n0, cols] = W[n0..<n1, cols]
-                w.dequantize(rows: n0..<n1, columnRange: cols, into: scratch, stride: cols.count)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(cols.count), Int32(n1 - n0), 1,
-                            dys.pointer + n0, Int32(n), scratch, Int32(cols.count),
-                            accumulate || n0 > 0 ? 1 : 0, dxs.pointer + cols.lowerBound, Int32(k))
-                n0 = n1
-            }
-        }
-    }
-
     // y[:, rows] = x · W[rows, :]ᵀ for float32 W.
     private static func floatProduct(_ w: WeightMatrix, x: UnsafePointer<Float>, m: Int,
                                      y: UnsafeMutablePointer<Float>, ldy: Int, rows: Range<Int>) {

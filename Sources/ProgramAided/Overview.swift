@@ -16,5 +16,5 @@
 // - `SolverEvaluation` scores any `Solver`; `ChainOfThoughtSolver` is the baseline.
 // - `PaDPipeline` runs it all, resumably, into a run directory (`PaDReport` in eval.json;
 //   `s2d pad distill`).
-// - `ProgramMethod` makes PaD a System 2 method for `s2d distill`; `ProgramRunner` runs a file
-//   for `s2d pad run`.
+// - `ProgramRunner` runs a file for `s2d pad run`. (PaD as a System 2 method for `s2d distill`
+//   is the built-in `program` method in Distillation: `answer_from: program`.)

@@ -118,9 +118,6 @@ public final class TrainingModel {
         return fresh
     }
 
-    /// Frees the activation buffers (they are kept between passes of the same shape).
-    public func releaseWorkspace() { workspace = nil }
-
     // MARK: - the pass
 
     /// Pointers of one pass: base weights W, adapter L, gradients G.
