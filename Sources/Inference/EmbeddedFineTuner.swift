@@ -26,6 +26,13 @@ public struct EmbeddedFineTuner: FineTuner {
         }
     }
 
+    /// `job.warmupFraction` of the run's optimizer steps, at least one (as the calibration's
+    /// `max(1, steps // 20)` for 5%).
+    static func warmupSteps(_ job: FineTuneJob, sequences: Int) -> Int {
+        let steps = job.epochs * ((sequences + job.batchSize - 1) / max(1, job.batchSize))
+        return max(1, Int(Double(steps) * job.warmupFraction))
+    }
+
     public func fineTune(_ job: FineTuneJob, progress: @escaping @Sendable (Inference.TrainingProgress) -> Void) async throws -> FineTuneReport {
         let file = try GGUFFile(path: modelPath)
         let encoder = ChatSequenceEncoder(tokenizer: try Tokenizer(gguf: file), maximumLength: job.maxSequenceLength)
@@ -41,7 +48,9 @@ public struct EmbeddedFineTuner: FineTuner {
         let lora = LoRAConfiguration(rank: job.loraRank, alpha: Float(job.loraAlpha), targets: targets)
         let configuration = TrainingConfiguration(
             method: .lora(lora),
-            optimizer: OptimizerConfiguration(learningRate: Float(job.learningRate), warmupSteps: 2),
+            optimizer: OptimizerConfiguration(
+                learningRate: Float(job.learningRate), schedule: job.schedule,
+                warmupSteps: Self.warmupSteps(job, sequences: train.count), weightDecay: Float(job.weightDecay)),
             batchSize: job.batchSize, epochs: job.epochs, evaluationInterval: evaluation.isEmpty ? 0 : 10,
             seed: job.seed, checkpointInterval: checkpointInterval, threads: threads)
         let initial = try job.initialAdapter.map { try PEFTAdapter.load(from: $0, model: weights.configuration) }

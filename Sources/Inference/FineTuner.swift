@@ -1,4 +1,9 @@
 import Foundation
+import Transformer
+
+/// The learning-rate schedule after warm-up (constant, linear or cosine decay), for callers that
+/// do not import Transformer.
+public typealias LearningRateSchedule = Transformer.LearningRateSchedule
 
 /// The training seam: fine-tunes a model on chat-messages JSONL and writes a LoRA adapter
 /// (PEFT layout). The embedded trainer implements it; an external trainer could too.
@@ -18,7 +23,14 @@ public struct FineTuneJob: Sendable, Hashable, Codable {
     /// Start from this adapter instead of a fresh one (continue training a taught model).
     public var initialAdapter: URL?
     public var epochs: Int
+    /// The peak learning rate, reached after `warmupFraction` of the steps, then decayed by
+    /// `schedule` to 0. The defaults are the calibration's (../shared/reference/calibration:
+    /// linear decay after 5% warm-up, no weight decay), so its recipes can be replayed as given.
     public var learningRate: Double
+    public var warmupFraction: Double
+    public var schedule: LearningRateSchedule
+    /// Decoupled AdamW weight decay on matrices.
+    public var weightDecay: Double
     public var batchSize: Int
     public var loraRank: Int
     public var loraAlpha: Double
@@ -30,7 +42,8 @@ public struct FineTuneJob: Sendable, Hashable, Codable {
 
     public init(
         trainData: URL, evalData: URL? = nil, output: URL, initialAdapter: URL? = nil, epochs: Int = 2,
-        learningRate: Double = 1e-3, batchSize: Int = 8, loraRank: Int = 16, loraAlpha: Double = 32,
+        learningRate: Double = 1e-3, warmupFraction: Double = 0.05, schedule: LearningRateSchedule = .linear, weightDecay: Double = 0,
+        batchSize: Int = 8, loraRank: Int = 16, loraAlpha: Double = 32,
         targets: [String] = ["q", "k", "v", "o", "gate", "up", "down"], maxSequenceLength: Int = 256, seed: UInt64 = 0
     ) {
         self.trainData = trainData
@@ -39,6 +52,9 @@ public struct FineTuneJob: Sendable, Hashable, Codable {
         self.initialAdapter = initialAdapter
         self.epochs = epochs
         self.learningRate = learningRate
+        self.warmupFraction = warmupFraction
+        self.schedule = schedule
+        self.weightDecay = weightDecay
         self.batchSize = batchSize
         self.loraRank = loraRank
         self.loraAlpha = loraAlpha

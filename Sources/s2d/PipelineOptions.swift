@@ -28,6 +28,8 @@ struct PipelineOptions: ParsableArguments {
     var adaptive = false
     @Option(help: "How System 1 learns the curated set: direct (the answer alone, --distill-epochs) or internalize (stepwise internalization: stages on the curated System 2 outputs with their first reasoning steps removed, the last stage on the answer alone).")
     var schedule: DistillationSchedule = .direct
+    @Option(name: .customLong("distill-from"), help: "The model distilled System 1 starts from: taught (the taught adapter, when --teach > 0) or base (a fresh adapter).")
+    var distillFrom: DistillationStart = .taught
     @Option(help: "internalize: stages, the last one answer-only (default \(InternalizationSchedule().stages)).") var stages: Int?
     @Option(name: .customLong("steps-per-stage"), help: "internalize: reasoning steps (sentences, or program lines) each stage removes beyond the previous one (default \(InternalizationSchedule().stepsPerStage)).")
     var stepsPerStage: Int?
@@ -60,11 +62,12 @@ struct PipelineOptions: ParsableArguments {
             temperature: temperature, testItems: test, system2Samples: system2Samples, maxTokens: maxTokens, teachEpochs: teachEpochs,
             distillEpochs: distillEpochs, learningRate: lr, loraRank: loraRank, batchSize: batch, words: words, maxFlips: maxFlips,
             regressionTask: regression ? (task == "coin-flip" ? "last-letter" : "coin-flip") : nil, seed: seed, adaptive: adaptive,
-            schedule: schedule, internalization: internalization)
+            schedule: schedule, internalization: internalization, distillFrom: distillFrom)
     }
 }
 
 extension DistillationSchedule: ExpressibleByArgument {}
+extension DistillationStart: ExpressibleByArgument {}
 
 extension EndToEndRun {
     /// Opens `directory` with an embedded model and trainer from `model`.

@@ -19,18 +19,26 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "LoRA targets, comma-separated (q,k,v,o,gate,up,down).") var targets = "q,k,v,o,gate,up,down"
     @Option var epochs = 2
     @Option var lr = 1e-3
+    @Option(name: .customLong("warmup"), help: "Share of the optimizer steps over which the learning rate rises to --lr.") var warmup = 0.05
+    @Option(name: .customLong("lr-schedule"), help: "Decay after warm-up: linear, cosine or constant.") var lrSchedule: LearningRateSchedule = .linear
+    @Option(name: .customLong("weight-decay"), help: "AdamW's decoupled weight decay.") var weightDecay = 0.0
     @Option var batch = 8
     @Option(name: .customLong("max-length"), help: "Tokens per sequence (prompts are cut from the left).") var maxLength = 256
     @Option var seed: UInt64 = 0
     @Option var threads = 2
     @Flag(help: "Print the report as JSON.") var json = false
 
+    func validate() throws {
+        guard (0...1).contains(warmup) else { throw ValidationError("--warmup is a share of the steps, in 0...1 (got \(warmup))") }
+        guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be ≥ 0 (got \(weightDecay))") }
+    }
+
     func run() async throws {
         let path = try ModelOptions.localPath(of: model)
         let job = FineTuneJob(
             trainData: URL(fileURLWithPath: data), evalData: evalData.map(URL.init(fileURLWithPath:)),
             output: URL(fileURLWithPath: out), initialAdapter: initAdapter.map(URL.init(fileURLWithPath:)),
-            epochs: epochs, learningRate: lr, batchSize: batch, loraRank: loraRank, loraAlpha: loraAlpha,
+            epochs: epochs, learningRate: lr, warmupFraction: warmup, schedule: lrSchedule, weightDecay: weightDecay, batchSize: batch, loraRank: loraRank, loraAlpha: loraAlpha,
             targets: targets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
             maxSequenceLength: maxLength, seed: seed)
         let progress = ProgressLine(label: "train")
@@ -49,3 +57,5 @@ struct TrainCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension LearningRateSchedule: ExpressibleByArgument {}

@@ -103,12 +103,25 @@ import TestSupport
     @Test func anOldConfigJSONDecodesWithoutTheNewFields() throws {
         var object = try #require(
             try JSONSerialization.jsonObject(with: JSONEncoder().encode(EndToEndConfiguration(task: "coin-flip"))) as? [String: Any])
-        for key in ["seedRule", "adaptive", "schedule", "internalization"] { object[key] = nil }
+        for key in ["seedRule", "adaptive", "schedule", "internalization", "distillFrom"] { object[key] = nil }
         let old = try JSONDecoder().decode(EndToEndConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(old.seedRule == nil)
         #expect(old.adaptive == false)
         #expect(old.schedule == .direct)
         #expect(old.internalization == nil)
+        #expect(old.distillFrom == .taught)  // runs from before the field continued from taught
         #expect(EndToEndConfiguration(task: "coin-flip").seedRule == SampleSeed.rule)
+    }
+
+    /// A re-run refused for other settings names each field that changed, old → new.
+    @Test func aChangedConfigurationNamesTheFieldsThatChanged() throws {
+        let stored = EndToEndConfiguration(task: "coin-flip", unlabeledInputs: 1024, distillEpochs: 2)
+        var now = stored
+        #expect(try stored.differingFields(from: now).isEmpty)
+        now.unlabeledInputs = 2048
+        now.distillFrom = .base
+        #expect(try stored.differingFields(from: now) == ["distillFrom: \"taught\" → \"base\"", "unlabeledInputs: 1024 → 2048"])
+        let message = "\(EndToEndError.configurationChanged(runDirectory: "/runs/x", fields: try stored.differingFields(from: now)))"
+        #expect(message.contains("(distillFrom: \"taught\" → \"base\"; unlabeledInputs: 1024 → 2048)"))
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything `s2d distill` decides: the task, the sizes of each split, sampling and training.
 /// Stored in the run directory, so a re-run with other settings is refused rather than mixed.
 public struct EndToEndConfiguration: Sendable, Hashable, Codable {
@@ -41,6 +43,8 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
     public var schedule: DistillationSchedule
     /// The stages of `.internalize` (nil with `.direct`); `distillEpochs` is then unused.
     public var internalization: InternalizationSchedule?
+    /// The model distilled System 1 starts from (the taught one when there is one, by default).
+    public var distillFrom: DistillationStart
 
     /// Samples per request with `adaptive` (as `s2d generate --adaptive` by default).
     public static let adaptiveChunk = 2
@@ -50,7 +54,8 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         minAgreement: Double = 0.75, temperature: Double = 0.7, testItems: Int = 40, system2Samples: Int = 1,
         maxTokens: Int = 120, teachEpochs: Int = 3, distillEpochs: Int = 3, learningRate: Double = 2e-3, loraRank: Int = 16,
         batchSize: Int = 8, words: Int = 2, maxFlips: Int = 4, regressionTask: String? = nil, seed: UInt64 = 0,
-        adaptive: Bool = false, schedule: DistillationSchedule = .direct, internalization: InternalizationSchedule? = nil
+        adaptive: Bool = false, schedule: DistillationSchedule = .direct, internalization: InternalizationSchedule? = nil,
+        distillFrom: DistillationStart = .taught
     ) {
         self.task = task
         self.method = method
@@ -75,10 +80,11 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         self.adaptive = adaptive
         self.schedule = schedule
         self.internalization = schedule == .internalize ? (internalization ?? InternalizationSchedule()) : nil
+        self.distillFrom = distillFrom
     }
 
     /// Reads a config.json; the fields added since the first version (seed rule, adaptive,
-    /// schedule) may be missing, so that an old run directory is read and then refused with a
+    /// schedule, distil-from) may be missing, so that an old run directory is read and then refused with a
     /// message that says why, instead of failing to decode.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -105,6 +111,8 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         adaptive = try c.decodeIfPresent(Bool.self, forKey: .adaptive) ?? false
         schedule = try c.decodeIfPresent(DistillationSchedule.self, forKey: .schedule) ?? .direct
         internalization = try c.decodeIfPresent(InternalizationSchedule.self, forKey: .internalization)
+        // Runs from before the field continued from the taught model.
+        distillFrom = try c.decodeIfPresent(DistillationStart.self, forKey: .distillFrom) ?? .taught
     }
 
     /// The three disjoint splits, drawn with different seeds: teach (labeled, gold rationales),
@@ -123,11 +131,34 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
     }
 }
 
+extension EndToEndConfiguration {
+    /// The fields whose values differ from `other`'s, as "name: self → other" (JSON values),
+    /// so a refused re-run says which flag changed.
+    public func differingFields(from other: EndToEndConfiguration) throws -> [String] {
+        func fields(_ c: EndToEndConfiguration) throws -> [String: String] {
+            let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(c)) as? [String: Any] ?? [:]
+            return object.mapValues { value in
+                guard JSONSerialization.isValidJSONObject([value]),
+                      let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]) else {
+                    return "\(value)"
+                }
+                return String(decoding: data, as: UTF8.self)
+            }
+        }
+        let mine = try fields(self), theirs = try fields(other)
+        return Set(mine.keys).union(theirs.keys).sorted().compactMap { key in
+            let a = mine[key] ?? "none", b = theirs[key] ?? "none"
+            return a == b ? nil : "\(key): \(a) → \(b)"
+        }
+    }
+}
+
 /// Why an end-to-end run cannot go on.
 public enum EndToEndError: Error, Sendable, CustomStringConvertible {
     case unsupportedTask(String)
     case unknownMethod(String)
-    case configurationChanged(runDirectory: String)
+    /// `fields`: the stored settings that differ ("name: stored → now").
+    case configurationChanged(runDirectory: String, fields: [String])
     /// config.json was written under another seed rule (`stored` nil: rule 1).
     case seedRuleChanged(file: String, stored: Int?)
     case nothingAccepted(inputs: Int)
@@ -137,7 +168,8 @@ public enum EndToEndError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .unsupportedTask(let t): return "task \"\(t)\": s2d distill generates its inputs and supports last-letter and coin-flip"
         case .unknownMethod(let m): return "method \"\(m)\" is not in the method library"
-        case .configurationChanged(let d): return "\(d)/config.json: the run was started with other settings; use a new --out or the same flags"
+        case .configurationChanged(let d, let fields):
+            return "\(d)/config.json: the run was started with other settings (\(fields.joined(separator: "; "))); use a new --out or the same flags"
         case .seedRuleChanged(let file, let stored): return SampleSeed.refusal(file: file, storedRule: stored, directoryFlag: "--out")
         case .nothingAccepted(let n): return "curate: none of \(n) inputs passed the self-consistency vote; nothing to distil (raise --samples or lower --min-agreement)"
         case .missingStage(let s): return "stage \(s) has not finished in this run directory; run it first"

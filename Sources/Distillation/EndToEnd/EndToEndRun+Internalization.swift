@@ -19,8 +19,8 @@ extension EndToEndRun {
     }
 
     /// Trains `distilled` through every stage of `schedule` on the curated rationales, starting
-    /// from `taught` when there is one, else from a fresh adapter on the base model. Each stage
-    /// is its own fine-tune (a fresh optimizer) from the previous stage's adapter.
+    /// from `distillationStart` (by default `taught` when there is one, else a fresh adapter).
+    /// Each stage is its own fine-tune (a fresh optimizer) from the previous stage's adapter.
     func trainInStages(_ schedule: InternalizationSchedule) async throws -> TrainStats {
         try schedule.validate()
         let start = ContinuousClock.now
@@ -29,9 +29,9 @@ extension EndToEndRun {
         guard !rationales.isEmpty else { throw EndToEndError.nothingAccepted(inputs: configuration.unlabeledInputs) }
         log("train: stepwise internalization of \(rationales.count) curated \(method.name) outputs in \(schedule.stages) stages of "
             + "\(schedule.epochsPerStage) epoch\(schedule.epochsPerStage == 1 ? "" : "s"), \(schedule.stepsPerStage) step"
-            + "\(schedule.stepsPerStage == 1 ? "" : "s") more removed per stage\(teaches ? ", continuing from taught" : "")")
+            + "\(schedule.stepsPerStage == 1 ? "" : "s") more removed per stage, from \(distillationStart == nil ? "the base model" : "taught")")
         try FileManager.default.createDirectory(at: internalizationDataURL(stage: 0).deletingLastPathComponent(), withIntermediateDirectories: true)
-        var previous: URL? = teaches ? adapterURL(Self.taughtAdapter) : nil
+        var previous: URL? = distillationStart
         var stages: [InternalizationStageStats] = []
         for k in 0..<schedule.stages {
             let name = Self.internalizationStageName(k)

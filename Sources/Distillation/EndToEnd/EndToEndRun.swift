@@ -8,8 +8,8 @@ import Inference
 ///
 /// Model plan: `taught` = LoRA on (System 2 prompt → gold chain of thought); System 1 and
 /// System 2 are both evaluated with `taught` (so they differ only by prompt); `distilled` =
-/// training continued from `taught` on the curated (System 1 prompt → answer) pairs, in one
-/// fine-tune (`.direct`) or in stages that remove the curated reasoning step by step
+/// training on the curated (System 1 prompt → answer) pairs from a fresh adapter or from
+/// `taught` (`EndToEndConfiguration.distillFrom`), in one fine-tune (`.direct`) or in stages that remove the curated reasoning step by step
 /// (`.internalize`, `InternalizationSchedule`).
 public struct EndToEndRun: Sendable {
     public let directory: URL
@@ -48,7 +48,9 @@ public struct EndToEndRun: Sendable {
             if old.seedRule != configuration.seedRule {
                 throw EndToEndError.seedRuleChanged(file: configURL.path, stored: old.seedRule)
             }
-            if old != configuration { throw EndToEndError.configurationChanged(runDirectory: directory.path) }
+            if old != configuration {
+                throw EndToEndError.configurationChanged(runDirectory: directory.path, fields: try old.differingFields(from: configuration))
+            }
         } else {
             try encoder.encode(configuration).write(to: configURL)
         }
@@ -186,8 +188,14 @@ public struct EndToEndRun: Sendable {
         }
     }
 
-    /// Train: continue from `taught` (or a fresh adapter) on the curated set → `distilled`, in
-    /// one fine-tune on the final answers, or in internalization stages (`trainInStages`).
+    /// The adapter distilled System 1 starts from: `taught` when the configuration says so and
+    /// there is one, else nil (a fresh adapter on the base model).
+    var distillationStart: URL? {
+        teaches && configuration.distillFrom == .taught ? adapterURL(Self.taughtAdapter) : nil
+    }
+
+    /// Train: from `distillationStart` on the curated set → `distilled`, in one fine-tune on the
+    /// final answers, or in internalization stages (`trainInStages`).
     public func train() async throws -> TrainStats {
         let stats: TrainStats = try await stage("train") {
             guard try await store.isStageFinished("curate") else { throw EndToEndError.missingStage("curate") }
@@ -198,9 +206,9 @@ public struct EndToEndRun: Sendable {
             let calls0 = cached.statistics.modelCalls
             let lines = try String(contentsOf: distillDataURL, encoding: .utf8).split(separator: "\n").count
             guard lines > 0 else { throw EndToEndError.nothingAccepted(inputs: configuration.unlabeledInputs) }
-            log("train: \(lines) curated answers, \(configuration.distillEpochs) epochs\(teaches ? ", continuing from taught" : "")")
+            log("train: \(lines) curated answers, \(configuration.distillEpochs) epochs, from \(distillationStart == nil ? "the base model" : "taught")")
             let report = try await fineTune(
-                data: distillDataURL, output: adapterURL(Self.distilledAdapter), initial: teaches ? adapterURL(Self.taughtAdapter) : nil,
+                data: distillDataURL, output: adapterURL(Self.distilledAdapter), initial: distillationStart,
                 epochs: configuration.distillEpochs, label: "train")
             return TrainStats(records: lines, fineTune: report, cost: cost("train", since: start, callsBefore: calls0, tokens: report.trainedTokens))
         }
