@@ -84,7 +84,7 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
     }
 
     /// Reads a config.json; the fields added since the first version (seed rule, adaptive,
-    /// schedule, distil-from) may be missing, so that an old run directory is read and then refused with a
+    /// schedule, distillFrom) may be missing, so that an old run directory is read and then refused with a
     /// message that says why, instead of failing to decode.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

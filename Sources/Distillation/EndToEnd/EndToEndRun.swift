@@ -9,8 +9,8 @@ import Inference
 /// Model plan: `taught` = LoRA on (System 2 prompt → gold chain of thought); System 1 and
 /// System 2 are both evaluated with `taught` (so they differ only by prompt); `distilled` =
 /// training on the curated (System 1 prompt → answer) pairs from a fresh adapter or from
-/// `taught` (`EndToEndConfiguration.distillFrom`), in one fine-tune (`.direct`) or in stages that remove the curated reasoning step by step
-/// (`.internalize`, `InternalizationSchedule`).
+/// `taught` (`EndToEndConfiguration.distillFrom`), in one fine-tune (`.direct`) or in stages
+/// that remove the curated reasoning step by step (`.internalize`, `InternalizationSchedule`).
 public struct EndToEndRun: Sendable {
     public let directory: URL
     public let configuration: EndToEndConfiguration
