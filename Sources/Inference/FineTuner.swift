@@ -1,10 +1,6 @@
 import Foundation
 import Transformer
 
-/// The learning-rate schedule after warm-up (constant, linear or cosine decay), for callers that
-/// do not import Transformer.
-public typealias LearningRateSchedule = Transformer.LearningRateSchedule
-
 /// The training seam: fine-tunes a model on chat-messages JSONL and writes a LoRA adapter
 /// (PEFT layout). The embedded trainer implements it; an external trainer could too.
 public protocol FineTuner: Sendable {

@@ -38,6 +38,16 @@ public struct ProgramRunReport: Sendable, Hashable, Codable, CustomStringConvert
 
 /// The CLI's entry for running programs: `s2d pad run FILE [--call solution] [--json]`.
 public enum ProgramRunner {
+    /// The sandbox's default step limit (`--max-steps`).
+    public static let defaultStepLimit = SandboxLimits.default.steps
+
+    /// Runs the program in `file` under the default limits with `steps` as its step limit.
+    public static func run(file: String, call function: String? = "solution", stepLimit steps: Int) throws -> ProgramRunReport {
+        var limits = SandboxLimits.default
+        limits.steps = steps
+        return try run(file: file, call: function, limits: limits)
+    }
+
     /// Runs the program in `file`, calling `function` (nil runs module code only).
     /// - Throws: `PaDError.unreadableFile` when the file cannot be read as UTF-8 text.
     public static func run(file: String, call function: String? = "solution", limits: SandboxLimits = .default) throws -> ProgramRunReport {

@@ -1,4 +1,4 @@
-import Tokenizers
+import Inference
 
 /// The text of one streamed sample, released as tokens arrive so that the pieces joined equal
 /// the finished completion's text.

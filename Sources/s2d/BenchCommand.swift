@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Inference
 import Server
-import Transformer
 
 /// `s2d bench`: performance figures, printed as tables.
 struct BenchCommand: AsyncParsableCommand {
@@ -81,12 +80,6 @@ struct ServeBench: AsyncParsableCommand {
             print(table.rendered)
         }
     }
-}
-
-/// `--precision` values.
-enum PrecisionArgument: String, ExpressibleByArgument, CaseIterable {
-    case quantized, float32
-    var precision: Precision { self == .quantized ? .quantized : .float32 }
 }
 
 /// `s2d bench train`: training tokens/s and peak memory, LoRA and full fine-tuning.

@@ -2,7 +2,6 @@ import ArgumentParser
 import Distillation
 import Foundation
 import Inference
-import ModelFiles
 
 /// `--model URI [--adapter PATH]` and the engine's settings, shared by the commands that use a model.
 struct ModelOptions: ParsableArguments {

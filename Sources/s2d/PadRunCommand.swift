@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ProgramAided
-import ProgramSandbox
 
 /// `s2d pad run FILE`: runs a program file in the sandbox and prints its result, or the error
 /// as Python names it (exit status 1).
@@ -14,13 +13,11 @@ struct PadRunCommand: ParsableCommand {
     @Argument(help: "The program file.") var file: String
     @Option(help: "Function to call after running the module (\"\" runs module code only and reads `result` or `answer`).")
     var call = "solution"
-    @Option(name: .customLong("max-steps"), help: "Interpreter step limit.") var maxSteps = SandboxLimits.default.steps
+    @Option(name: .customLong("max-steps"), help: "Interpreter step limit.") var maxSteps = ProgramRunner.defaultStepLimit
     @Flag(help: "Print the report as JSON.") var json = false
 
     func run() throws {
-        var limits = SandboxLimits.default
-        limits.steps = maxSteps
-        let report = try ProgramRunner.run(file: file, call: call.isEmpty ? nil : call, limits: limits)
+        let report = try ProgramRunner.run(file: file, call: call.isEmpty ? nil : call, stepLimit: maxSteps)
         if json {
             try JSONOutput.print(report)
         } else {
