@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 
 /// One parsed JSONL line, with accessors that throw `DatasetError`s naming the file, line and
 /// field. Nested fields are named with dots ("base.question").
@@ -84,30 +85,12 @@ public struct JSONLRecord: Sendable {
     static func scalarString(_ v: JSONValue) -> String? {
         switch v {
         case .string(let s): return s
+        case .integer(let n): return String(n)
+        case .unsigned(let n): return String(n)
         case .number(let n): return NumberExtraction.canonical(n)
         case .bool(let b): return b ? "true" : "false"
         default: return nil
         }
-    }
-}
-
-/// A JSON value, decoded without Foundation's platform-dependent `Any` bridging.
-public enum JSONValue: Sendable, Hashable, Decodable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
     }
 }
 

@@ -1,7 +1,8 @@
-/// A JSON value as the client sent it, so that each field's type can be checked and a wrong
-/// one reported by name (a `Decodable` request struct would fail on the first mismatch with a
-/// message about coding paths).
-enum JSONValue: Sendable, Decodable, Equatable {
+/// A JSON value as it was written, decoded without Foundation's platform-dependent `Any`
+/// bridging, so that each field's type can be checked and a wrong one reported by name (a
+/// `Decodable` struct fails on the first mismatch with a message about coding paths). Integers
+/// stay exact. The server reads requests with it; datasets read JSONL records with it.
+public enum JSONValue: Sendable, Hashable, Decodable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -11,7 +12,7 @@ enum JSONValue: Sendable, Decodable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -33,7 +34,7 @@ enum JSONValue: Sendable, Decodable, Equatable {
     }
 
     /// The JSON type's name, for error messages.
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
@@ -46,7 +47,7 @@ enum JSONValue: Sendable, Decodable, Equatable {
     }
 
     /// The value as a Double when it is a number.
-    var double: Double? {
+    public var double: Double? {
         switch self {
         case let .integer(v): Double(v)
         case let .unsigned(v): Double(v)
