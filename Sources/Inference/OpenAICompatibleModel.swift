@@ -63,21 +63,8 @@ public struct OpenAICompatibleModel: LanguageModel {
 
     /// Samples `indices` of `request`, one HTTP request each, concurrently (the limiter bounds them).
     private func singles(_ request: GenerationRequest, indices: Range<Int>) async throws -> (completions: [Completion], usage: Usage) {
-        try await withThrowingTaskGroup(of: (Int, Completion, Usage).self) { group in
-            for index in indices {
-                group.addTask {
-                    let answer = try await post(request, n: 1, firstSample: index)
-                    return (index, answer.completions[0], answer.usage)
-                }
-            }
-            var byIndex: [Int: Completion] = [:]
-            var usage = Usage()
-            for try await (index, completion, partUsage) in group {
-                byIndex[index] = completion
-                usage = usage + partUsage
-            }
-            return (indices.map { byIndex[$0]! }, usage)
-        }
+        let answers = try await Array(indices).concurrentMap { try await post(request, n: 1, firstSample: $0) }
+        return (answers.map { $0.completions[0] }, answers.reduce(Usage()) { $0 + $1.usage })
     }
 
     /// One logical request for `n` samples starting at sample `firstSample` (seed

@@ -25,7 +25,7 @@ public struct ChainOfThoughtData: Sendable {
     /// One training record per example that has a gold or verified teacher chain of thought,
     /// in example order. `teacher` nil (or `.gold`) uses gold rationales only.
     public func records(for examples: [TaskExample], teacher: ProgramTeacher?) async throws -> [TrainingRecord] {
-        let out = try await ConcurrentMap.map(examples, concurrency: concurrency) { example -> TrainingRecord? in
+        let out = try await examples.concurrentMap(limit: concurrency) { example -> TrainingRecord? in
             if let gold = prompting.chainOfThoughtRecord(task: task, example: example) { return gold }
             guard case .model(let model, let adapter) = teacher else { return nil }
             let request = prompting.chainOfThoughtRequest(task: task, example: example)

@@ -76,7 +76,7 @@ public struct ProgramSynthesizer: Sendable {
 
     /// Synthesises programs for every example; `progress(done, total)` after each question.
     public func synthesize(_ examples: [TaskExample], progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> SynthesisResult {
-        let perQuestion = try await ConcurrentMap.map(examples, concurrency: concurrency, progress: progress) { example in
+        let perQuestion = try await examples.concurrentMap(limit: concurrency, progress: progress) { example in
             try await synthesize(example: example)
         }
         return SynthesisResult(attempts: perQuestion.flatMap(\.attempts), verified: perQuestion.flatMap(\.verified))

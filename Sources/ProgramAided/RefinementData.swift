@@ -36,7 +36,7 @@ public struct RefinementDataBuilder: Sendable {
         let covered = Set(verified.map(\.exampleID))
         let asked = examples.filter { covered.contains($0.id) }
         let source = adapter.map { "\(student.identifier)+\($0)" } ?? student.identifier
-        let perQuestion = try await ConcurrentMap.map(asked, concurrency: concurrency) { example in
+        let perQuestion = try await asked.concurrentMap(limit: concurrency) { example in
             let request = GenerationRequest(prompt: prompting.studentPrompt(task: task, example: example), n: samplesPerQuestion,
                                             parameters: parameters, adapter: adapter)
             let response = try await student.generate(request)

@@ -26,7 +26,7 @@ public struct SolverEvaluation: Sendable, Hashable, Codable {
     /// with the task's comparison against the gold answers.
     public static func evaluate(_ solver: any Solver, task: any DistillationTask, examples: [TaskExample],
                                 concurrency: Int = 4) async throws -> SolverEvaluation {
-        let results = try await ConcurrentMap.map(examples, concurrency: max(1, concurrency)) { try await solver.solve($0) }
+        let results = try await examples.concurrentMap(limit: concurrency) { try await solver.solve($0) }
         var correct = 0
         for (r, e) in zip(results, examples) where r.answer.map({ task.isCorrect($0, for: e) }) == true { correct += 1 }
         return SolverEvaluation(

@@ -201,19 +201,15 @@ public struct StepwiseBeamSearch: Solver {
     /// The candidate lines of every open beam, requested concurrently (a batching model
     /// decodes them together), in beam order.
     func candidates(request: String, beams: [(offset: Int, element: Beam)], step: Int) async throws -> [GenerationResponse] {
-        try await withThrowingTaskGroup(of: (Int, GenerationResponse).self) { group in
-            for (k, (j, beam)) in beams.enumerated() {
-                let p = SamplingParameters(maxTokens: maxLineTokens, temperature: temperature,
-                                           seed: seed &+ UInt64(1000 * step + 100 * j), stop: ["\n"], logprobs: true)
-                let generation = GenerationRequest(
-                    prompt: prompt(request: request, beam: beam), n: candidatesPerStep,
-                    parameters: p, adapter: adapter)
-                group.addTask { (k, try await model.generate(generation)) }
-            }
-            var out = [GenerationResponse?](repeating: nil, count: beams.count)
-            for try await (k, r) in group { out[k] = r }
-            return out.map { $0! }
+        let generations = beams.map { j, beam in
+            GenerationRequest(
+                prompt: prompt(request: request, beam: beam), n: candidatesPerStep,
+                parameters: SamplingParameters(maxTokens: maxLineTokens, temperature: temperature,
+                                               seed: seed &+ UInt64(1000 * step + 100 * j), stop: ["\n"], logprobs: true),
+                adapter: adapter)
         }
+        let model = self.model
+        return try await generations.concurrentMap { try await model.generate($0) }
     }
 
     func source(_ lines: [String]) -> String {

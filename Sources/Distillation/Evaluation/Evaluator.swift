@@ -18,14 +18,7 @@ public struct Evaluator: Sendable {
     public func evaluate(_ system: EvaluationSystem, on examples: [TaskExample], model: any LanguageModel) async throws -> SystemEvaluation {
         let labeled = examples.filter { $0.answer != nil }
         let start = ContinuousClock.now
-        let predictions = try await withThrowingTaskGroup(of: (Int, EvaluatedPrediction).self) { group in
-            for (i, example) in labeled.enumerated() {
-                group.addTask { (i, try await predict(system, example: example, model: model)) }
-            }
-            var out = [EvaluatedPrediction?](repeating: nil, count: labeled.count)
-            for try await (i, p) in group { out[i] = p }
-            return out.map { $0! }
-        }
+        let predictions = try await labeled.concurrentMap { try await predict(system, example: $0, model: model) }
         return SystemEvaluation(
             name: system.name, method: system.method.name, adapter: system.adapter, samples: system.samples,
             predictions: predictions, wallSeconds: Self.seconds(since: start))

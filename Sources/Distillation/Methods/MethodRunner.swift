@@ -70,15 +70,8 @@ public struct MethodRunner: Sendable {
             }
         }
         let seeded = firsts
-        return try await withThrowingTaskGroup(of: (Int, MethodTrace).self) { group in
-            for i in 0..<count {
-                group.addTask {
-                    (i, try await continueRun(model: model, example: example, parameters: parameters, sampleIndex: base + i, first: seeded[i]))
-                }
-            }
-            var out = [MethodTrace?](repeating: nil, count: count)
-            for try await (i, t) in group { out[i] = t }
-            return out.map { $0! }
+        return try await Array(0..<count).concurrentMap { i in
+            try await continueRun(model: model, example: example, parameters: parameters, sampleIndex: base + i, first: seeded[i])
         }
     }
 

@@ -206,23 +206,8 @@ public struct CurateStage: Sendable {
     private func selectAll(items: [GeneratedItem], task: any DistillationTask, model: any LanguageModel) async throws -> [UniversalDecision] {
         let universal = self.universal
         let adapter = run.settings.adapterRequestName
-        return try await withThrowingTaskGroup(of: (Int, UniversalDecision).self) { group in
-            var out = [UniversalDecision?](repeating: nil, count: items.count)
-            var next = 0
-            func startNext() {
-                guard next < items.count else { return }
-                let (i, item) = (next, items[next])
-                next += 1
-                group.addTask {
-                    (i, try await universal.decide(model: model, task: task, example: item.example, traces: item.result.traces, adapter: adapter))
-                }
-            }
-            for _ in 0..<concurrency { startNext() }
-            while let (i, d) = try await group.next() {
-                out[i] = d
-                startNext()
-            }
-            return out.map { $0! }
+        return try await items.concurrentMap(limit: concurrency) { item in
+            try await universal.decide(model: model, task: task, example: item.example, traces: item.result.traces, adapter: adapter)
         }
     }
 }
