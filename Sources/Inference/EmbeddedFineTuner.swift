@@ -52,7 +52,8 @@ public struct EmbeddedFineTuner: FineTuner {
                 learningRate: Float(job.learningRate), schedule: job.schedule,
                 warmupSteps: Self.warmupSteps(job, sequences: train.count), weightDecay: Float(job.weightDecay)),
             batchSize: job.batchSize, epochs: job.epochs, evaluationInterval: evaluation.isEmpty ? 0 : 10,
-            seed: job.seed, checkpointInterval: checkpointInterval, threads: threads)
+            seed: job.seed, checkpointInterval: checkpointInterval, threads: threads,
+            groupByLength: job.groupByLength)
         let initial = try job.initialAdapter.map { try PEFTAdapter.load(from: $0, model: weights.configuration) }
         let trainer = try Trainer(weights: weights, configuration: configuration, initialAdapter: initial)
 

@@ -34,13 +34,17 @@ public struct FineTuneJob: Sendable, Hashable, Codable {
     public var targets: [String]
     /// Longer examples are truncated from the left of the prompt, never in the answer.
     public var maxSequenceLength: Int
+    /// Batches of similar-length sequences (less padding, correlated batches); off as in the
+    /// calibration.
+    public var groupByLength: Bool
     public var seed: UInt64
 
     public init(
         trainData: URL, evalData: URL? = nil, output: URL, initialAdapter: URL? = nil, epochs: Int = 2,
         learningRate: Double = 1e-3, warmupFraction: Double = 0.05, schedule: LearningRateSchedule = .linear, weightDecay: Double = 0,
         batchSize: Int = 8, loraRank: Int = 16, loraAlpha: Double = 32,
-        targets: [String] = ["q", "k", "v", "o", "gate", "up", "down"], maxSequenceLength: Int = 256, seed: UInt64 = 0
+        targets: [String] = ["q", "k", "v", "o", "gate", "up", "down"], maxSequenceLength: Int = 256,
+        groupByLength: Bool = false, seed: UInt64 = 0
     ) {
         self.trainData = trainData
         self.evalData = evalData
@@ -56,6 +60,7 @@ public struct FineTuneJob: Sendable, Hashable, Codable {
         self.loraAlpha = loraAlpha
         self.targets = targets
         self.maxSequenceLength = maxSequenceLength
+        self.groupByLength = groupByLength
         self.seed = seed
     }
 }

@@ -24,6 +24,8 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(name: .customLong("weight-decay"), help: "AdamW's decoupled weight decay.") var weightDecay = 0.0
     @Option var batch = 8
     @Option(name: .customLong("max-length"), help: "Tokens per sequence (prompts are cut from the left).") var maxLength = 256
+    @Flag(name: .customLong("group-by-length"), help: "Batch sequences of similar length together: less padding, but correlated batches.")
+    var groupByLength = false
     @Option var seed: UInt64 = 0
     @Option var threads = 2
     @Flag(help: "Print the report as JSON.") var json = false
@@ -40,7 +42,7 @@ struct TrainCommand: AsyncParsableCommand {
             output: URL(fileURLWithPath: out), initialAdapter: initAdapter.map(URL.init(fileURLWithPath:)),
             epochs: epochs, learningRate: lr, warmupFraction: warmup, schedule: lrSchedule, weightDecay: weightDecay, batchSize: batch, loraRank: loraRank, loraAlpha: loraAlpha,
             targets: targets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
-            maxSequenceLength: maxLength, seed: seed)
+            maxSequenceLength: maxLength, groupByLength: groupByLength, seed: seed)
         let progress = ProgressLine(label: "train")
         let report = try await EmbeddedFineTuner(modelPath: path, threads: threads).fineTune(job) { step in
             progress.update(String(

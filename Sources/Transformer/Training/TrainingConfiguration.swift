@@ -25,14 +25,16 @@ public struct TrainingConfiguration: Sendable, Hashable, Codable {
     /// Recompute each layer's activations in the backward (less memory, ~1.3× compute).
     public var recomputeLayers: Bool
     /// Batch sequences of similar length together (within windows of 16 batches, then the
-    /// batches are shuffled): less padding for the same randomness of the data order.
+    /// batches are shuffled): less padding (it saved 0.2–2.2% of the tokens on the demo's data),
+    /// but each batch then holds one kind of input (on coin-flip, one number of people), and
+    /// such correlated batches can keep a hard task on its loss plateau. Off by default.
     public var groupByLength: Bool
 
     public init(method: TrainingModel.Method = .lora(LoRAConfiguration()), optimizer: OptimizerConfiguration = OptimizerConfiguration(),
                 batchSize: Int = 8, gradientAccumulation: Int = 1, epochs: Int = 1, maxSteps: Int? = nil,
                 evaluationInterval: Int = 0, earlyStopPatience: Int? = nil, earlyStopMinDelta: Double = 0,
                 seed: UInt64 = 0, checkpointInterval: Int = 0, threads: Int = 2, recomputeLayers: Bool = false,
-                groupByLength: Bool = true) {
+                groupByLength: Bool = false) {
         self.method = method
         self.optimizer = optimizer
         self.batchSize = batchSize
