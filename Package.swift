@@ -61,13 +61,15 @@ let package = Package(
         .executableTarget(
             name: "s2d",
             dependencies: [
-                "Inference", "Transformer", "ModelFiles", "Distillation", "ProgramAided", "ProgramSandbox", "Server",
+                "Inference", "Distillation", "ProgramAided", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Writes to a RunStore until killed: the kill-safety test SIGKILLs it mid-write.
         .executableTarget(name: "s2d-store-stress", dependencies: ["Distillation", "Inference"]),
 
         .target(name: "TestSupport", dependencies: ["ModelFiles"], path: "Tests/TestSupport"),
+        // Scripted doubles of the LanguageModel and FineTuner seams, for tests that need no real model.
+        .target(name: "TestDoubles", dependencies: ["Inference"], path: "Tests/TestDoubles"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsC", "ModelFiles", "TestSupport"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"]),
@@ -81,7 +83,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "Inference", "TestSupport", "s2d-store-stress"]),
+        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "Inference", "TestSupport", "TestDoubles", "s2d-store-stress"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
@@ -103,7 +105,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "ProgramAidedTests",
-            dependencies: ["ProgramAided", "Distillation", "ProgramSandbox", "Inference", "Tokenizers", "ModelFiles", "TestSupport"]),
+            dependencies: ["ProgramAided", "Distillation", "ProgramSandbox", "Inference", "Tokenizers", "ModelFiles", "TestSupport", "TestDoubles"]),
         // Runs the built s2d as a subprocess (the whole pipeline on a few examples).
         .testTarget(name: "EndToEndTests", dependencies: ["s2d", "Distillation", "TestSupport"]),
     ]

@@ -1,6 +1,7 @@
 import Distillation
 import Foundation
 import Inference
+import TestDoubles
 import Testing
 
 /// Adapters are told apart in cache keys by content, not by a fixed name or their path.

@@ -1,6 +1,7 @@
 import Distillation
 import Foundation
 import Inference
+import TestDoubles
 import Testing
 
 /// Curation keeps the System 2 output whose answer won, for stepwise internalization.

@@ -1,6 +1,7 @@
 import Distillation
 import Foundation
 import Inference
+import TestDoubles
 import Testing
 
 struct CurationRecordTests {

@@ -1,5 +1,6 @@
 import Distillation
 import Inference
+import TestDoubles
 import Testing
 
 struct CuratorTests {

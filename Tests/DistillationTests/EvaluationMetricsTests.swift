@@ -1,6 +1,7 @@
 import Distillation
 import Foundation
 import Inference
+import TestDoubles
 import Testing
 
 /// Accuracy intervals and per-input cost counting of the evaluation.

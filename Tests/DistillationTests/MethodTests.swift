@@ -1,6 +1,7 @@
 import Distillation
 import Foundation
 import Inference
+import TestDoubles
 import Testing
 
 struct MethodTests {
@@ -90,7 +91,7 @@ struct MethodTests {
             let seed = req.parameters.seed &+ UInt64(i)
             return req.userText.contains("Rewrite the question") ? "rephrased with seed \(seed)" : "The answer is s\(seed)."
         }
-        let batched = ScriptedModel(script: script)
+        let batched = ScriptedModel(replies: script)
         let ex = LastLetterTask.example(words: ["Ada", "Lovelace"], id: "a")
         let runner = MethodRunner(method: try library.method(named: "rar2"), task: LastLetterTask())
         let params = SamplingParameters(seed: 50)
@@ -104,7 +105,7 @@ struct MethodTests {
         #expect(traces.map(\.sampleIndex) == [0, 1, 2, 3])
         // Sample i alone gives the same trace outputs as sample i of the batch.
         for i in 0..<4 {
-            let single = try await runner.run(model: ScriptedModel(script: script), example: ex, parameters: params, sampleIndex: i)
+            let single = try await runner.run(model: ScriptedModel(replies: script), example: ex, parameters: params, sampleIndex: i)
             #expect(single.calls.map(\.output) == traces[i].calls.map(\.output))
             #expect(single.calls.map(\.seed) == traces[i].calls.map(\.seed))
         }

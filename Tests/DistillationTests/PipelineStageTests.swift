@@ -1,6 +1,7 @@
 import Distillation
 import Foundation
 import Inference
+import TestDoubles
 import Testing
 
 /// The generate and curate stages on a deterministic scripted model: exports, resumption,

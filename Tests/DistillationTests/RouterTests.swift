@@ -1,5 +1,6 @@
 import Distillation
 import Inference
+import TestDoubles
 import Testing
 
 /// The confidence router: System 1 when confident, System 2 otherwise.

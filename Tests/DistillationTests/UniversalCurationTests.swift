@@ -1,6 +1,7 @@
 import Distillation
 import Foundation
 import Inference
+import TestDoubles
 import Testing
 
 /// `CurateStage` in universal self-consistency mode: the model picks the most consistent

@@ -1,5 +1,6 @@
 import Distillation
 import Inference
+import TestDoubles
 import ProgramAided
 import Testing
 
