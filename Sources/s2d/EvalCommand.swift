@@ -27,7 +27,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Standalone: directory for the call cache, eval.json and eval.md.") var out: String?
     @Flag(help: "Print the router's accuracy/token trade-off over confidence thresholds.") var route = false
     @Flag(help: "Print eval.json instead of the table (standalone).") var json = false
-    @Flag var quiet = false
+    @Flag(help: "No progress lines on stderr.") var quiet = false
 
     func validate() throws {
         if runDirectory != nil, data != nil || teacherAdapter != nil || out != nil {
@@ -109,7 +109,16 @@ struct EvalCommand: AsyncParsableCommand {
 
     private func evaluateRun(_ runDirectory: String) async throws {
         let configURL = URL(fileURLWithPath: runDirectory).appendingPathComponent("config.json")
-        let config = (try? JSONDecoder().decode(EndToEndConfiguration.self, from: Data(contentsOf: configURL))) ?? pipeline.configuration
+        // Checked before the run is opened, which would create the directory of a mistyped path.
+        guard FileManager.default.fileExists(atPath: configURL.path) else {
+            throw ValidationError("\(runDirectory): not a run directory of s2d distill (it has no config.json)")
+        }
+        let config: EndToEndConfiguration
+        do {
+            config = try JSONDecoder().decode(EndToEndConfiguration.self, from: Data(contentsOf: configURL))
+        } catch {
+            throw ValidationError("\(configURL.path): not a readable s2d distill configuration (\(error))")
+        }
         let r = try await EndToEndRun.open(directory: runDirectory, configuration: config, model: model, quiet: quiet)
         let eval = try await r.evaluate()
         let store = r.store

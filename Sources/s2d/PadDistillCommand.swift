@@ -27,7 +27,7 @@ struct PadDistillCommand: AsyncParsableCommand {
     @Option(help: "Epochs of every fine-tuning stage.") var epochs = 2
     @Option(help: "Learning rate.") var lr = 2e-3
     @Option(help: "Sequences per training batch.") var batch = 4
-    @Option(name: .customLong("lora-rank")) var loraRank = 16
+    @Option(name: .customLong("lora-rank"), help: "LoRA rank (alpha is twice the rank).") var loraRank = 16
     @Option(name: .customLong("max-length"), help: "Tokens per training sequence.") var maxLength = 384
     @Option(help: "Solvers to evaluate, comma-separated: greedy, sample, refine, beam, cot.") var solvers = "greedy,sample,refine,beam,cot"
     @Option(name: .customLong("refine-samples"), help: "Student programs per training question for self-refinement data.")

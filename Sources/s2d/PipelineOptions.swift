@@ -11,19 +11,19 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "Unlabeled inputs for distillation.") var inputs = 64
     @Option(help: "System 2 samples per unlabeled input (self-consistency vote).") var samples = 4
     @Option(name: .customLong("min-agreement"), help: "Share of samples the winner needs.") var minAgreement = 0.75
-    @Option var temperature = 0.7
+    @Option(help: "Sampling temperature of the System 2 samples that are voted on.") var temperature = 0.7
     @Option(help: "Labeled test items.") var test = 40
     @Option(name: .customLong("system2-samples"), help: "System 2 at evaluation: majority over k samples (1: greedy).") var system2Samples = 1
     @Option(name: .customLong("max-tokens"), help: "Token bound of System 2 calls.") var maxTokens = 120
-    @Option(name: .customLong("teach-epochs")) var teachEpochs = 3
-    @Option(name: .customLong("distill-epochs")) var distillEpochs = 3
-    @Option var lr = 2e-3
-    @Option(name: .customLong("lora-rank")) var loraRank = 16
-    @Option var batch = 8
+    @Option(name: .customLong("teach-epochs"), help: "Epochs over the gold rationales when teaching System 2.") var teachEpochs = 3
+    @Option(name: .customLong("distill-epochs"), help: "Epochs over the curated inputs when distilling System 1 (direct schedule).") var distillEpochs = 3
+    @Option(help: "Peak learning rate of every fine-tuning stage (LoRA).") var lr = 2e-3
+    @Option(name: .customLong("lora-rank"), help: "LoRA rank (alpha is twice the rank).") var loraRank = 16
+    @Option(help: "Sequences per training batch.") var batch = 8
     @Option(help: "Words per last-letter input.") var words = 2
     @Option(name: .customLong("max-flips"), help: "Most people per coin-flip input.") var maxFlips = 4
     @Flag(help: "Also check the other built-in task for regressions.") var regression = false
-    @Option var seed: UInt64 = 0
+    @Option(help: "Seed of the task inputs, the samples and the training order.") var seed: UInt64 = 0
     @Flag(help: "Adaptive voting: an input stops sampling once its vote is decided (samples drawn \(EndToEndConfiguration.adaptiveChunk) per request).")
     var adaptive = false
     @Option(help: "How System 1 learns the curated set: direct (the answer alone, --distill-epochs) or internalize (stepwise internalization: stages on the curated System 2 outputs with their first reasoning steps removed, the last stage on the answer alone).")

@@ -12,7 +12,7 @@ struct TeachCommand: AsyncParsableCommand {
     @OptionGroup var pipeline: PipelineOptions
     @OptionGroup var model: ModelOptions
     @Option(help: "Run directory (the adapter goes to OUT/adapters/taught).") var out: String
-    @Flag var quiet = false
+    @Flag(help: "No progress lines on stderr.") var quiet = false
 
     func validate() throws { try model.refuseAdapter("s2d teach") }
 

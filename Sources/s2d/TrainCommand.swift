@@ -14,20 +14,20 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(name: .customLong("eval-data"), help: "Held-out chat-messages JSONL for evaluation loss.") var evalData: String?
     @Option(help: "Adapter folder to write.") var out: String
     @Option(name: .customLong("init-adapter"), help: "Continue training this adapter.") var initAdapter: String?
-    @Option(name: .customLong("lora-rank")) var loraRank = 16
-    @Option(name: .customLong("lora-alpha")) var loraAlpha = 32.0
+    @Option(name: .customLong("lora-rank"), help: "LoRA rank.") var loraRank = 16
+    @Option(name: .customLong("lora-alpha"), help: "LoRA alpha (the update is scaled by alpha / rank).") var loraAlpha = 32.0
     @Option(help: "LoRA targets, comma-separated (q,k,v,o,gate,up,down).") var targets = "q,k,v,o,gate,up,down"
-    @Option var epochs = 2
-    @Option var lr = 1e-3
+    @Option(help: "Passes over the training data.") var epochs = 2
+    @Option(help: "Peak learning rate.") var lr = 1e-3
     @Option(name: .customLong("warmup"), help: "Share of the optimizer steps over which the learning rate rises to --lr.") var warmup = 0.05
     @Option(name: .customLong("lr-schedule"), help: "Decay after warm-up: linear, cosine or constant.") var lrSchedule: LearningRateSchedule = .linear
     @Option(name: .customLong("weight-decay"), help: "AdamW's decoupled weight decay.") var weightDecay = 0.0
-    @Option var batch = 8
+    @Option(help: "Sequences per optimizer step.") var batch = 8
     @Option(name: .customLong("max-length"), help: "Tokens per sequence (prompts are cut from the left).") var maxLength = 256
     @Flag(name: .customLong("group-by-length"), help: "Batch sequences of similar length together: less padding, but correlated batches.")
     var groupByLength = false
-    @Option var seed: UInt64 = 0
-    @Option var threads = 2
+    @Option(help: "Seed of the adapter initialisation and the data order.") var seed: UInt64 = 0
+    @Option(help: "Training threads.") var threads = 2
     @Flag(help: "Print the report as JSON.") var json = false
 
     func validate() throws {

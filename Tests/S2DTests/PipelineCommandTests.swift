@@ -177,4 +177,20 @@ import TestSupport
         #expect(curate.stderr.contains("run.json missing"), "\(curate.stderr)")
         #expect(!FileManager.default.fileExists(atPath: run))
     }
+
+    @Test func evalOfAMistypedRunDirectoryFailsWithoutCreatingIt() throws {
+        let root = try TestFiles.temporaryDirectory("s2d-eval-typo")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let typo = root.appendingPathComponent("typo").path
+        let eval = try S2DProcess.run(["eval", "--run", typo])
+        #expect(eval.status != 0)
+        #expect(eval.stderr.contains("not a run directory of s2d distill"), "\(eval.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: typo))
+
+        try FileManager.default.createDirectory(atPath: typo, withIntermediateDirectories: true)
+        try Data("{\"task\": 3}".utf8).write(to: URL(fileURLWithPath: typo).appendingPathComponent("config.json"))
+        let broken = try S2DProcess.run(["eval", "--run", typo])
+        #expect(broken.status != 0)
+        #expect(broken.stderr.contains("config.json: not a readable s2d distill configuration"), "\(broken.stderr)")
+    }
 }
