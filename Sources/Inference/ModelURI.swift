@@ -16,6 +16,9 @@ public enum ModelURI: Sendable, Hashable, CustomStringConvertible {
     /// `http://127.0.0.1:8000/v1`) and the model name sent in each request.
     case openAI(baseURL: String, model: String)
 
+    /// The default of every command's `--model`: the embedded SmolLM2-135M-Instruct.
+    public static let defaultText = "embedded:smollm2-135m"
+
     /// Parses a model URI; the error says which part is wrong and how it should look.
     public init(parsing text: String) throws(ModelURIError) {
         let trimmed = text.trimmingWhitespace()

@@ -17,7 +17,7 @@ struct EngineBench: AsyncParsableCommand {
         commandName: "engine",
         abstract: "Prompt processing (512 tokens), single-stream decode (128 tokens), batched decode (8 and 32 sequences sharing a 64-token prompt).")
 
-    @Option(help: "Model file or URI (embedded:NAME or gguf:PATH).") var model = "embedded:smollm2-135m"
+    @Option(help: "Model file or URI (embedded:NAME or gguf:PATH).") var model = ModelURI.defaultText
     @Option(help: "Threads.") var threads = 2
     @Option(help: "quantized (default) or float32.") var precision: PrecisionArgument = .quantized
     @Option(help: "Kernel path: portable, avx2 or avx512 (default: S2D_CPU, else the fastest this CPU runs).") var cpu: String?
@@ -54,7 +54,7 @@ struct ServeBench: AsyncParsableCommand {
         commandName: "serve",
         abstract: "s2d serve throughput: N completions of M tokens sent one after another, then all concurrently (one shared batch).")
 
-    @Option(help: "Model file or URI (embedded:NAME or gguf:PATH).") var model = "embedded:smollm2-135m"
+    @Option(help: "Model file or URI (embedded:NAME or gguf:PATH).") var model = ModelURI.defaultText
     @Option(help: "Requests per run.") var requests = 16
     @Option(name: .customLong("max-tokens"), help: "Tokens per request.") var maxTokens = 32
     @Option(help: "Threads.") var threads = 2
@@ -88,7 +88,7 @@ struct TrainBench: AsyncParsableCommand {
         commandName: "train",
         abstract: "Training tokens/s and peak memory for LoRA (rank 16, all linear layers) and full fine-tuning at batch 8 x 128.")
 
-    @Option(help: "Model file or URI (embedded:NAME or gguf:PATH).") var model = "embedded:smollm2-135m"
+    @Option(help: "Model file or URI (embedded:NAME or gguf:PATH).") var model = ModelURI.defaultText
     @Option(help: "Threads.") var threads = 2
     @Option(help: "Sequences per batch.") var batch = 8
     @Option(name: .customLong("sequence-length"), help: "Tokens per sequence.") var sequenceLength = 128

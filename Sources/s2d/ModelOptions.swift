@@ -6,7 +6,7 @@ import Inference
 /// `--model URI [--adapter PATH]` and the engine's settings, shared by the commands that use a model.
 struct ModelOptions: ParsableArguments {
     @Option(help: "Model URI: embedded:smollm2-135m (default), gguf:/path/model.gguf, or openai:http://host:port/v1#model.")
-    var model = "embedded:smollm2-135m"
+    var model = ModelURI.defaultText
     @Option(help: "A PEFT LoRA adapter folder to apply (embedded models).") var adapter: String?
     @Option(help: "Embedded engine precision: quantized (default, fast) or float32 (reference).")
     var precision: PrecisionArgument = .quantized

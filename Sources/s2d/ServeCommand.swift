@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "Model URI: embedded:smollm2-135m (default) or gguf:/path/model.gguf.")
-    var model = "embedded:smollm2-135m"
+    var model = ModelURI.defaultText
     @Option(help: ArgumentHelp("A PEFT LoRA adapter folder, as NAME=PATH or PATH (named after the folder). Repeatable.", valueName: "name=path"))
     var adapter: [String] = []
     @Option(help: "Address to listen on.") var host = "127.0.0.1"

@@ -9,7 +9,7 @@ struct TrainCommand: AsyncParsableCommand {
         abstract: "Fine-tune the embedded model (LoRA) on chat-messages JSONL; writes a PEFT adapter folder.",
         discussion: "A killed run resumes from its checkpoint when started again with the same --out.")
 
-    @Option(help: "Model URI (embedded:NAME or gguf:PATH).") var model = "embedded:smollm2-135m"
+    @Option(help: "Model URI (embedded:NAME or gguf:PATH).") var model = ModelURI.defaultText
     @Option(help: "Training data: chat-messages JSONL.") var data: String
     @Option(name: .customLong("eval-data"), help: "Held-out chat-messages JSONL for evaluation loss.") var evalData: String?
     @Option(help: "Adapter folder to write.") var out: String
