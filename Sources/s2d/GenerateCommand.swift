@@ -21,6 +21,7 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(name: .short, help: "Number of samples.") var n = 1
     @OptionGroup var sampling: SamplingOptions
     @Flag(help: "Print one JSON object (samples, finish reasons, usage) instead of text.") var json = false
+    @Flag(help: "No progress lines on stderr (--task runs).") var quiet = false
 
     func validate() throws {
         guard (prompt == nil) != (pipeline.task == nil) else {
@@ -30,7 +31,7 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func run() async throws {
         if pipeline.task != nil {
-            try await PipelineGenerate(options: pipeline, model: model, sampling: sampling, json: json).run()
+            try await PipelineGenerate(options: pipeline, model: model, sampling: sampling, json: json, quiet: quiet).run()
             return
         }
         let prompt = self.prompt!

@@ -10,6 +10,7 @@ struct PipelineGenerate {
     let model: ModelOptions
     let sampling: SamplingOptions
     let json: Bool
+    let quiet: Bool
 
     func run() async throws {
         let taskName = options.task!
@@ -37,7 +38,7 @@ struct PipelineGenerate {
         let stage = try GenerateStage(
             run: run, task: inputs.task, method: method, concurrency: options.concurrency, tokenBudget: options.maxTokensBudget)
         let languageModel = try await model.load()
-        let progress = ProgressLine(label: "generate")
+        let progress = ProgressLine(label: "generate", quiet: quiet)
         let report = try await stage.generate(inputs: inputs.examples, model: languageModel) { p in
             let rate = Double(p.modelCalls) / max(p.elapsedSeconds, 1e-9)
             let eta = p.etaSeconds.map(ProgressLine.duration) ?? "?"

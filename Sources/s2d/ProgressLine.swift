@@ -9,10 +9,16 @@ final class ProgressLine: @unchecked Sendable {
     private let isTerminal = isatty(STDERR_FILENO) != 0
     private var lastPlainLine = Date.distantPast
     private var pending: String?
+    private let quiet: Bool
 
-    init(label: String) { self.label = label }
+    /// With `quiet` (a command's `--quiet`), nothing is written.
+    init(label: String, quiet: Bool = false) {
+        self.label = label
+        self.quiet = quiet
+    }
 
     func update(_ text: String) {
+        if quiet { return }
         lock.lock()
         defer { lock.unlock() }
         if isTerminal {
@@ -28,6 +34,7 @@ final class ProgressLine: @unchecked Sendable {
 
     /// Ends the line (a terminal's cursor moves on; a log gets the last state).
     func finish() {
+        if quiet { return }
         lock.lock()
         defer { lock.unlock() }
         if isTerminal {

@@ -13,6 +13,7 @@ struct TeachCommand: AsyncParsableCommand {
     @OptionGroup var model: ModelOptions
     @Option(help: "Run directory (the adapter goes to OUT/adapters/taught).") var out: String
     @Flag(help: "No progress lines on stderr.") var quiet = false
+    @Flag(help: "Print the teach stage's statistics and the taught systems' evaluations as JSON.") var json = false
 
     func validate() throws { try model.refuseAdapter("s2d teach") }
 
@@ -24,8 +25,20 @@ struct TeachCommand: AsyncParsableCommand {
         let test = try pipeline.configuration.splits().test
         var rows: [SystemEvaluation] = []
         for s in systems { rows.append(try await evaluator.evaluate(s, on: test, model: run.cached)) }
+        let adapter = run.directory.appendingPathComponent("adapters/taught").path
+        if json {
+            try JSONOutput.print(TeachOutput(adapter: adapter, teach: stats, systems: rows))
+            return
+        }
         print(String(format: "taught on %d examples: loss %.3f -> %.3f", stats.examples, stats.fineTune.lossCurve.first?.loss ?? .nan, stats.fineTune.lossCurve.last?.loss ?? .nan))
         print(MarkdownReport.resultsTable(rows), terminator: "")
-        print("adapter: \(run.directory.appendingPathComponent("adapters/taught").path)")
+        print("adapter: \(adapter)")
     }
+}
+
+/// The `--json` shape of `s2d teach`.
+private struct TeachOutput: Encodable {
+    var adapter: String
+    var teach: TeachStats
+    var systems: [SystemEvaluation]
 }

@@ -29,6 +29,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Seed of the adapter initialisation and the data order.") var seed: UInt64 = 0
     @Option(help: "Training threads.") var threads = 2
     @Flag(help: "Print the report as JSON.") var json = false
+    @Flag(help: "No progress lines on stderr.") var quiet = false
 
     func validate() throws {
         guard (0...1).contains(warmup) else { throw ValidationError("--warmup is a share of the steps, in 0...1 (got \(warmup))") }
@@ -43,7 +44,7 @@ struct TrainCommand: AsyncParsableCommand {
             epochs: epochs, learningRate: lr, warmupFraction: warmup, schedule: lrSchedule, weightDecay: weightDecay, batchSize: batch, loraRank: loraRank, loraAlpha: loraAlpha,
             targets: targets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
             maxSequenceLength: maxLength, groupByLength: groupByLength, seed: seed)
-        let progress = ProgressLine(label: "train")
+        let progress = ProgressLine(label: "train", quiet: quiet)
         let report = try await EmbeddedFineTuner(modelPath: path, threads: threads).fineTune(job) { step in
             progress.update(String(
                 format: "step %d/%d  loss %.4f  %.0f tok/s  ETA %@", step.step, step.totalSteps, step.loss,
