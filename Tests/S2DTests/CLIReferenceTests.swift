@@ -6,16 +6,8 @@ import TestSupport
 /// option that was not written into the reference fails here.
 @Suite struct CLIReferenceTests {
     @Test func theCommandReferenceMatchesTheBinarysHelp() throws {
-        let script = TestFiles.packageRoot.appendingPathComponent("scripts/cli-reference.sh")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script.path, try TestFiles.s2dExecutable().path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let (status, printed) = try TestFiles.runScript("cli-reference.sh", arguments: [try TestFiles.s2dExecutable().path])
+        #expect(status == 0)
         let committed = try String(contentsOf: TestFiles.packageRoot.appendingPathComponent("docs/CLI.md"), encoding: .utf8)
         let printedLines = printed.split(separator: "\n", omittingEmptySubsequences: false)
         let committedLines = committed.split(separator: "\n", omittingEmptySubsequences: false)

@@ -29,17 +29,9 @@ import TestSupport
 
     @Test(.enabled(if: KernelPathCommandTests.hasBinutils, "needs objdump and nm (binutils)"))
     func avx512InstructionsOccurOnlyInsideTheAVX512Variants() throws {
-        let script = TestFiles.packageRoot.appendingPathComponent("scripts/check-portable-binary.sh")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script.path, try TestFiles.s2dExecutable().path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let (status, output) = try TestFiles.runScript(
+            "check-portable-binary.sh", arguments: [try TestFiles.s2dExecutable().path], includingStandardError: true)
+        #expect(status == 0, "\(output)")
         #expect(output.contains("0 elsewhere"), "\(output)")
     }
 

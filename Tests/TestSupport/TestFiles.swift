@@ -62,6 +62,25 @@ extension TestFiles {
     }
 }
 
+extension TestFiles {
+    /// Runs the repository's `scripts/NAME` with bash on `arguments` and returns its exit status
+    /// and standard output (with standard error too when `includingStandardError`).
+    public static func runScript(_ name: String, arguments: [String], includingStandardError: Bool = false) throws
+        -> (status: Int32, output: String)
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [packageRoot.appendingPathComponent("scripts/\(name)").path] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        if includingStandardError { process.standardError = pipe }
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+}
+
 public struct TestFileError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
