@@ -4,8 +4,9 @@ import Tokenizers
 import Transformer
 
 /// The embedded trainer behind the `FineTuner` seam: LoRA on the float32 weights of a GGUF
-/// model, written as a PEFT adapter folder. Training state is checkpointed inside the output
-/// folder, so a killed run resumes where it stopped.
+/// model, written as a PEFT adapter folder, or full fine-tuning, written as a GGUF model with
+/// the source's metadata. Training state is checkpointed inside the output folder, so a killed
+/// run resumes where it stopped.
 public struct EmbeddedFineTuner: FineTuner {
     public let modelPath: String
     public let threads: Int
@@ -44,33 +45,57 @@ public struct EmbeddedFineTuner: FineTuner {
             }
             return target
         }.sorted()
-        let weights = try LlamaTrainingWeights(gguf: file)
-        let lora = LoRAConfiguration(rank: job.loraRank, alpha: Float(job.loraAlpha), targets: targets)
+        // A fully fine-tuned model to continue from replaces the base weights; a LoRA adapter is
+        // continued under LoRA and merged into the weights under full fine-tuning.
+        let initialModel = job.initialAdapter.map { $0.appendingPathComponent(FineTuneJob.modelFileName) }
+            .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
+        if initialModel != nil, job.tuning == .lora {
+            throw FineTuneJobError.loraOnFullModel(job.initialAdapter!.path)
+        }
+        var weights = try LlamaTrainingWeights(gguf: initialModel.map { try GGUFFile(path: $0.path) } ?? file)
+        let initial = try job.initialAdapter.flatMap { initialModel == nil ? try PEFTAdapter.load(from: $0, model: weights.configuration) : nil }
+        let method: TrainingModel.Method
+        switch job.tuning {
+        case .lora:
+            method = .lora(LoRAConfiguration(rank: job.loraRank, alpha: Float(job.loraAlpha), targets: targets))
+        case .full:
+            method = .full
+            if let initial { weights.merge(initial) }  // continue from base + adapter as one model
+        }
         let configuration = TrainingConfiguration(
-            method: .lora(lora),
+            method: method,
             optimizer: OptimizerConfiguration(
                 learningRate: Float(job.learningRate), schedule: job.schedule,
                 warmupSteps: Self.warmupSteps(job, sequences: train.count), weightDecay: Float(job.weightDecay)),
             batchSize: job.batchSize, epochs: job.epochs, evaluationInterval: evaluation.isEmpty ? 0 : 10,
             seed: job.seed, checkpointInterval: checkpointInterval, threads: threads,
             groupByLength: job.groupByLength)
-        let initial = try job.initialAdapter.map { try PEFTAdapter.load(from: $0, model: weights.configuration) }
-        let trainer = try Trainer(weights: weights, configuration: configuration, initialAdapter: initial)
+        let trainer = try Trainer(weights: weights, configuration: configuration, initialAdapter: job.tuning == .lora ? initial : nil)
 
         let curve = LossCurve()
         let started = Date()
-        let summary = try trainer.train(train, evaluation: evaluation, checkpoint: job.output.appendingPathComponent("checkpoint")) { step in
+        let checkpoint = job.output.appendingPathComponent("checkpoint")
+        let summary = try trainer.train(train, evaluation: evaluation, checkpoint: checkpoint) { step in
             curve.record(step)
             progress(Inference.TrainingProgress(
                 step: step.step, totalSteps: step.totalSteps, loss: step.loss, tokensPerSecond: step.tokensPerSecond,
                 elapsedSeconds: Date().timeIntervalSince(started), etaSeconds: step.secondsRemaining))
             return .proceed
         }
-        guard let adapter = trainer.adapter else { throw FineTuneJobError.noAdapter }
-        try PEFTAdapter.save(adapter, model: weights.configuration, to: job.output)
+        var model: URL?
+        if let outputModel = job.outputModel {
+            try trainer.model.weights.ggufWriter(metadataFrom: file, matrixType: job.modelFileType.ggmlType).write(to: outputModel)
+            // The state of a full fine-tune is three copies of the model (weights, two moments):
+            // once the model is written it is only disk, so it goes.
+            try? FileManager.default.removeItem(at: checkpoint)
+            model = outputModel
+        } else {
+            guard let adapter = trainer.adapter else { throw FineTuneJobError.noAdapter }
+            try PEFTAdapter.save(adapter, model: weights.configuration, to: job.output)
+        }
         let tokens = train.reduce(0) { $0 + $1.tokens.count } * job.epochs
         return FineTuneReport(
-            adapter: job.output, steps: summary.steps, trainedTokens: tokens, seconds: summary.seconds,
+            adapter: job.output, model: model, steps: summary.steps, trainedTokens: tokens, seconds: summary.seconds,
             lossCurve: curve.training, evalLossCurve: curve.evaluation)
     }
 }
@@ -79,11 +104,14 @@ public struct EmbeddedFineTuner: FineTuner {
 public enum FineTuneJobError: Error, CustomStringConvertible {
     case unknownTarget(String)
     case noAdapter
+    case loraOnFullModel(String)
 
     public var description: String {
         switch self {
         case let .unknownTarget(name): "unknown LoRA target '\(name)' (known: \(LinearTarget.allCases.map(\.rawValue).joined(separator: ", ")))"
         case .noAdapter: "training produced no adapter"
+        case let .loraOnFullModel(path):
+            "\(path) holds a fully fine-tuned model; a LoRA adapter on it could not be served with the base model (continue it with full fine-tuning, or load it as the model with gguf:\(path))"
         }
     }
 }

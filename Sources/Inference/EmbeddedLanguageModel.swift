@@ -1,5 +1,6 @@
 import Foundation
 import ModelFiles
+import Synchronization
 import Tokenizers
 import Transformer
 
@@ -7,10 +8,17 @@ import Transformer
 ///
 /// Concurrent `generate` calls are decoded together by one continuous-batching loop
 /// (`TokenGenerator`), so callers get throughput by issuing requests concurrently.
+///
+/// Fine-tuned variants load by name: LoRA adapters into the same loop, fully fine-tuned models
+/// (a folder with `model.gguf`) as a model of their own that requests naming them go to.
 public final class EmbeddedLanguageModel: AdapterServing {
     public let identifier: String
     public let tokenizer: Tokenizer
     public let generator: TokenGenerator
+    /// How variants are loaded: as this model was.
+    private let settings: (precision: Precision, threads: Int, maximumBatch: Int, maximumLength: Int)
+    /// Fully fine-tuned models by the name requests use for them.
+    private let variants = Mutex<[String: EmbeddedLanguageModel]>([:])
 
     /// Loads the GGUF file at `path`.
     /// - Parameters:
@@ -27,6 +35,7 @@ public final class EmbeddedLanguageModel: AdapterServing {
         let model = try LlamaModel(file: file, precision: precision)
         generator = TokenGenerator(model: model, threads: threads, maximumBatch: maximumBatch, maximumLength: maximumLength)
         self.identifier = identifier ?? "gguf:\(path)"
+        settings = (precision, threads, maximumBatch, maximumLength)
     }
 
     public func generate(_ request: GenerationRequest) async throws -> GenerationResponse {
@@ -38,6 +47,11 @@ public final class EmbeddedLanguageModel: AdapterServing {
     public func generate(
         _ request: GenerationRequest, onToken: (@Sendable (Int, SampledToken) -> Void)?
     ) async throws -> GenerationResponse {
+        if let name = request.adapter, let variant = variants.withLock({ $0[name] }) {
+            var plain = request
+            plain.adapter = nil
+            return try await variant.generate(plain, onToken: onToken)
+        }
         let prompt = try promptTokens(request.prompt)
         let stopStrings = request.parameters.stop.filter { !$0.isEmpty }
         let stopTokens = tokenizer.endOfGenerationTokenIDs
@@ -56,10 +70,23 @@ public final class EmbeddedLanguageModel: AdapterServing {
             completions: completions, usage: Usage(promptTokens: prompt.count, completionTokens: generated), model: identifier)
     }
 
-    /// Loads a PEFT LoRA adapter folder under `name`.
+    /// Loads a PEFT LoRA adapter folder, or a fully fine-tuned model's folder (`model.gguf`,
+    /// as `s2d train --tuning full` writes), under `name`.
     public func loadAdapter(named name: String, from path: URL) async throws {
+        let model = path.appendingPathComponent(FineTuneJob.modelFileName)
+        if FileManager.default.fileExists(atPath: model.path) {
+            let variant = try EmbeddedLanguageModel(
+                path: model.path, identifier: "\(identifier)+\(name)", precision: settings.precision, threads: settings.threads,
+                maximumBatch: settings.maximumBatch, maximumLength: settings.maximumLength)
+            guard variant.tokenizer.vocabularySize == tokenizer.vocabularySize else {
+                throw EmbeddedModelError.variantTokenizerDiffers(path: model.path)
+            }
+            variants.withLock { $0[name] = variant }
+            return
+        }
         let adapter = try PEFTAdapter.load(from: path, model: generator.model.configuration)
         try generator.register(adapter: adapter, name: name)
+        variants.withLock { $0[name] = nil }
     }
 
     /// A check, run after each generated token, of whether the text now contains a stop string.
@@ -101,5 +128,16 @@ public final class EmbeddedLanguageModel: AdapterServing {
             }
         }
         return Completion(text: text, finishReason: reason, generatedTokens: sequence.tokens.count, logprobs: logprobs)
+    }
+}
+
+/// Why the embedded model cannot load a variant.
+public enum EmbeddedModelError: Error, CustomStringConvertible {
+    case variantTokenizerDiffers(path: String)
+
+    public var description: String {
+        switch self {
+        case let .variantTokenizerDiffers(path): "\(path): its vocabulary differs from the base model's, so it is not a fine-tune of it"
+        }
     }
 }

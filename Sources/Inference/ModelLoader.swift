@@ -20,7 +20,8 @@ public enum ModelLoader {
         }
     }
 
-    /// The GGUF file an embedded or gguf: URI names (it must exist). Checks `S2D_CPU` too:
+    /// The GGUF file an embedded or gguf: URI names (it must exist; a folder stands for the
+    /// `model.gguf` a full fine-tune wrote into it). Checks `S2D_CPU` too:
     /// every use of the embedded engine starts here.
     public static func localPath(of uri: ModelURI) throws -> String {
         _ = try KernelPath.choose(nil)
@@ -32,8 +33,15 @@ public enum ModelLoader {
             }
             return url.path
         case let .gguf(path):
-            guard FileManager.default.fileExists(atPath: path) else { throw Failure.missingFile(path: path, hint: "") }
-            return path
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw Failure.missingFile(path: path, hint: "") }
+            guard isFolder.boolValue else { return path }
+            // The folder `s2d train --tuning full` writes.
+            let model = URL(fileURLWithPath: path).appendingPathComponent(FineTuneJob.modelFileName).path
+            guard FileManager.default.fileExists(atPath: model) else {
+                throw Failure.missingFile(path: model, hint: " (\(path) is a folder; a LoRA adapter folder is applied with --adapter)")
+            }
+            return model
         case .openAI:
             throw Failure.missingFile(path: uri.description, hint: " (an OpenAI-compatible server has no local file)")
         }

@@ -17,8 +17,10 @@ public enum PaDSolverKind: String, Sendable, Hashable, Codable, CaseIterable {
     case chainOfThought = "cot-greedy"
 }
 
-/// LoRA settings shared by every fine-tuning stage of the pipeline.
+/// Training settings shared by every fine-tuning stage of the pipeline.
 public struct PaDTrainingSettings: Sendable, Hashable, Codable {
+    /// LoRA adapters or fully fine-tuned models.
+    public var tuning: Tuning
     public var epochs: Int
     public var learningRate: Double
     public var batchSize: Int
@@ -28,7 +30,8 @@ public struct PaDTrainingSettings: Sendable, Hashable, Codable {
     public var seed: UInt64
 
     public init(epochs: Int = 2, learningRate: Double = 1e-3, batchSize: Int = 8, loraRank: Int = 16, loraAlpha: Double = 32,
-                maxSequenceLength: Int = 384, seed: UInt64 = 0) {
+                maxSequenceLength: Int = 384, seed: UInt64 = 0, tuning: Tuning = .lora) {
+        self.tuning = tuning
         self.epochs = epochs
         self.learningRate = learningRate
         self.batchSize = batchSize
@@ -40,7 +43,7 @@ public struct PaDTrainingSettings: Sendable, Hashable, Codable {
 
     /// The job training on `data` into `output`.
     public func job(data: URL, output: URL, initialAdapter: URL? = nil) -> FineTuneJob {
-        FineTuneJob(trainData: data, output: output, initialAdapter: initialAdapter, epochs: epochs, learningRate: learningRate,
+        FineTuneJob(trainData: data, output: output, initialAdapter: initialAdapter, tuning: tuning, epochs: epochs, learningRate: learningRate,
                     batchSize: batchSize, loraRank: loraRank, loraAlpha: loraAlpha, maxSequenceLength: maxSequenceLength, seed: seed)
     }
 }

@@ -25,7 +25,10 @@ struct PadDistillCommand: AsyncParsableCommand {
     @OptionGroup var model: ModelOptions
     @Option(help: "Run directory (default: runs/pad-TASK).") var out: String?
     @Option(help: "Epochs of every fine-tuning stage.") var epochs = 2
-    @Option(help: "Learning rate.") var lr = 2e-3
+    @Option(help: "What every fine-tune trains: lora (adapters) or full (every weight; each stage writes a Q8_0 model.gguf).")
+    var tuning: Tuning = .lora
+    @Option(help: "Learning rate (default \(Tuning.lora.defaultLearningRate) with LoRA, \(Tuning.full.defaultLearningRate) with full fine-tuning).")
+    var lr: Double?
     @Option(help: "Sequences per training batch.") var batch = 4
     @Option(name: .customLong("lora-rank"), help: "LoRA rank (alpha is twice the rank).") var loraRank = 16
     @Option(name: .customLong("max-length"), help: "Tokens per training sequence.") var maxLength = 384
@@ -63,11 +66,14 @@ struct PadDistillCommand: AsyncParsableCommand {
         let start = Date()
         let directory = URL(fileURLWithPath: out ?? "runs/pad-\(options.task)")
         let log = stderrLog(start: start, quiet: quiet)
-        try PadRunSettings(data: options.settings, training: [
+        let lr = lr ?? tuning.defaultLearningRate
+        var training = [
             "test": "\(options.test)", "model": model.model, "precision": model.precision.rawValue, "epochs": "\(epochs)", "lr": "\(lr)", "batch": "\(batch)",
             "lora-rank": "\(loraRank)", "max-length": "\(maxLength)", "refine-samples": "\(refineSamples)",
             "refine-rounds": "\(refineRounds)", "beam-width": "\(beamWidth)", "beam-candidates": "\(beamCandidates)",
-        ]).record(in: directory)
+        ]
+        if tuning != .lora { training["tuning"] = tuning.rawValue }  // absent in runs from before the flag
+        try PadRunSettings(data: options.settings, training: training).record(in: directory)
         let store = try RunStore(directory: directory)
         let loaded = try await model.load()
         guard let student = loaded as? any AdapterServing else {
@@ -77,7 +83,8 @@ struct PadDistillCommand: AsyncParsableCommand {
         var configuration = try options.configuration()
         let kinds = try solverKinds()
         configuration.training = PaDTrainingSettings(epochs: epochs, learningRate: lr, batchSize: batch, loraRank: loraRank,
-                                                     loraAlpha: Double(2 * loraRank), maxSequenceLength: maxLength, seed: options.seed)
+                                                     loraAlpha: Double(2 * loraRank), maxSequenceLength: maxLength, seed: options.seed,
+                                                     tuning: tuning)
         configuration.solvers = kinds
         configuration.trainChainOfThought = kinds.contains(.chainOfThought)
         configuration.refineSamplesPerQuestion = refineSamples

@@ -17,7 +17,10 @@ struct PipelineOptions: ParsableArguments {
     @Option(name: .customLong("max-tokens"), help: "Token bound of System 2 calls.") var maxTokens = 120
     @Option(name: .customLong("teach-epochs"), help: "Epochs over the gold rationales when teaching System 2.") var teachEpochs = 3
     @Option(name: .customLong("distill-epochs"), help: "Epochs over the curated inputs when distilling System 1 (direct schedule).") var distillEpochs = 3
-    @Option(help: "Peak learning rate of every fine-tuning stage (LoRA).") var lr = 2e-3
+    @Option(help: "What every fine-tune trains: lora (adapters on the frozen model) or full (every weight; each stage writes a Q8_0 model.gguf).")
+    var tuning: Tuning = .lora
+    @Option(help: "Peak learning rate of every fine-tuning stage (default \(Tuning.lora.defaultLearningRate) with LoRA, \(Tuning.full.defaultLearningRate) with full fine-tuning).")
+    var lr: Double?
     @Option(name: .customLong("lora-rank"), help: "LoRA rank (alpha is twice the rank).") var loraRank = 16
     @Option(help: "Sequences per training batch.") var batch = 8
     @Option(help: "Words per last-letter input.") var words = 2
@@ -60,9 +63,9 @@ struct PipelineOptions: ParsableArguments {
         EndToEndConfiguration(
             task: task, method: method, teachExamples: teach, unlabeledInputs: inputs, samples: samples, minAgreement: minAgreement,
             temperature: temperature, testItems: test, system2Samples: system2Samples, maxTokens: maxTokens, teachEpochs: teachEpochs,
-            distillEpochs: distillEpochs, learningRate: lr, loraRank: loraRank, batchSize: batch, words: words, maxFlips: maxFlips,
+            distillEpochs: distillEpochs, learningRate: lr ?? tuning.defaultLearningRate, loraRank: loraRank, batchSize: batch, words: words, maxFlips: maxFlips,
             regressionTask: regression ? (task == "coin-flip" ? "last-letter" : "coin-flip") : nil, seed: seed, adaptive: adaptive,
-            schedule: schedule, internalization: internalization, distillFrom: distillFrom)
+            schedule: schedule, internalization: internalization, distillFrom: distillFrom, tuning: tuning)
     }
 }
 

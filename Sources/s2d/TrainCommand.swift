@@ -2,23 +2,32 @@ import ArgumentParser
 import Foundation
 import Inference
 
-/// `s2d train`: LoRA fine-tuning of the embedded model on chat-messages JSONL.
+/// `s2d train`: LoRA or full fine-tuning of the embedded model on chat-messages JSONL.
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Fine-tune the embedded model (LoRA) on chat-messages JSONL; writes a PEFT adapter folder.",
-        discussion: "A killed run resumes from its checkpoint when started again with the same --out.")
+        abstract: "Fine-tune the embedded model on chat-messages JSONL: LoRA (a PEFT adapter folder) or full (a GGUF model).",
+        discussion: """
+            A killed run resumes from its checkpoint when started again with the same --out.
+            --tuning full trains every weight and writes OUT/model.gguf (load it with --model gguf:OUT/model.gguf); \
+            its checkpoint (three copies of the model) is deleted once the model is written.
+            """)
 
     @Option(help: "Model URI (embedded:NAME or gguf:PATH).") var model = ModelURI.defaultText
     @Option(help: "Training data: chat-messages JSONL.") var data: String
     @Option(name: .customLong("eval-data"), help: "Held-out chat-messages JSONL for evaluation loss.") var evalData: String?
-    @Option(help: "Adapter folder to write.") var out: String
-    @Option(name: .customLong("init-adapter"), help: "Continue training this adapter.") var initAdapter: String?
+    @Option(help: "Folder to write: the adapter (LoRA) or model.gguf (full).") var out: String
+    @Option(help: "What is trained: lora (an adapter on the frozen model) or full (every weight).") var tuning: Tuning = .lora
+    @Option(name: .customLong("model-file-type"),
+            help: "Type of the matrices of a fully fine-tuned model: q8_0 and q4_1 keep the fast int8 kernels, f32 is lossless, f16 or bf16.")
+    var modelFileType: ModelFileType = .q8_0
+    @Option(name: .customLong("init-adapter"), help: "Continue training this adapter (full: merged into the model first).") var initAdapter: String?
     @Option(name: .customLong("lora-rank"), help: "LoRA rank.") var loraRank = 16
     @Option(name: .customLong("lora-alpha"), help: "LoRA alpha (the update is scaled by alpha / rank).") var loraAlpha = 32.0
     @Option(help: "LoRA targets, comma-separated (q,k,v,o,gate,up,down).") var targets = "q,k,v,o,gate,up,down"
     @Option(help: "Passes over the training data.") var epochs = 2
-    @Option(help: "Peak learning rate.") var lr = 1e-3
+    @Option(help: "Peak learning rate (default \(Tuning.lora.defaultLearningRate) with LoRA, \(Tuning.full.defaultLearningRate) with full fine-tuning).")
+    var lr: Double?
     @Option(name: .customLong("warmup"), help: "Share of the optimizer steps over which the learning rate rises to --lr.") var warmup = 0.05
     @Option(name: .customLong("lr-schedule"), help: "Decay after warm-up: linear, cosine or constant.") var lrSchedule: LearningRateSchedule = .linear
     @Option(name: .customLong("weight-decay"), help: "AdamW's decoupled weight decay.") var weightDecay = 0.0
@@ -33,6 +42,7 @@ struct TrainCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...1).contains(warmup) else { throw ValidationError("--warmup is a share of the steps, in 0...1 (got \(warmup))") }
+        if let lr { guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number (got \(lr))") } }
         guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be ≥ 0 (got \(weightDecay))") }
     }
 
@@ -41,7 +51,7 @@ struct TrainCommand: AsyncParsableCommand {
         let job = FineTuneJob(
             trainData: URL(fileURLWithPath: data), evalData: evalData.map(URL.init(fileURLWithPath:)),
             output: URL(fileURLWithPath: out), initialAdapter: initAdapter.map(URL.init(fileURLWithPath:)),
-            epochs: epochs, learningRate: lr, warmupFraction: warmup, schedule: lrSchedule, weightDecay: weightDecay, batchSize: batch, loraRank: loraRank, loraAlpha: loraAlpha,
+            tuning: tuning, modelFileType: modelFileType, epochs: epochs, learningRate: lr ?? tuning.defaultLearningRate, warmupFraction: warmup, schedule: lrSchedule, weightDecay: weightDecay, batchSize: batch, loraRank: loraRank, loraAlpha: loraAlpha,
             targets: targets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
             maxSequenceLength: maxLength, groupByLength: groupByLength, seed: seed)
         let progress = ProgressLine(label: "train", quiet: quiet)
@@ -55,10 +65,12 @@ struct TrainCommand: AsyncParsableCommand {
             try JSONOutput.print(report)
         } else {
             let last = report.lossCurve.last.map { String(format: "%.4f", $0.loss) } ?? "-"
-            print("adapter: \(report.adapter.path)")
+            if let model = report.model { print("model: \(model.path)") } else { print("adapter: \(report.adapter.path)") }
             print(String(format: "%d steps, %d tokens in %.1f s, final loss %@", report.steps, report.trainedTokens, report.seconds, last))
         }
     }
 }
 
 extension LearningRateSchedule: ExpressibleByArgument {}
+extension Tuning: ExpressibleByArgument {}
+extension ModelFileType: ExpressibleByArgument {}

@@ -49,4 +49,38 @@ import TestSupport
         #expect(third.status == 0)
         for stage in ["teach", "curate", "train", "eval"] { #expect(third.stderr.contains("\(stage): already done, skipped")) }
     }
+
+    /// `--tuning full`: every stage writes a whole model (Q8_0 GGUF) instead of an adapter, the
+    /// engine serves it by name, the curation sub-run names the taught model by its content,
+    /// and a re-run skips every stage.
+    @Test(.timeLimit(.minutes(4)))
+    func distillWithFullFineTuningWritesModelsAndResumes() throws {
+        _ = try TestFiles.smolLM2()
+        let out = try TestFiles.temporaryDirectory("s2d-distill-full")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let arguments = Self.tinyRun + ["--tuning", "full", "--out", out.path]
+        let first = try S2DProcess.run(arguments)
+        #expect(first.status == 0, "full run failed: \(first.stderr)")
+        #expect(first.stdout.contains("| Distilled System 1 |"))
+        for name in ["taught", "distilled"] {
+            let folder = out.appendingPathComponent("adapters/\(name)")
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.gguf").path), "\(name): no model.gguf")
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("adapter_model.safetensors").path))
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("checkpoint").path), "\(name): checkpoint left")
+        }
+        let config = try String(contentsOf: out.appendingPathComponent("config.json"), encoding: .utf8)
+        #expect(config.contains("\"tuning\" : \"full\"") && config.contains("\"learningRate\" : 0.0001"))
+        let runJSON = try String(contentsOf: out.appendingPathComponent("curation/run.json"), encoding: .utf8)
+        let taughtHash = try AdapterFingerprint.hash(ofFolder: out.appendingPathComponent("adapters/taught").path).hex
+        #expect(runJSON.contains(taughtHash), "the curation sub-run does not name the taught model by its content")
+        let report = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: out.appendingPathComponent("eval.json")))
+        #expect(report.eval?.systems.count == 4)
+
+        let second = try S2DProcess.run(arguments)
+        #expect(second.status == 0)
+        for stage in ["teach", "curate", "train", "eval"] { #expect(second.stderr.contains("\(stage): already done, skipped")) }
+        // The same directory under LoRA is refused, naming the field.
+        let lora = try S2DProcess.run(Self.tinyRun + ["--out", out.path])
+        #expect(lora.status != 0 && lora.stderr.contains("tuning: \"full\" → \"lora\""), "\(lora.stderr)")
+    }
 }

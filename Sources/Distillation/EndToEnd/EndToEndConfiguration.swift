@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 
 /// Everything `s2d distill` decides: the task, the sizes of each split, sampling and training.
 /// Stored in the run directory, so a re-run with other settings is refused rather than mixed.
@@ -45,6 +46,8 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
     public var internalization: InternalizationSchedule?
     /// The model distilled System 1 starts from (the taught one when there is one, by default).
     public var distillFrom: DistillationStart
+    /// LoRA adapters or fully fine-tuned models, for every fine-tune of the run.
+    public var tuning: Tuning
 
     /// Samples per request with `adaptive` (as `s2d generate --adaptive` by default).
     public static let adaptiveChunk = 2
@@ -55,7 +58,7 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         maxTokens: Int = 120, teachEpochs: Int = 3, distillEpochs: Int = 3, learningRate: Double = 2e-3, loraRank: Int = 16,
         batchSize: Int = 8, words: Int = 2, maxFlips: Int = 4, regressionTask: String? = nil, seed: UInt64 = 0,
         adaptive: Bool = false, schedule: DistillationSchedule = .direct, internalization: InternalizationSchedule? = nil,
-        distillFrom: DistillationStart = .taught
+        distillFrom: DistillationStart = .taught, tuning: Tuning = .lora
     ) {
         self.task = task
         self.method = method
@@ -81,10 +84,11 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         self.schedule = schedule
         self.internalization = schedule == .internalize ? (internalization ?? InternalizationSchedule()) : nil
         self.distillFrom = distillFrom
+        self.tuning = tuning
     }
 
     /// Reads a config.json; the fields added since the first version (seed rule, adaptive,
-    /// schedule, distillFrom) may be missing, so that an old run directory is read and then refused with a
+    /// schedule, distillFrom, tuning) may be missing, so that an old run directory is read and then refused with a
     /// message that says why, instead of failing to decode.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -113,6 +117,7 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         internalization = try c.decodeIfPresent(InternalizationSchedule.self, forKey: .internalization)
         // Runs from before the field continued from the taught model.
         distillFrom = try c.decodeIfPresent(DistillationStart.self, forKey: .distillFrom) ?? .taught
+        tuning = try c.decodeIfPresent(Tuning.self, forKey: .tuning) ?? .lora
     }
 
     /// The three disjoint splits, drawn with different seeds: teach (labeled, gold rationales),

@@ -294,7 +294,8 @@ public struct EndToEndRun: Sendable {
 
     func fineTune(data: URL, output: URL, initial: URL?, epochs: Int, label: String) async throws -> FineTuneReport {
         let job = FineTuneJob(
-            trainData: data, output: output, initialAdapter: initial, epochs: epochs, learningRate: configuration.learningRate,
+            trainData: data, output: output, initialAdapter: initial, tuning: configuration.tuning, epochs: epochs,
+            learningRate: configuration.learningRate,
             batchSize: configuration.batchSize, loraRank: configuration.loraRank, loraAlpha: Double(2 * configuration.loraRank),
             maxSequenceLength: 256, seed: configuration.seed)
         let log = self.log
