@@ -14,19 +14,50 @@ struct DistillCommand: AsyncParsableCommand {
             System 2 outputs (under the System 1 prompt) with their first k × --steps-per-stage reasoning steps removed, \
             each example a few more with probability ∝ e^(−λ·extra) (--removal-smoothing λ); the last stage trains on the \
             answer alone. Each stage is its own fine-tune from the previous stage's adapter and resumes on its own.
+            --curve 64,256,512 trains distilled System 1 again on the first N curated inputs for each N and schedule and \
+            evaluates each on the test split (accuracy against data, in the report); it is not part of the run's settings, \
+            so it can be added to a finished run.
             """)
 
     @OptionGroup var pipeline: PipelineOptions
     @OptionGroup var model: ModelOptions
     @Option(help: "Run directory.") var out: String
+    @Option(help: "Curated-input counts of the accuracy-against-data curve, comma-separated (e.g. 64,256,512; none by default).")
+    var curve: String?
+    @Option(name: .customLong("curve-schedules"), help: "Schedules of the curve, comma-separated: direct, internalize.")
+    var curveSchedules = "direct,internalize"
     @Flag(help: "Only the results; no progress lines.") var quiet = false
     @Flag(help: "Print eval.json instead of the table.") var json = false
 
-    func validate() throws { try model.refuseAdapter("s2d distill") }
+    func validate() throws {
+        try model.refuseAdapter("s2d distill")
+        _ = try curveSizes()
+        _ = try curveScheduleList()
+    }
+
+    func curveSizes() throws -> [Int] {
+        guard let curve else { return [] }
+        return try curve.split(separator: ",").map { raw in
+            guard let size = Int(raw.trimmingCharacters(in: .whitespaces)), size > 0 else {
+                throw ValidationError("--curve: \"\(raw)\" is not a positive number of curated inputs")
+            }
+            return size
+        }
+    }
+
+    func curveScheduleList() throws -> [DistillationSchedule] {
+        try curveSchedules.split(separator: ",").map { raw in
+            let name = raw.trimmingCharacters(in: .whitespaces)
+            guard let schedule = DistillationSchedule(rawValue: name) else {
+                throw ValidationError("--curve-schedules: unknown schedule \"\(name)\" (known: direct, internalize)")
+            }
+            return schedule
+        }
+    }
 
     func run() async throws {
         let run = try await EndToEndRun.open(directory: out, configuration: pipeline.configuration, model: model, quiet: quiet)
-        let report = try await run.runAll()
+        let report = try await run.runAll(curveSizes: try curveSizes(), curveSchedules: try curveScheduleList())
         if json { try JSONOutput.print(report); return }
         print("## \(pipeline.task)")
         if let e = report.eval {
@@ -35,6 +66,11 @@ struct DistillCommand: AsyncParsableCommand {
         }
         if let r = report.regression {
             print(String(format: "regression on %@: base %@ -> distilled %@", r.task, r.systems[0].accuracy.formatted, r.systems[1].accuracy.formatted))
+        }
+        if let curve = report.curve {
+            for p in curve.points.sorted(by: { ($0.schedule.rawValue, $0.inputs) < ($1.schedule.rawValue, $1.inputs) }) {
+                print("curve: \(p.schedule.rawValue) \(p.inputs) curated inputs: \(p.accuracy.formatted)")
+            }
         }
         print("report: \(URL(fileURLWithPath: out).appendingPathComponent("report.html").path)")
     }

@@ -44,10 +44,36 @@ import TestSupport
         #expect(report.eval?.agreementRouter?.isEmpty == false)
         #expect(report.eval?.systems.allSatisfy { $0.accuracy.total == 3 } == true)
 
-        // Third run: everything is done; nothing runs again.
-        let third = try S2DProcess.run(Self.tinyRun + ["--out", out.path])
-        #expect(third.status == 0)
+        // Third run: everything is done; nothing runs again. It adds the accuracy-against-data
+        // curve to the finished run: 1 curated input and all of them, both schedules.
+        let curve = ["--curve", "1,99", "--curve-schedules", "direct,internalize"]
+        let third = try S2DProcess.run(Self.tinyRun + ["--out", out.path] + curve)
+        #expect(third.status == 0, "curve run failed: \(third.stderr)")
         for stage in ["teach", "curate", "train", "eval"] { #expect(third.stderr.contains("\(stage): already done, skipped")) }
+        let withCurve = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: out.appendingPathComponent("eval.json")))
+        let points = try #require(withCurve.curve?.points)
+        let curated = try String(contentsOf: out.appendingPathComponent("distill.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(points.count == (curated.count > 1 ? 4 : 2))
+        // The run's own result is the direct point at every curated input, not trained again.
+        let own = try #require(points.first { $0.schedule == .direct && $0.inputs == curated.count })
+        #expect(own.fromTrainStage && own.accuracy == report.eval?.systems.last?.accuracy)
+        if curated.count > 1 {
+            let one = try String(contentsOf: out.appendingPathComponent("curve/direct-1/distill.jsonl"), encoding: .utf8)
+            #expect(one.split(separator: "\n") == [curated[0]])
+            // Internalization's last stage trains on the answer alone.
+            let last = try String(contentsOf: out.appendingPathComponent("curve/internalize-1/stage-3.jsonl"), encoding: .utf8)
+            #expect(last.split(separator: "\n") == [curated[0]])
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("adapters/curve-internalize-1/adapter_model.safetensors").path))
+        }
+        #expect(try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8).contains("## Accuracy against curated inputs"))
+        #expect(third.stdout.contains("curve: internalize 1 curated inputs:"))
+
+        // Fourth run: the curve points are stages too, so nothing is trained again.
+        let fourth = try S2DProcess.run(Self.tinyRun + ["--out", out.path] + curve)
+        #expect(fourth.status == 0)
+        if curated.count > 1 {
+            for stage in ["curve-direct-1", "curve-internalize-1"] { #expect(fourth.stderr.contains("\(stage): already done, skipped")) }
+        }
     }
 
     /// `--tuning full`: every stage writes a whole model (Q8_0 GGUF) instead of an adapter, the

@@ -22,30 +22,46 @@ extension EndToEndRun {
     /// from `distillationStart` (by default `taught` when there is one, else a fresh adapter).
     /// Each stage is its own fine-tune (a fresh optimizer) from the previous stage's adapter.
     func trainInStages(_ schedule: InternalizationSchedule) async throws -> TrainStats {
-        try schedule.validate()
         let start = ContinuousClock.now
         let calls0 = cached.statistics.modelCalls
         let rationales = try CuratedRationale.read(from: rationalesURL)
+        let internalization = try await internalize(
+            rationales, schedule: schedule, stageName: Self.internalizationStageName, data: internalizationDataURL(stage:),
+            adapter: { internalizationAdapter(stage: $0, of: schedule) })
+        let combined = internalization.combinedFineTune!
+        return TrainStats(
+            records: rationales.count, fineTune: combined,
+            cost: cost("train", since: start, callsBefore: calls0, tokens: combined.trainedTokens), internalization: internalization)
+    }
+
+    /// The stages of `schedule` on `rationales` from `distillationStart`: stage k is run-store
+    /// stage `stageName(k)`, trains on `data(k)` and writes adapter `adapter(k)`; the last
+    /// stage's adapter is the result.
+    func internalize(
+        _ rationales: [CuratedRationale], schedule: InternalizationSchedule, stageName: (Int) -> String, data: (Int) -> URL,
+        adapter: (Int) -> String
+    ) async throws -> InternalizationStats {
+        try schedule.validate()
         guard !rationales.isEmpty else { throw EndToEndError.nothingAccepted(inputs: configuration.unlabeledInputs) }
-        log("train: stepwise internalization of \(rationales.count) curated \(method.name) outputs in \(schedule.stages) stages of "
+        log("\(stageName(0).replacingOccurrences(of: "-stage-0", with: "")): stepwise internalization of \(rationales.count) curated \(method.name) outputs in \(schedule.stages) stages of "
             + "\(schedule.epochsPerStage) epoch\(schedule.epochsPerStage == 1 ? "" : "s"), \(schedule.stepsPerStage) step"
             + "\(schedule.stepsPerStage == 1 ? "" : "s") more removed per stage, from \(distillationStart == nil ? "the base model" : "taught")")
-        try FileManager.default.createDirectory(at: internalizationDataURL(stage: 0).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: data(0).deletingLastPathComponent(), withIntermediateDirectories: true)
         var previous: URL? = distillationStart
         var stages: [InternalizationStageStats] = []
         for k in 0..<schedule.stages {
-            let name = Self.internalizationStageName(k)
-            let output = adapterURL(internalizationAdapter(stage: k, of: schedule))
+            let name = stageName(k)
+            let output = adapterURL(adapter(k))
             let initial = previous
             let stats: InternalizationStageStats = try await stage(name) {
                 let stageStart = ContinuousClock.now
                 let examples = schedule.examples(stage: k, rationales: rationales, method: method, seed: configuration.seed)
-                let data = internalizationDataURL(stage: k)
-                try AtomicFile.writeLines(try examples.map { try $0.record.jsonLine() }, to: data)
+                let file = data(k)
+                try AtomicFile.writeLines(try examples.map { try $0.record.jsonLine() }, to: file)
                 let answerOnly = examples.filter(\.target.answerOnly).count
                 let removal = schedule.stepsRemoved(atStage: k).map { "first \($0) steps removed (+ smoothing offsets)" } ?? "the answer alone"
                 log("\(name): \(examples.count) targets, \(removal); \(answerOnly) answer-only; from \(initial.map { "adapter \($0.lastPathComponent)" } ?? "the base model")")
-                let report = try await fineTune(data: data, output: output, initial: initial, epochs: schedule.epochsPerStage, label: name)
+                let report = try await fineTune(data: file, output: output, initial: initial, epochs: schedule.epochsPerStage, label: name)
                 return InternalizationStageStats(
                     stage: k, stepsRemoved: schedule.stepsRemoved(atStage: k), epochs: schedule.epochsPerStage, examples: examples.count,
                     answerOnly: answerOnly, withOffset: examples.filter { $0.target.offset > 0 }.count,
@@ -56,10 +72,6 @@ extension EndToEndRun {
             stages.append(stats)
             previous = output
         }
-        let internalization = InternalizationStats(schedule: schedule, stages: stages)
-        let combined = internalization.combinedFineTune!
-        return TrainStats(
-            records: rationales.count, fineTune: combined,
-            cost: cost("train", since: start, callsBefore: calls0, tokens: combined.trainedTokens), internalization: internalization)
+        return InternalizationStats(schedule: schedule, stages: stages)
     }
 }

@@ -75,15 +75,18 @@ public struct EndToEndRun: Sendable {
     /// The accepted inputs' winning System 2 outputs, for the internalization schedule.
     public var rationalesURL: URL { directory.appendingPathComponent(CuratedRationale.fileName) }
 
-    /// Runs every stage not yet finished, then writes eval.json, report.md and report.html.
+    /// Runs every stage not yet finished, then the curve points for `curveSizes` × `curveSchedules`
+    /// (none by default), then writes eval.json, report.md and report.html.
     @discardableResult
-    public func runAll() async throws -> RunReport {
+    public func runAll(curveSizes: [Int] = [], curveSchedules: [DistillationSchedule] = DistillationSchedule.allCases) async throws -> RunReport {
         let teach = teaches ? try await self.teach() : nil
         let curate = try await self.curate()
         let train = try await self.train()
         let eval = try await self.evaluate()
         let regression = configuration.regressionTask == nil ? nil : try await self.regression()
-        let report = RunReport(configuration: configuration, teach: teach, curate: curate, train: train, eval: eval, regression: regression)
+        let curve = curveSizes.isEmpty ? nil : try await self.curve(sizes: curveSizes, schedules: curveSchedules, eval: eval, train: train)
+        let report = RunReport(
+            configuration: configuration, teach: teach, curate: curate, train: train, eval: eval, regression: regression, curve: curve)
         try ReportWriter.write(report, to: directory)
         return report
     }

@@ -120,10 +120,12 @@ public struct RunReport: Sendable, Hashable, Codable {
     public var train: TrainStats?
     public var eval: EvalStats?
     public var regression: RegressionStats?
+    /// Distilled System 1 against the number of curated inputs (`s2d distill --curve`).
+    public var curve: CurveStats?
 
     public init(
         configuration: EndToEndConfiguration, teach: TeachStats? = nil, curate: CurateStats? = nil, train: TrainStats? = nil,
-        eval: EvalStats? = nil, regression: RegressionStats? = nil
+        eval: EvalStats? = nil, regression: RegressionStats? = nil, curve: CurveStats? = nil
     ) {
         self.configuration = configuration
         self.teach = teach
@@ -131,6 +133,7 @@ public struct RunReport: Sendable, Hashable, Codable {
         self.train = train
         self.eval = eval
         self.regression = regression
+        self.curve = curve
     }
 
     /// Stage costs in pipeline order.

@@ -35,6 +35,7 @@ public enum HTMLReport {
             body += "<h2>Training</h2>" + SVGChart.lines(curves, title: "Training loss", xLabel: "step", yLabel: "loss")
         }
         if let i = report.train?.internalization { body += internalization(i) }
+        if let curve = report.curve, !curve.points.isEmpty { body += self.curve(curve) }
         if let r = report.regression {
             body += "<h2>Regression check on \(SVGChart.escape(r.task))</h2>" + table(r.systems)
             body += "<p>Change \(String(format: "%+.1f", r.change * 100)) points\(r.significantDrop ? " (a drop beyond the base's interval)" : "").</p>"
@@ -56,6 +57,20 @@ public enum HTMLReport {
         s += InternalizationTable.rows(i).map { row($0, "td") }.joined() + "</table>"
         let curves = i.stages.map { t in (name: "stage \(t.stage)", points: t.fineTune.lossCurve.map { (x: Double($0.step), y: $0.loss) }) }
         return s + SVGChart.lines(curves, title: "Training loss per internalization stage", xLabel: "step of the stage", yLabel: "loss")
+    }
+
+    /// The accuracy-against-data curve: its table and one line per schedule.
+    static func curve(_ curve: CurveStats) -> String {
+        func row(_ cells: [String], _ tag: String) -> String {
+            "<tr>" + cells.map { "<\(tag)>\(SVGChart.escape($0))</\(tag)>" }.joined() + "</tr>"
+        }
+        var s = "<h2>Accuracy against curated inputs</h2><p>\(SVGChart.escape(CurveTable.note))</p><table>" + row(CurveTable.header(curve), "th")
+        s += CurveTable.rows(curve).map { row($0, "td") }.joined() + "</table>"
+        let lines = CurveTable.schedules(curve).map { schedule in
+            (name: schedule.rawValue, points: curve.points.filter { $0.schedule == schedule }.sorted { $0.inputs < $1.inputs }
+                .map { (x: Double($0.inputs), y: $0.accuracy.rate * 100) })
+        }
+        return s + SVGChart.lines(lines, title: "Distilled System 1 accuracy against curated inputs", xLabel: "curated inputs", yLabel: "accuracy %")
     }
 
     static func table(_ systems: [SystemEvaluation]) -> String {

@@ -32,7 +32,7 @@ public enum MarkdownReport {
     public static func render(_ report: RunReport) -> String {
         let c = report.configuration
         var s = "# System 2 distillation: \(c.task)\n\n"
-        s += "System 2 method `\(c.method)`; teach \(c.teachExamples) gold chains of thought, \(c.unlabeledInputs) unlabeled inputs × \(c.samples) samples (agreement ≥ \(c.minAgreement)\(c.adaptive ? ", adaptive" : "")), \(c.testItems) test items. Model plan: `taught` = LoRA on System 2 prompt → gold CoT; System 1 and System 2 use `taught`; `distilled` = training continued from `taught` on curated System 1 prompt → \(scheduleSummary(c)).\n\n"
+        s += "System 2 method `\(c.method)`; teach \(c.teachExamples) gold chains of thought, \(c.unlabeledInputs) unlabeled inputs × \(c.samples) samples (agreement ≥ \(c.minAgreement)\(c.adaptive ? ", adaptive" : "")), \(c.testItems) test items. Model plan: `taught` = \(c.tuning == .full ? "full fine-tuning" : "LoRA") on System 2 prompt → gold CoT; System 1 and System 2 use `taught`; `distilled` = training continued from `taught` on curated System 1 prompt → \(scheduleSummary(c)).\n\n"
         if let e = report.eval {
             s += "## Results\n\n" + resultsTable(e.systems) + "\n"
             if let v = e.verdict { s += "**Verdict.** \(v.summary)\n\n" }
@@ -60,6 +60,14 @@ public enum MarkdownReport {
             s += "## \(name)\n\n\(ft.steps) steps, \(ft.trainedTokens) tokens, \(String(format: "%.1f", ft.seconds)) s; loss \(String(format: "%.3f", ft.lossCurve.first?.loss ?? .nan)) → \(String(format: "%.3f", ft.lossCurve.last?.loss ?? .nan)).\n\n"
         }
         if let i = report.train?.internalization { s += internalizationTable(i) }
+        if let curve = report.curve, !curve.points.isEmpty {
+            func row(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |\n" }
+            let header = CurveTable.header(curve)
+            s += "## Accuracy against curated inputs\n\n\(CurveTable.note)\n\n" + row(header)
+            s += "|" + String(repeating: "---|", count: header.count) + "\n"
+            for cells in CurveTable.rows(curve) { s += row(cells) }
+            s += "\n"
+        }
         if let r = report.regression {
             s += "## Regression check on \(r.task) (not distilled)\n\n" + resultsTable(r.systems)
             s += "\nChange \(String(format: "%+.1f", r.change * 100)) points\(r.significantDrop ? " — a drop beyond the base's interval" : "").\n\n"
