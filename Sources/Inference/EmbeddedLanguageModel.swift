@@ -70,6 +70,9 @@ public final class EmbeddedLanguageModel: AdapterServing {
             completions: completions, usage: Usage(promptTokens: prompt.count, completionTokens: generated), model: identifier)
     }
 
+    /// The names requests can use for fine-tuned variants: LoRA adapters and fully fine-tuned models.
+    public var variantNames: [String] { Array(Set(generator.adapterNames).union(variants.withLock { Array($0.keys) })).sorted() }
+
     /// Loads a PEFT LoRA adapter folder, or a fully fine-tuned model's folder (`model.gguf`,
     /// as `s2d train --tuning full` writes), under `name`.
     public func loadAdapter(named name: String, from path: URL) async throws {

@@ -10,6 +10,9 @@ public enum OpenAIClientError: Error, Sendable, CustomStringConvertible {
     case malformedResponse(url: String, detail: String)
     /// The server answered with no choices at all.
     case noChoices(url: String)
+    /// An API key is set but the base URL is plain http to another machine, where the key
+    /// would travel readable by anyone on the way.
+    case keyOverPlainHTTP(url: String, variable: String)
 
     public var description: String {
         switch self {
@@ -22,6 +25,9 @@ public enum OpenAIClientError: Error, Sendable, CustomStringConvertible {
             return "POST \(url) returned a response that is not OpenAI-shaped: \(detail)"
         case .noChoices(let url):
             return "POST \(url) returned no choices"
+        case .keyOverPlainHTTP(let url, let variable):
+            return "\(variable) is set, but \(url) is plain http to another machine: the key would be sent unencrypted. "
+                + "Use an https:// base URL, unset \(variable) for a server without a key, or set \(OpenAICompatibleModel.plainHTTPKeyVariable)=1 to send it anyway"
         }
     }
 }

@@ -17,6 +17,8 @@ public struct OpenAICompatibleModel: LanguageModel {
     /// The settings this model was made with.
     public let configuration: OpenAIClientConfiguration
     private let apiKey: APIKey?
+    /// The key is set but must not go to this base URL: every request fails, naming why.
+    private let keyRefused: Bool
     private let client: HTTPClient
     private let limiter: AsyncSemaphore
 
@@ -32,6 +34,7 @@ public struct OpenAICompatibleModel: LanguageModel {
     ) {
         self.configuration = configuration
         self.apiKey = APIKey(variable: configuration.apiKeyVariable, environment: environment)
+        self.keyRefused = apiKey != nil && !Self.mayCarryKey(baseURL: configuration.baseURL, environment: environment)
         self.client = httpClient
         self.limiter = AsyncSemaphore(permits: configuration.maxConcurrentRequests)
     }
@@ -39,7 +42,20 @@ public struct OpenAICompatibleModel: LanguageModel {
     /// Whether an API key was found (the key itself is never exposed).
     public var hasAPIKey: Bool { apiKey != nil }
 
+    /// Set to 1 to send the API key over plain http to a non-loopback host.
+    public static let plainHTTPKeyVariable = "S2D_ALLOW_PLAINTEXT_API_KEY"
+
+    /// Whether the key may go to `baseURL`: https, or http to this machine's loopback.
+    public static func mayCarryKey(baseURL: String, environment: [String: String]) -> Bool {
+        let lower = baseURL.lowercased()
+        if lower.hasPrefix("https://") || environment[plainHTTPKeyVariable] == "1" { return true }
+        let authority = lower.dropFirst("http://".count).prefix { $0 != "/" }
+        let host = authority.hasPrefix("[") ? String(authority.dropFirst().prefix { $0 != "]" }) : String(authority.prefix { $0 != ":" })
+        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
     public func generate(_ request: GenerationRequest) async throws -> GenerationResponse {
+        if keyRefused { throw OpenAIClientError.keyOverPlainHTTP(url: configuration.baseURL, variable: configuration.apiKeyVariable) }
         guard request.n > 0 else { return GenerationResponse(completions: [], usage: Usage(), model: identifier) }
         var completions: [Completion] = []
         var usage = Usage()

@@ -62,7 +62,7 @@ public struct TokenSampler: Sendable, Hashable {
 
     /// Samples one token from `logits` (one value per vocabulary entry).
     public func sample<C: RandomAccessCollection>(_ logits: C, random: inout RandomSource) -> SampledToken where C.Element == Float, C.Index == Int {
-        let values = Array(logits)
+        let values = Self.finite(Array(logits))
         let token: Int
         if temperature <= 0 {
             token = Self.topIndices(values, count: 1)[0]
@@ -106,9 +106,19 @@ public struct TokenSampler: Sendable, Hashable {
         return SampledToken(token: token, logprob: Double(values[token]) - logNormaliser, top: top)
     }
 
+    /// Logits with NaN as −∞ (never drawn) and ±∞ at the float range's ends, so a broken model
+    /// (an adapter with a huge alpha, non-finite weights) yields some token instead of NaN
+    /// weights that no sampling loop could ever exhaust. All-NaN rows become all zeros.
+    static func finite(_ logits: [Float]) -> [Float] {
+        guard logits.contains(where: { !$0.isFinite }) else { return logits }
+        let cleaned = logits.map { $0.isNaN ? -Float.greatestFiniteMagnitude : max(-Float.greatestFiniteMagnitude, min(Float.greatestFiniteMagnitude, $0)) }
+        return logits.allSatisfy(\.isNaN) ? [Float](repeating: 0, count: logits.count) : cleaned
+    }
+
     /// The distribution sampling draws from (temperature > 0): kept tokens with probabilities
     /// summing to 1, most likely first for truncated distributions, in token order otherwise.
-    public func distribution(_ logits: [Float]) -> [(token: Int, probability: Double)] {
+    public func distribution(_ rawLogits: [Float]) -> [(token: Int, probability: Double)] {
+        let logits = Self.finite(rawLogits)
         let maximum = Double(logits.max() ?? 0)
         let t = max(temperature, 1e-6)
         func weight(_ i: Int) -> Double { exp((Double(logits[i]) - maximum) / t) }
@@ -155,6 +165,12 @@ public struct TokenSampler: Sendable, Hashable {
     public static func topIndices(_ values: [Float], count: Int) -> [Int] {
         let k = min(count, values.count)
         guard k > 0 else { return [] }
+        if k > 64 {
+            // Insertion costs O(k) per kept value: past a few dozen, one sort is cheaper (a
+            // client's top_k of 49151 took seconds per token by insertion).
+            let order = values.indices.sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }
+            return Array(order.prefix(k))
+        }
         var best: [Int] = []
         best.reserveCapacity(k + 1)
         for i in values.indices {

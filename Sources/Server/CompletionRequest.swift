@@ -31,6 +31,9 @@ struct CompletionRequest: Sendable {
     static let maximumAlternatives = 20
     /// Most stop strings accepted.
     static let maximumStops = 16
+    /// Longest stop string accepted, in bytes: each generated token is checked against every
+    /// stop string over a window as wide as the longest one.
+    static let maximumStopBytes = 256
 
     /// Parses `body`; throws a 400 `APIError` naming the field at fault.
     init(json body: Data, endpoint: Endpoint, maximumSamples: Int) throws(APIError) {
@@ -160,6 +163,9 @@ struct CompletionRequest: Sendable {
         case let other?: throw .invalid("stop", "stop must be a string or an array of strings, not \(other.typeName).")
         }
         guard stops.count <= maximumStops else { throw .invalid("stop", "stop holds \(stops.count) strings; at most \(maximumStops) are allowed.") }
+        if let long = stops.first(where: { $0.utf8.count > maximumStopBytes }) {
+            throw .invalid("stop", "a stop string is \(long.utf8.count) bytes long; at most \(maximumStopBytes) are allowed.")
+        }
         return stops.filter { !$0.isEmpty }
     }
 }

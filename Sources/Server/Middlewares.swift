@@ -20,8 +20,9 @@ struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch is CancellationError {
             return APIError(status: 499, message: "The request was cancelled.", type: "server_error").response
         } catch {
+            // The error's text can hold paths and internals: it goes to the log, not to the client.
             context.logger.error("request failed: \(error)")
-            return APIError(status: 500, message: "\(error)", type: "server_error").response
+            return APIError(status: 500, message: "The server failed to answer this request; its log has the details.", type: "server_error").response
         }
     }
 }

@@ -45,7 +45,7 @@ public final class OpenAIServer: Sendable {
     }
 
     /// The model ids served: the base model first, then the adapters in name order.
-    public var modelIDs: [String] { [configuration.modelName] + model.generator.adapterNames.sorted() }
+    public var modelIDs: [String] { [configuration.modelName] + model.variantNames }
 
     /// Serves until the calling task is cancelled or, with `handlingSignals`, until SIGTERM or
     /// SIGINT; then stops accepting connections and gives in-flight requests
@@ -68,10 +68,11 @@ public final class OpenAIServer: Sendable {
         try await group.run()
     }
 
-    /// The routes and middleware (error objects outermost, then the API key check).
+    /// The routes and middleware (error objects outermost, then the cross-site guard, then the API key check).
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: OpenAIErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes))
+        router.add(middleware: CrossSiteGuardMiddleware(checksHost: LoopbackName.contains(configuration.host)))
         if let key = configuration.apiKey { router.add(middleware: APIKeyMiddleware(key: key)) }
         router.get("/health") { _, _ in Self.json(["status": "ok"]) }
         router.get("/v1/models") { _, _ in
@@ -97,7 +98,7 @@ public final class OpenAIServer: Sendable {
     /// The adapter (nil: the base model) a request's `model` field names; 404 when none.
     func adapter(forModel name: String?) throws(APIError) -> String? {
         guard let name, name != configuration.modelName, name != "embedded:\(configuration.modelName)" else { return nil }
-        let adapters = model.generator.adapterNames
+        let adapters = model.variantNames
         if adapters.contains(name) { return name }
         let prefix = configuration.modelName + "+"
         if name.hasPrefix(prefix), adapters.contains(String(name.dropFirst(prefix.count))) { return String(name.dropFirst(prefix.count)) }

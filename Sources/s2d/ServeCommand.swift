@@ -49,13 +49,17 @@ struct ServeCommand: AsyncParsableCommand {
         let key = apiKey ?? ProcessInfo.processInfo.environment["S2D_API_KEY"]
         let configuration = ServerConfiguration(
             modelName: servedModelName ?? Self.modelName(of: uri), host: host, port: port, apiKey: key,
-            maxBodyBytes: maxBodyBytes, defaultMaxTokens: defaultMaxTokens, maximumSamples: max(64, maxBatch))
+            maxBodyBytes: maxBodyBytes, defaultMaxTokens: defaultMaxTokens, maximumSamples: maxBatch)
         let server = OpenAIServer(model: engine, configuration: configuration)
         for spec in adapter {
             let (name, folder) = Self.adapterSpec(spec)
             try await server.loadAdapter(named: name, from: URL(fileURLWithPath: folder))
         }
         let host = host
+        if key == nil, !["127.0.0.1", "localhost", "::1"].contains(host), !host.hasPrefix("127.") {
+            FileHandle.standardError.write(Data(("s2d serve: warning: listening on \(host) without an API key: anyone who can reach this port can use the model "
+                + "(pass --api-key or set S2D_API_KEY)\n").utf8))
+        }
         let models = server.modelIDs
         let keyNote = key == nil ? "no API key" : "API key required"
         try await server.run { port in

@@ -18,6 +18,25 @@ private let chatRequest = GenerationRequest(
     parameters: SamplingParameters(maxTokens: 32, temperature: 0.8, topP: 0.9, seed: 100, stop: ["\n\n"]))
 
 @Suite struct OpenAICompatibleModelTests {
+    /// The key never leaves in clear text for another machine: plain http to a non-loopback host
+    /// fails before any connection, naming the variable; https, loopback and the explicit
+    /// opt-in pass the check (they then fail only to connect, to a port nothing listens on).
+    @Test func anAPIKeyIsNotSentOverPlainHTTPToAnotherMachine() async throws {
+        let key = ["S2D_TEST_KEY": "sk-secret"]
+        await #expect {
+            _ = try await client("http://192.0.2.1:9", environment: key, maxAttempts: 1).generate(chatRequest)
+        } throws: { error in
+            guard case OpenAIClientError.keyOverPlainHTTP(_, let variable) = error else { return false }
+            return variable == "S2D_TEST_KEY" && !"\(error)".contains("sk-secret")
+        }
+        let optIn = key.merging([OpenAICompatibleModel.plainHTTPKeyVariable: "1"]) { $1 }
+        for (url, environment) in [("https://api.example.com/v1", key), ("http://127.0.0.1:8000/v1", key), ("http://[::1]:8000/v1", key),
+                                   ("http://localhost:8000/v1", key), ("http://192.0.2.1:8000/v1", optIn)] {
+            #expect(OpenAICompatibleModel.mayCarryKey(baseURL: url, environment: environment), "\(url)")
+        }
+        #expect(!OpenAICompatibleModel.mayCarryKey(baseURL: "http://localhost.attacker.example/v1", environment: key))
+    }
+
     @Test func chatPromptPostsChatCompletionsWithAllSamplingFieldsAndReadsEveryChoice() async throws {
         try await withOpenAITestServer(.normal) { base, log in
             let model = client(base)

@@ -87,4 +87,34 @@ import Testing
         #expect(drawn.top.map(\.token) == [0, 6, 2])
         #expect(abs(drawn.top[2].logprob - log(0.20)) < 1e-5)
     }
+
+    /// A broken model's logits (NaN, ±∞) end in a token, never in a sampling loop that cannot
+    /// finish: NaN is never drawn, +∞ tokens take all the mass.
+    @Test(arguments: [TokenSampler(temperature: 0.8), TokenSampler(temperature: 0.8, topP: 0.9), TokenSampler(temperature: 0.8, topK: 3),
+                      TokenSampler(temperature: 0)])
+    func nonFiniteLogitsStillGiveAToken(sampler: TokenSampler) {
+        var random = RandomSource(seed: 3)
+        var logits = [Float](repeating: 0, count: 1000)
+        logits[5] = .nan
+        logits[7] = .infinity
+        logits[9] = -.infinity
+        for _ in 0..<20 { #expect(sampler.sample(logits, random: &random).token == 7) }
+        let allNaN = [Float](repeating: .nan, count: 50)
+        #expect((0..<50).contains(sampler.sample(allNaN, random: &random).token))
+        if sampler.temperature > 0 {
+            let probabilities = sampler.distribution([1, .nan, 2, -.infinity]).map(\.probability)
+            #expect(probabilities.allSatisfy(\.isFinite) && abs(probabilities.reduce(0, +) - 1) < 1e-9)
+        }
+    }
+
+    /// Large k (a client may send top_k up to the vocabulary) takes the sorting path; it keeps
+    /// the same order as the insertion path: larger first, lower index first on ties.
+    @Test func largeTopKSelectsLikeSmallTopK() {
+        var generator = SystemRandomNumberGenerator()
+        let values = (0..<5000).map { _ in Float(Int.random(in: 0..<300, using: &generator)) / 7 }  // many ties
+        let reference = values.indices.sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }
+        #expect(TokenSampler.topIndices(values, count: 64) == Array(reference.prefix(64)))
+        #expect(TokenSampler.topIndices(values, count: 65) == Array(reference.prefix(65)))
+        #expect(TokenSampler.topIndices(values, count: 4999) == Array(reference.prefix(4999)))
+    }
 }

@@ -30,6 +30,7 @@ import Testing
         Case(name: "n fractional", raw: #"{"n": 1.5, \#(chat)}"#, status: 400, param: "n"),
         Case(name: "stream not a boolean", raw: #"{"stream": "yes", \#(chat)}"#, status: 400, param: "stream"),
         Case(name: "stop a number", raw: #"{"stop": 3, \#(chat)}"#, status: 400, param: "stop"),
+        Case(name: "stop string too long", raw: #"{"stop": "\#(String(repeating: "x", count: 300))", \#(chat)}"#, status: 400, param: "stop"),
         Case(name: "seed a string", raw: #"{"seed": "abc", \#(chat)}"#, status: 400, param: "seed"),
         Case(name: "messages missing", raw: #"{"model": "smollm2-135m"}"#, status: 400, param: "messages"),
         Case(name: "messages not an array", raw: #"{"messages": "Hi"}"#, status: 400, param: "messages"),
@@ -66,6 +67,28 @@ import Testing
             #expect(answer.error?["message"] is String)
             let fine = try await http(base + "/v1/completions", json: ["prompt": "Hello", "max_tokens": 2])
             #expect(fine.status == 200)
+        }
+    }
+
+    /// What a web page could send through a visitor's browser is refused: a "simple" POST with
+    /// a form or text body (415), and any request under a foreign Host name, as after DNS
+    /// rebinding (403); the refusals are error objects, /health stays open.
+    @Test func crossSiteRequestsAreRefused() async throws {
+        try await withServer { _, base in
+            let body = Data(#"{"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 1}"#.utf8)
+            for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"] {
+                let answer = try await http(base + "/v1/chat/completions", raw: body, headers: ["Content-Type": type])
+                #expect(answer.status == 415, "\(type): \(answer.text)")
+                #expect(answer.error?["code"] as? String == "unsupported_media_type")
+            }
+            let json = try await http(base + "/v1/chat/completions", raw: body, headers: ["Content-Type": "application/json; charset=utf-8"])
+            #expect(json.status == 200, "\(json.text)")
+            let rebound = try await http(.GET, base + "/v1/models", headers: ["Host": "attacker.example:8080"])
+            #expect(rebound.status == 403 && rebound.error?["code"] as? String == "host_not_allowed", "\(rebound.text)")
+            let post = try await http(base + "/v1/chat/completions", raw: body, headers: ["Content-Type": "application/json", "Host": "attacker.example"])
+            #expect(post.status == 403)
+            #expect(try await http(.GET, base + "/health", headers: ["Host": "attacker.example"]).status == 200)
+            #expect(try await http(.GET, base + "/v1/models", headers: ["Host": "localhost:1234"]).status == 200)
         }
     }
 
