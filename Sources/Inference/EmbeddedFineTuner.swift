@@ -39,12 +39,13 @@ public struct EmbeddedFineTuner: FineTuner {
         let encoder = ChatSequenceEncoder(tokenizer: try Tokenizer(gguf: file), maximumLength: job.maxSequenceLength)
         let train = try Self.sequences(path: job.trainData.path, encoder: encoder)
         let evaluation = try job.evalData.map { try Self.sequences(path: $0.path, encoder: encoder) } ?? []
-        let targets = try job.targets.map { name in
+        let targets = try job.targets.sorted().map { name in
             guard let target = LinearTarget(rawValue: name) else {
                 throw FineTuneJobError.unknownTarget(name)
             }
             return target
-        }.sorted()
+        }
+        guard Set(targets).count == targets.count else { throw FineTuneJobError.duplicateTarget(job.targets) }
         // A fully fine-tuned model to continue from replaces the base weights; a LoRA adapter is
         // continued under LoRA and merged into the weights under full fine-tuning.
         let initialModel = job.initialAdapter.map { $0.appendingPathComponent(FineTuneJob.modelFileName) }
@@ -105,11 +106,13 @@ public enum FineTuneJobError: Error, CustomStringConvertible {
     case unknownTarget(String)
     case noAdapter
     case loraOnFullModel(String)
+    case duplicateTarget([String])
 
     public var description: String {
         switch self {
         case let .unknownTarget(name): "unknown LoRA target '\(name)' (known: \(LinearTarget.allCases.map(\.rawValue).joined(separator: ", ")))"
         case .noAdapter: "training produced no adapter"
+        case let .duplicateTarget(names): "LoRA targets \(names.joined(separator: ",")) name a layer twice"
         case let .loraOnFullModel(path):
             "\(path) holds a fully fine-tuned model; a LoRA adapter on it could not be served with the base model (continue it with full fine-tuning, or load it as the model with gguf:\(path))"
         }

@@ -58,9 +58,22 @@ public struct LlamaConfiguration: Sendable, Hashable, Codable {
         let embedding = try file.requireTensor("token_embd.weight")
         vocabularySize = embedding.rowCount
         tiedEmbeddings = file.tensor(named: "output.weight") == nil
-        guard headCount > 0, kvHeadCount > 0, hiddenSize % headCount == 0, headCount % kvHeadCount == 0 else {
-            throw .invalidHeader(path: file.path, reason: "head counts \(headCount)/\(kvHeadCount) do not divide hidden size \(hiddenSize)")
+        // Metadata is input: every value a kernel or an allocation relies on is checked here, so
+        // a damaged or hostile file is an error naming the key instead of a trap.
+        func check(_ ok: Bool, _ key: String, _ value: Any, _ expected: String) throws(ModelFileError) {
+            guard ok else { throw .invalidHeader(path: file.path, reason: "\(prefix + key) = \(value): \(expected)") }
         }
+        try check((1...4096).contains(layerCount), "block_count", layerCount, "expected 1...4096 layers")
+        try check((1...65536).contains(hiddenSize), "embedding_length", hiddenSize, "expected 1...65536")
+        try check((1...(1 << 20)).contains(feedForwardSize), "feed_forward_length", feedForwardSize, "expected 1...1048576")
+        try check((1...(1 << 24)).contains(contextLength), "context_length", contextLength, "expected a positive length up to 2^24")
+        try check(headCount > 0 && hiddenSize % headCount == 0, "attention.head_count", headCount, "must divide embedding_length \(hiddenSize)")
+        try check(kvHeadCount > 0 && headCount % kvHeadCount == 0, "attention.head_count_kv", kvHeadCount, "must divide head_count \(headCount)")
+        try check(headDimension % 2 == 0, "attention.head_count", headCount,
+                  "gives an odd head dimension \(headDimension); rotary embeddings rotate pairs")
+        try check(ropeBase.isFinite && ropeBase > 0, "rope.freq_base", ropeBase, "expected a positive number")
+        try check(rmsNormEpsilon.isFinite && rmsNormEpsilon > 0, "attention.layer_norm_rms_epsilon", rmsNormEpsilon, "expected a positive number")
+        try check(vocabularySize > 0, "token_embd.weight rows", vocabularySize, "expected a vocabulary")
         guard embedding.rowLength == hiddenSize else {
             throw .badTensorShape(path: file.path, tensor: "token_embd.weight", reason: "rows of \(embedding.rowLength), expected \(hiddenSize)")
         }

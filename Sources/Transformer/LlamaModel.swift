@@ -41,6 +41,10 @@ public final class LlamaModel: Sendable {
     /// Loads the model from an opened GGUF file; see `init(path:precision:weightOverrides:)`.
     public init(file: GGUFFile, precision: Precision = .quantized, weightOverrides: [String: [Float]] = [:]) throws(ModelFileError) {
         let configuration = try LlamaConfiguration(gguf: file)
+        guard configuration.headDimension % 16 == 0 else {
+            throw .invalidHeader(path: file.path, reason: "llama.attention.head_count = \(configuration.headCount) gives a head dimension of "
+                + "\(configuration.headDimension); the engine's attention and RoPE kernels need a multiple of 16")
+        }
         self.configuration = configuration
         self.precision = precision
         self.file = file

@@ -42,6 +42,15 @@ struct PipelineOptions: ParsableArguments {
     var removalSmoothing: Double?
 
     func validate() throws {
+        for (flag, value, least) in [("--teach", teach, 0), ("--inputs", inputs, 1), ("--samples", samples, 1), ("--test", test, 1),
+                                     ("--system2-samples", system2Samples, 1), ("--max-tokens", maxTokens, 1), ("--teach-epochs", teachEpochs, 1),
+                                     ("--distill-epochs", distillEpochs, 1), ("--lora-rank", loraRank, 1), ("--batch", batch, 1),
+                                     ("--words", words, 1), ("--max-flips", maxFlips, 1)] where value < least {
+            throw ValidationError("\(flag) must be at least \(least) (got \(value))")
+        }
+        guard (0...1).contains(minAgreement) else { throw ValidationError("--min-agreement is a share of the samples, in 0...1 (got \(minAgreement))") }
+        guard temperature >= 0, temperature.isFinite else { throw ValidationError("--temperature must be ≥ 0 (got \(temperature))") }
+        if let lr { guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number (got \(lr))") } }
         let stageFlags = [stages != nil, stepsPerStage != nil, stageEpochs != nil, removalSmoothing != nil]
         if schedule == .direct, stageFlags.contains(true) {
             throw ValidationError("--stages, --steps-per-stage, --stage-epochs and --removal-smoothing are for --schedule internalize")

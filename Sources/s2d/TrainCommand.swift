@@ -42,6 +42,11 @@ struct TrainCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...1).contains(warmup) else { throw ValidationError("--warmup is a share of the steps, in 0...1 (got \(warmup))") }
+        let names = targets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard Set(names).count == names.count else { throw ValidationError("--targets names a layer twice: \(targets)") }
+        guard epochs > 0, batch > 0, loraRank > 0, maxLength > 1 else {
+            throw ValidationError("--epochs, --batch and --lora-rank must be at least 1 and --max-length at least 2")
+        }
         if let lr { guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number (got \(lr))") } }
         guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be ≥ 0 (got \(weightDecay))") }
     }

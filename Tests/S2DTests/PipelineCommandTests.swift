@@ -147,6 +147,24 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: run))
     }
 
+    /// Values that used to trap (negative sizes, zero samples, a LoRA target named twice) are
+    /// usage errors naming the flag, and nothing is created.
+    @Test(arguments: [
+        (["distill", "--samples", "0"], "--samples"), (["distill", "--inputs", "-1"], "--inputs"), (["distill", "--teach", "-1"], "--teach"),
+        (["teach", "--test", "-1"], "--test"), (["distill", "--words", "-1"], "--words"), (["distill", "--min-agreement", "2"], "--min-agreement"),
+        (["distill", "--lr", "0"], "--lr"), (["train", "--data", "x.jsonl", "--targets", "q,q"], "--targets"),
+        (["train", "--data", "x.jsonl", "--epochs", "0"], "--epochs"),
+    ])
+    func outOfRangeValuesAreUsageErrors(arguments: [String], flag: String) throws {
+        let root = try TestFiles.temporaryDirectory("s2d-values")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("out").path
+        let result = try S2DProcess.run(arguments + ["--out", out])
+        #expect(result.status == 64, "\(arguments): status \(result.status), \(result.stderr)")  // EX_USAGE, not a trap
+        #expect(result.stderr.contains(flag), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test func badTaskMethodAndDataAreReportedClearly() throws {
         let root = try TestFiles.temporaryDirectory("s2d-errors")
         defer { try? FileManager.default.removeItem(at: root) }
