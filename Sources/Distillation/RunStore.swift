@@ -6,8 +6,8 @@ import GRDB
 /// and per-input results.
 ///
 /// Every write is one SQLite transaction in WAL mode, so a process killed at any moment, even
-/// with SIGKILL, leaves the database as of its last commit. Safe to share between tasks; several
-/// processes may open the same run (writers wait up to `busyTimeout` for each other).
+/// with SIGKILL, leaves the database as of its last commit. Safe to share between tasks; one
+/// process at a time holds a run directory (`RunDirectoryLock`: another gets `directoryInUse`).
 public final class RunStore: Sendable {
     /// The file name of the database inside the run directory.
     public static let databaseFileName = "run.sqlite"
@@ -17,6 +17,7 @@ public final class RunStore: Sendable {
     /// `directory/run.sqlite`.
     public let databaseURL: URL
     let pool: DatabasePool
+    private let lock: RunDirectoryLock
 
     /// Opens the run in `directory`, creating the directory and the database as needed and
     /// migrating an older schema forward.
@@ -28,6 +29,7 @@ public final class RunStore: Sendable {
         } catch {
             throw RunStoreError.cannotCreateDirectory(path: directory.path, reason: error.localizedDescription)
         }
+        lock = try RunDirectoryLock(directory: directory)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "RunStore"

@@ -1,3 +1,4 @@
+import ModelFiles
 import Tokenizers
 import Transformer
 
@@ -14,3 +15,5 @@ public typealias StreamingDecoder = Tokenizers.StreamingDecoder
 public typealias LearningRateSchedule = Transformer.LearningRateSchedule
 /// `s2d bench train`: timed LoRA and full fine-tuning steps of the trainer.
 public typealias TrainingBenchmark = Transformer.TrainingBenchmark
+/// Crash-safe whole-file writes (temporary file, fsync, rename): every file the project writes.
+public typealias AtomicFile = ModelFiles.AtomicFile

@@ -87,7 +87,7 @@ public struct GGUFWriter {
 
     /// Writes the file atomically.
     public func write(to url: URL) throws {
-        try Data(encoded()).write(to: url, options: .atomic)
+        try AtomicFile.write(encoded(), to: url)
     }
 
     private static func typeCode(_ value: GGUFValue) -> GGUFValue.TypeCode {

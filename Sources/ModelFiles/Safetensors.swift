@@ -191,7 +191,7 @@ public struct SafetensorsWriter {
 
     /// Writes the file atomically (a temporary file renamed into place).
     public func write(to url: URL) throws {
-        try Data(encoded()).write(to: url, options: .atomic)
+        try AtomicFile.write(encoded(), to: url)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 
 /// Reading and writing run artifacts: JSON Lines and JSON, written to a temporary file and
 /// renamed into place, so a killed stage never leaves a half-written artifact behind.
@@ -26,11 +27,7 @@ enum JSONLFiles {
     }
 
     static func atomicWrite(_ data: Data, to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let tmp = url.appendingPathExtension("partial")
-        try data.write(to: tmp)
-        if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-        try FileManager.default.moveItem(at: tmp, to: url)
+        try AtomicFile.write(data, to: url)
     }
 
     static func read<T: Decodable>(_ type: T.Type, from url: URL) throws -> [T] {

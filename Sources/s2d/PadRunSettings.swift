@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 
 /// OUT/pad-settings.json: the flags a PaD run directory was started with. Its artifacts are
 /// reused on a re-run, so a re-run with other flags would silently mix settings; it is refused
@@ -33,7 +34,7 @@ struct PadRunSettings: Codable, Equatable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(merged).write(to: url, options: .atomic)
+        try AtomicFile.write(encoder.encode(merged), to: url)
     }
 
     /// `--flag stored` for every flag whose value changed.

@@ -30,6 +30,33 @@ import Testing
         init(_ description: String) { self.description = description }
     }
 
+    /// While another process holds a run directory, opening it here is refused, naming that
+    /// process; once it is killed (SIGKILL: no clean-up of its own), the directory opens again.
+    @Test(.timeLimit(.minutes(1)))
+    func aRunDirectoryHeldByAnotherProcessIsRefusedUntilItDies() async throws {
+        let directory = temporaryRunDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let child = Process()
+        child.executableURL = try stressExecutable()
+        child.arguments = [directory.path, "1000000"]
+        let output = Pipe()
+        child.standardOutput = output
+        try child.run()
+        _ = output.fileHandleForReading.availableData  // its first "done" line: it holds the store
+        #expect {
+            _ = try RunStore(directory: directory)
+        } throws: { error in
+            guard case RunStoreError.directoryInUse(_, let holder) = error else { return false }
+            return holder == child.processIdentifier && "\(error)".contains(directory.path)
+        }
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        let store = try RunStore(directory: directory)
+        // Within one process the lock is shared: a second store on the directory opens.
+        let second = try RunStore(directory: directory)
+        #expect(try await store.integrityCheck() == ["ok"] && second.directory == store.directory)
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func storeKilledMidWriteReopensSoundAndServesCommittedWorkWithoutCalls() async throws {
         let directory = temporaryRunDirectory()

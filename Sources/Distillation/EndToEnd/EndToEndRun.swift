@@ -52,7 +52,7 @@ public struct EndToEndRun: Sendable {
                 throw EndToEndError.configurationChanged(runDirectory: directory.path, fields: try old.differingFields(from: configuration))
             }
         } else {
-            try encoder.encode(configuration).write(to: configURL)
+            try AtomicFile.write(encoder.encode(configuration), to: configURL)
         }
         self.directory = directory
         self.configuration = configuration

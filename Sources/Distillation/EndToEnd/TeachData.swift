@@ -27,6 +27,6 @@ public enum TeachData {
     /// Writes `records` as chat-messages JSONL.
     public static func write(_ records: [TrainingRecord], to url: URL) throws {
         let text = try records.map { try $0.jsonLine() }.joined(separator: "\n") + (records.isEmpty ? "" : "\n")
-        try text.write(to: url, atomically: true, encoding: .utf8)
+        try AtomicFile.write(text, to: url)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 
 /// The methods available by name: the built-ins, overridden or extended by the YAML files
 /// (`*.yaml`, `*.yml`) of a methods directory, each file holding one method.
@@ -56,7 +57,7 @@ public struct MethodLibrary: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         return try BuiltinMethods.yaml.map { name, text in
             let path = (directory as NSString).appendingPathComponent("\(name).yaml")
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            try AtomicFile.write(text, to: URL(fileURLWithPath: path))
             return path
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 
 /// A run directory: its settings (`run.json`) and its `RunStore` (`run.sqlite`), plus the
 /// exports stages write there (`distill.jsonl`, `rejected.jsonl`, `stats.json`).

@@ -17,8 +17,6 @@ public enum PipelineError: Error, Sendable, Hashable, CustomStringConvertible {
     case nothingGenerated(run: String)
     /// A flag value cannot be used.
     case invalidOption(name: String, reason: String)
-    /// An export file could not be written.
-    case cannotWrite(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -39,8 +37,6 @@ public enum PipelineError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(run): the generate stage has no results yet; run `s2d generate` first"
         case .invalidOption(let name, let reason):
             return "\(name): \(reason)"
-        case .cannotWrite(let path, let reason):
-            return "cannot write \(path): \(reason)"
         }
     }
 }

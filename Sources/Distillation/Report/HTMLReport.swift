@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 
 /// The report as one self-contained HTML page with inline SVG charts.
 public enum HTMLReport {
@@ -87,8 +88,8 @@ public enum ReportWriter {
     public static func write(_ report: RunReport, to directory: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(report).write(to: directory.appendingPathComponent("eval.json"))
-        try MarkdownReport.render(report).write(to: directory.appendingPathComponent("report.md"), atomically: true, encoding: .utf8)
-        try HTMLReport.render(report).write(to: directory.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
+        try AtomicFile.write(encoder.encode(report), to: directory.appendingPathComponent("eval.json"))
+        try AtomicFile.write(MarkdownReport.render(report), to: directory.appendingPathComponent("report.md"))
+        try AtomicFile.write(HTMLReport.render(report), to: directory.appendingPathComponent("report.html"))
     }
 }

@@ -63,7 +63,7 @@ public enum PEFTAdapter {
             "use_rslora": false, "use_dora": false, "revision": NSNull(),
         ]
         let json = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
-        try json.write(to: directory.appendingPathComponent(configFileName), options: .atomic)
+        try AtomicFile.write(json, to: directory.appendingPathComponent(configFileName))
     }
 
     /// Reads a PEFT LoRA folder for `model`, B of q and k permuted to GGUF order.
