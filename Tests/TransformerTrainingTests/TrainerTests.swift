@@ -69,6 +69,15 @@ import Transformer
         defer { try? FileManager.default.removeItem(at: folder) }
         var configuration = TrainingConfiguration(method: .full, batchSize: 2, maxSteps: 1, checkpointInterval: 1, threads: 1)
         try Trainer(weights: TinyModel.weights(), configuration: configuration).train(data, checkpoint: folder)
+        // The same configuration on other data (another file, or another length cut) or on
+        // another base model of the same shape is another run: refused, saying which.
+        #expect {
+            try Trainer(weights: TinyModel.weights(), configuration: configuration).train(TinyModel.sequences(2, length: 6, seed: 2), checkpoint: folder)
+        } throws: { "\($0)".contains("other training data") }
+        #expect {
+            try Trainer(weights: TinyModel.weights(seed: 8), configuration: configuration).train(data, checkpoint: folder)
+        } throws: { "\($0)".contains("another base model") }
+        try Trainer(weights: TinyModel.weights(), configuration: configuration).train(data, checkpoint: folder)  // the same run resumes
         configuration.optimizer.learningRate *= 2
         #expect(throws: TrainingError.self) {
             try Trainer(weights: TinyModel.weights(), configuration: configuration).train(data, checkpoint: folder)

@@ -20,6 +20,9 @@ public final class Trainer {
     public private(set) var evaluationsWithoutImprovement = 0
 
     public static let checkpointFileName = "trainer-state.safetensors"
+    /// FNV-1a of the base weights as given (before any training): a checkpoint resumes only on
+    /// the model it was written for, not on another file of the same shape.
+    public let baseWeightsHash: UInt64
 
     /// A trainer for `weights`. Under LoRA, `initialAdapter` continues from an existing
     /// adapter (its rank, alpha and targets must match the configuration's); otherwise a
@@ -44,6 +47,7 @@ public final class Trainer {
             }
         }
         self.configuration = configuration
+        baseWeightsHash = weights.values.withUnsafeBytes { ContentFingerprint.fnv1a($0) }
         model = TrainingModel(weights: weights, lora: lora, threads: configuration.threads,
                               recomputeLayers: configuration.recomputeLayers)
         optimizer = AdamW(configuration: configuration.optimizer, parameterCount: model.trainableLayout.totalCount)
@@ -102,10 +106,11 @@ public final class Trainer {
         let total = totalSteps(sequenceCount: train.count)
         let lengths = train.map(\.tokens.count)
         cachedEpoch = nil
+        dataHash = ContentFingerprint.sequences(train)
         if let checkpoint {
             try FileManager.default.createDirectory(at: checkpoint, withIntermediateDirectories: true)
             let file = checkpoint.appendingPathComponent(Self.checkpointFileName)
-            if FileManager.default.fileExists(atPath: file.path) { try restore(from: file) }
+            if FileManager.default.fileExists(atPath: file.path) { try restore(from: file, data: dataHash) }
         }
         let perEpoch = Double((train.count + configuration.batchSize - 1) / configuration.batchSize)
         let started = Date()
@@ -207,6 +212,10 @@ public final class Trainer {
 
     // MARK: - checkpoint
 
+    /// FNV-1a of the training sequences of the current `train` call (tokens and loss masks,
+    /// so another --data or --max-length is another run).
+    private var dataHash: UInt64 = 0
+
     private var configurationJSON: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -220,20 +229,27 @@ public final class Trainer {
         let count = model.trainableLayout.totalCount
         var metadata = ["format": "s2d-trainer-state-1", "step": String(step), "adam_updates": String(optimizer.updates),
                         "evaluations_without_improvement": String(evaluationsWithoutImprovement),
-                        "configuration": configurationJSON]
+                        "configuration": configurationJSON, "data_fnv1a": String(dataHash), "base_fnv1a": String(baseWeightsHash)]
         if let bestEvaluationLoss { metadata["best_evaluation_loss"] = String(bestEvaluationLoss.bitPattern) }
         try SafetensorsWriter.writeFloat32(
             to: url, tensors: [("parameters", [count], model.trainableValues), ("adam.m", [count], optimizer.m),
                                ("adam.v", [count], optimizer.v)], metadata: metadata)
     }
 
-    /// Loads a state written by `save` with the same configuration.
-    public func restore(from url: URL) throws {
+    /// Loads a state written by `save` with the same configuration, and (when `data` is given
+    /// and the file records it) the same training data and base weights.
+    public func restore(from url: URL, data: UInt64? = nil) throws {
         let file = try SafetensorsFile(path: url.path)
         func fail(_ reason: String) -> TrainingError { .checkpoint(path: url.path, reason: reason) }
         guard file.metadata["format"] == "s2d-trainer-state-1" else { throw fail("not a trainer state file") }
         guard file.metadata["configuration"] == configurationJSON else {
             throw fail("written by a run with another configuration")
+        }
+        if let data, let stored = file.metadata["data_fnv1a"].flatMap(UInt64.init), stored != data {
+            throw fail("written for other training data (another --data file, or another --max-length cut); use another output folder or delete it")
+        }
+        if let stored = file.metadata["base_fnv1a"].flatMap(UInt64.init), stored != baseWeightsHash {
+            throw fail("written for another base model (its weights differ); use another output folder or delete it")
         }
         guard let step = file.metadata["step"].flatMap(Int.init), let updates = file.metadata["adam_updates"].flatMap(Int.init),
               let patience = file.metadata["evaluations_without_improvement"].flatMap(Int.init)
