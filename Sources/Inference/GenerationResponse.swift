@@ -45,11 +45,17 @@ public struct Completion: Sendable, Hashable, Codable {
     }
 }
 
-/// Token counts, as the OpenAI API reports them.
+/// Token counts, as the OpenAI API reports them. Sums saturate: the counts can come from a
+/// remote server, and an absurd one must not trap the process that adds them up.
 public struct Usage: Sendable, Hashable, Codable {
     public var promptTokens: Int
     public var completionTokens: Int
-    public var totalTokens: Int { promptTokens + completionTokens }
+    public var totalTokens: Int { Self.add(promptTokens, completionTokens) }
+
+    static func add(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? Int.max : Int.min) : sum
+    }
 
     public init(promptTokens: Int = 0, completionTokens: Int = 0) {
         self.promptTokens = promptTokens
@@ -57,7 +63,7 @@ public struct Usage: Sendable, Hashable, Codable {
     }
 
     public static func + (a: Usage, b: Usage) -> Usage {
-        Usage(promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens)
+        Usage(promptTokens: add(a.promptTokens, b.promptTokens), completionTokens: add(a.completionTokens, b.completionTokens))
     }
 }
 

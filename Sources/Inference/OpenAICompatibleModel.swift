@@ -194,7 +194,10 @@ public struct OpenAICompatibleModel: LanguageModel {
         }
         guard !wire.choices.isEmpty else { throw OpenAIClientError.noChoices(url: url) }
         let choices = wire.choices.enumerated().sorted { ($0.element.index ?? $0.offset) < ($1.element.index ?? $1.offset) }.map(\.element)
-        let usage = Usage(promptTokens: wire.usage?.promptTokens ?? 0, completionTokens: wire.usage?.completionTokens ?? 0)
+        // A server's counts are input: kept within 0...2^32 per response, so sums over a whole
+        // run and the per-choice shares below stay far from overflow.
+        func count(_ value: Int?) -> Int { min(max(0, value ?? 0), 1 << 32) }
+        let usage = Usage(promptTokens: count(wire.usage?.promptTokens), completionTokens: count(wire.usage?.completionTokens))
         let logprobs = choices.map { $0.logprobs?.tokenLogprobList }
         let texts = choices.map { $0.message?.content ?? $0.text ?? "" }
         let tokens = Self.apportion(usage.completionTokens, texts: texts, logprobs: logprobs)
@@ -213,10 +216,10 @@ public struct OpenAICompatibleModel: LanguageModel {
         var counts = logprobs.map { $0?.count ?? 0 }
         let open = texts.indices.filter { logprobs[$0] == nil }
         guard !open.isEmpty else { return counts }
-        let shared = max(0, total - counts.reduce(0, +))
+        let shared = max(0, total - min(total, counts.reduce(0) { Usage.add($0, $1) }))
         var remaining = shared
         let lengths = open.map { max(1, texts[$0].utf8.count) }
-        let lengthSum = lengths.reduce(0, +)
+        let lengthSum = lengths.reduce(0) { Usage.add($0, $1) }
         for (k, i) in open.enumerated() {
             let proportional = Int((Double(shared) * Double(lengths[k]) / Double(lengthSum)).rounded())
             let share = k == open.count - 1 ? remaining : min(remaining, proportional)

@@ -37,6 +37,18 @@ private let chatRequest = GenerationRequest(
         #expect(!OpenAICompatibleModel.mayCarryKey(baseURL: "http://localhost.attacker.example/v1", environment: key))
     }
 
+    /// A server's token counts are input: absurd ones neither trap the sums nor go negative.
+    @Test(arguments: [(Int.max, Int.max), (-5, -7), (Int.max, 3)])
+    func absurdTokenCountsFromTheServerAreBounded(prompt: Int, completion: Int) async throws {
+        try await withOpenAITestServer(.usage(prompt: prompt, completion: completion)) { base, _ in
+            let response = try await client(base).generate(chatRequest)
+            var total = Usage()
+            for _ in 0..<4 { total = total + response.usage }
+            #expect((0...(1 << 32)).contains(response.usage.promptTokens) && (0...(1 << 32)).contains(response.usage.completionTokens))
+            #expect(total.totalTokens >= 0 && response.completions.allSatisfy { (0...(1 << 32)).contains($0.generatedTokens) })
+        }
+    }
+
     @Test func chatPromptPostsChatCompletionsWithAllSamplingFieldsAndReadsEveryChoice() async throws {
         try await withOpenAITestServer(.normal) { base, log in
             let model = client(base)

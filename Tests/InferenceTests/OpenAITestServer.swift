@@ -19,6 +19,8 @@ enum ServerBehaviour: Sendable {
     case stallFirst(seconds: Double)
     /// Waits this many seconds before answering each request.
     case slow(seconds: Double)
+    /// Reports these token counts in every response's usage.
+    case usage(prompt: Int, completion: Int)
 }
 
 /// One request the server saw.
@@ -150,7 +152,10 @@ private func answer(_ request: Request, chat: Bool, behaviour: ServerBehaviour, 
         }
         choices.append(choice)
     }
-    let usage: [String: Any] = ["prompt_tokens": prompt.count, "completion_tokens": 2 * n, "total_tokens": prompt.count + 2 * n]
+    var usage: [String: Any] = ["prompt_tokens": prompt.count, "completion_tokens": 2 * n, "total_tokens": prompt.count + 2 * n]
+    if case let .usage(promptTokens, completionTokens) = behaviour {
+        usage = ["prompt_tokens": promptTokens, "completion_tokens": completionTokens]
+    }
     return json(["id": "test", "object": chat ? "chat.completion" : "text_completion", "model": object["model"] ?? "", "choices": choices, "usage": usage])
 }
 
