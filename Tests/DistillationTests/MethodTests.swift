@@ -18,6 +18,24 @@ struct MethodTests {
         #expect(try library.method(named: "bsm").steps.map(\.name) == ["branch", "solve", "merge"])
     }
 
+    /// cot-fewshot runs on a generated task without exemplars from the caller: the task's own
+    /// worked examples (gold chains of thought) come before the question.
+    @Test(arguments: ["coin-flip", "last-letter"])
+    func cotFewShotUsesTheTasksOwnWorkedExamples(taskName: String) async throws {
+        let task = try #require(BuiltinTasks.task(named: taskName))
+        let model = ScriptedModel { _, _ in "So the answer is yes." }
+        let example = taskName == "coin-flip"
+            ? CoinFlipTask.example(actions: [(name: "Ana", flips: true)], id: "q")
+            : LastLetterTask.example(words: ["Elon", "Musk"], id: "q")
+        let runner = MethodRunner(method: try library.method(named: "cot-fewshot"), task: task)
+        _ = try await runner.run(model: model, example: example, parameters: SamplingParameters(maxTokens: 8), sampleIndex: 0)
+        let prompt = try #require(await model.requests.first).userText
+        let shots = task.fewShotExemplars
+        #expect(shots.count == 4)
+        for shot in shots { #expect(prompt.contains(try #require(shot.rationale?.chainOfThought))) }
+        #expect(prompt.contains(task.prompt(for: example)))
+    }
+
     @Test func rar2RephrasesThenAnswersSeeingBoth() async throws {
         let model = ScriptedModel { req, _ in
             req.userText.contains("Rewrite the question") ? "REPHRASED: which letters end Elon and Musk?" : "The answer is nk."
@@ -122,7 +140,8 @@ struct MethodTests {
         let text = await model.requests[0].userText
         for s in shots { #expect(text.contains(s.rationale!.chainOfThought!)) }
         #expect(text.contains("\"Bob Smith\""))
-        let noShots = MethodRunner(method: try library.method(named: "cot-fewshot"), task: LastLetterTask())
+        // GSM8K data has no gold chains of thought to show: without exemplars it is an error.
+        let noShots = MethodRunner(method: try library.method(named: "cot-fewshot"), task: GSM8KTask())
         await #expect(throws: MethodError.noExemplars(method: "cot-fewshot", step: "answer")) {
             try await noShots.run(model: model, example: ex, parameters: SamplingParameters())
         }

@@ -14,7 +14,8 @@ public struct MethodRunner: Sendable {
     public let method: Method
     /// The task that renders inputs and parses answers.
     public let task: any DistillationTask
-    /// Worked examples for `{exemplars}` (those with a gold chain of thought are used).
+    /// Worked examples for `{exemplars}` (those with a gold chain of thought are used); the
+    /// task's own `fewShotExemplars` when none are given.
     public let exemplars: [TaskExample]
     /// The model adapter to ask for; nil is the base model.
     public let adapter: String?
@@ -22,7 +23,7 @@ public struct MethodRunner: Sendable {
     public init(method: Method, task: any DistillationTask, exemplars: [TaskExample] = [], adapter: String? = nil) {
         self.method = method
         self.task = task
-        self.exemplars = exemplars
+        self.exemplars = exemplars.isEmpty ? task.fewShotExemplars : exemplars
         self.adapter = adapter
     }
 

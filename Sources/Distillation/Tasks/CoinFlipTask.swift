@@ -6,6 +6,10 @@ public struct CoinFlipTask: DistillationTask {
 
     public init() {}
 
+    /// Four worked examples from a seed no split uses (splits draw seed·1000 + 11, 22 or 33),
+    /// with 1 to 4 people so every length is shown.
+    public var fewShotExemplars: [TaskExample] { Self.generate(count: 4, flips: 1...4, seed: 0xF5E_57) }
+
     public func prompt(for example: TaskExample) -> String {
         example.text
     }

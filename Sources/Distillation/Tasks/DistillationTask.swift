@@ -36,9 +36,15 @@ public protocol DistillationTask: Sendable {
     /// Changes of `example` whose answers, mapped back, must equal the original's; empty when
     /// the task has none. `seed` drives any randomness (option shuffles).
     func perturbations(of example: TaskExample, seed: UInt64) -> [Perturbation]
+
+    /// Worked examples with a gold chain of thought for methods that use `{exemplars}` when the
+    /// caller gives none (a generated task makes its own; other tasks have none).
+    var fewShotExemplars: [TaskExample] { get }
 }
 
 extension DistillationTask {
+    public var fewShotExemplars: [TaskExample] { [] }
+
     public func templateVariables(for example: TaskExample) -> [String: String] {
         standardVariables(for: example)
     }

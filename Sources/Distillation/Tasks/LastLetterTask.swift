@@ -6,6 +6,10 @@ public struct LastLetterTask: DistillationTask {
 
     public init() {}
 
+    /// Four worked examples of two words from a seed no split uses (splits draw seed·1000 + 11,
+    /// 22 or 33).
+    public var fewShotExemplars: [TaskExample] { Self.generate(count: 4, wordCount: 2, seed: 0xF5E_57) }
+
     public func prompt(for example: TaskExample) -> String {
         "Take the last letters of each word in \"\(example.text)\" and concatenate them."
     }
