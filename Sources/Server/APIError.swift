@@ -39,6 +39,12 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         status: 401, message: "Incorrect or missing API key: send the header `Authorization: Bearer KEY`.",
         code: "invalid_api_key")
 
+    /// Too many samples in the server already (429, retryable).
+    static func busy(limit: Int) -> APIError {
+        APIError(status: 429, message: "The server is busy: it holds its limit of \(limit) samples in flight. Retry shortly.",
+                 type: "server_busy", code: "rate_limit_exceeded")
+    }
+
     static func bodyTooLarge(limit: Int) -> APIError {
         APIError(status: 413, message: "The request body is larger than the server's limit of \(limit) bytes.", code: "request_too_large")
     }

@@ -56,22 +56,27 @@ struct CompletionHandler: Sendable {
             maxTokens = min(server.configuration.defaultMaxTokens, room)
         }
         let generation = GenerationRequest(prompt: parsed.prompt, n: parsed.n, parameters: parsed.parameters(maxTokens: maxTokens), adapter: adapter)
+        let ticket = try server.state.admit(samples: parsed.n, limit: server.configuration.maximumQueuedSamples)
         let header = ResponseHeader(endpoint: endpoint, model: parsed.model ?? server.configuration.modelName)
         if parsed.stream {
-            return streamingResponse(request, generation: generation, header: header, includeUsage: parsed.includeUsage)
+            return streamingResponse(request, generation: generation, header: header, includeUsage: parsed.includeUsage, ticket: ticket)
         }
         let response = try await request.body.consumeWithCancellationOnInboundClose { _ in
             try await server.state.counting { try await Self.mapErrors { try await model.generate(generation) } }
         }
+        withExtendedLifetime(ticket) {}  // the samples are held until the answer is in
         return OpenAIServer.json(ResponseShapes.response(header, response), headers: [.connection: "close"])
     }
 
     /// Server-sent events: a role chunk per sample (chat), a chunk per drawn token, a final
     /// chunk per sample with its finish reason, the usage chunk when asked, then `[DONE]`.
-    private func streamingResponse(_ request: Request, generation: GenerationRequest, header: ResponseHeader, includeUsage: Bool) -> Response {
+    private func streamingResponse(
+        _ request: Request, generation: GenerationRequest, header: ResponseHeader, includeUsage: Bool, ticket: AdmissionTicket
+    ) -> Response {
         let model = server.model
         let state = server.state
         let body = ResponseBody { writer in
+            _ = ticket  // held until the body is written or dropped
             try await request.body.consumeWithCancellationOnInboundClose { _ in
                 try await state.counting {
                     try await Self.stream(model: model, generation: generation, header: header, includeUsage: includeUsage, to: &writer)

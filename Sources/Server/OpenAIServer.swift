@@ -27,6 +27,8 @@ public final class OpenAIServer: Sendable {
     /// Generations running now (a request with `n` samples counts once). A client that hangs
     /// up has its generation cancelled, so this drops when it goes.
     public var generationsInFlight: Int { state.generationsInFlight }
+    /// Samples admitted and not yet answered (at most `configuration.maximumQueuedSamples`).
+    public var samplesAdmitted: Int { state.samplesAdmitted }
 
     /// Generations stopped before their end because the client went away (or the server
     /// stopped): evidence that a hang-up frees its rows rather than running to `max_tokens`.

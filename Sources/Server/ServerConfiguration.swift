@@ -14,13 +14,15 @@ public struct ServerConfiguration: Sendable {
     public var defaultMaxTokens: Int
     /// Largest `n` accepted.
     public var maximumSamples: Int
+    /// Most samples admitted at once (decoding or waiting for a row); more get 429.
+    public var maximumQueuedSamples: Int
     /// Seconds in-flight requests get to finish after SIGTERM before they are cancelled.
     public var shutdownGracePeriod: Double
 
     public init(
         modelName: String, host: String = "127.0.0.1", port: Int = 8080, apiKey: String? = nil,
         maxBodyBytes: Int = 4 << 20, defaultMaxTokens: Int = 512, maximumSamples: Int = 64,
-        shutdownGracePeriod: Double = 30
+        maximumQueuedSamples: Int = 1024, shutdownGracePeriod: Double = 30
     ) {
         self.modelName = modelName
         self.host = host
@@ -29,6 +31,7 @@ public struct ServerConfiguration: Sendable {
         self.maxBodyBytes = max(1, maxBodyBytes)
         self.defaultMaxTokens = max(1, defaultMaxTokens)
         self.maximumSamples = max(1, maximumSamples)
+        self.maximumQueuedSamples = max(self.maximumSamples, maximumQueuedSamples)
         self.shutdownGracePeriod = max(0, shutdownGracePeriod)
     }
 }

@@ -92,6 +92,22 @@ import Testing
         }
     }
 
+    /// More samples than the server admits at once get a fast 429 (which clients retry), not a
+    /// place in an unbounded queue; the samples are given back when answers are in.
+    @Test func samplesBeyondTheAdmissionLimitGet429() async throws {
+        try await withServer(maximumQueuedSamples: 64) { server, base in
+            let body = Data(#"{"prompt": "Once upon a time", "max_tokens": 48, "n": 40, "temperature": 1.0}"#.utf8)
+            let json = ["Content-Type": "application/json"]
+            async let first = http(base + "/v1/completions", raw: body, headers: json)
+            while server.samplesAdmitted == 0 { try await Task.sleep(nanoseconds: 5_000_000) }
+            let second = try await http(base + "/v1/completions", raw: body, headers: json)
+            #expect(second.status == 429 && second.error?["code"] as? String == "rate_limit_exceeded", "\(second.text)")
+            #expect(try await first.status == 200)
+            #expect(server.samplesAdmitted == 0)
+            #expect(try await http(base + "/v1/completions", raw: body, headers: json).status == 200)
+        }
+    }
+
     @Test func anAPIKeyGuardsEveryEndpointButHealth() async throws {
         try await withServer(apiKey: "sekrit") { _, base in
             #expect(try await http(.GET, base + "/health").status == 200)
