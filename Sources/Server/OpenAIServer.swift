@@ -58,6 +58,9 @@ public final class OpenAIServer: Sendable {
         logger.logLevel = .notice
         let app = Application(
             router: makeRouter(),
+            // Connections idle past the timeout (a client that never finishes its request, or
+            // holds a kept-alive connection open) are closed; a request being answered is not idle.
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout * 1e9)))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "s2d"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

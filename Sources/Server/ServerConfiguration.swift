@@ -16,13 +16,16 @@ public struct ServerConfiguration: Sendable {
     public var maximumSamples: Int
     /// Most samples admitted at once (decoding or waiting for a row); more get 429.
     public var maximumQueuedSamples: Int
+    /// Seconds a connection may stay idle (not sending a complete request, or kept alive
+    /// between requests) before it is closed: slow clients cannot hold connections forever.
+    public var idleTimeout: Double
     /// Seconds in-flight requests get to finish after SIGTERM before they are cancelled.
     public var shutdownGracePeriod: Double
 
     public init(
         modelName: String, host: String = "127.0.0.1", port: Int = 8080, apiKey: String? = nil,
         maxBodyBytes: Int = 4 << 20, defaultMaxTokens: Int = 512, maximumSamples: Int = 64,
-        maximumQueuedSamples: Int = 1024, shutdownGracePeriod: Double = 30
+        maximumQueuedSamples: Int = 1024, idleTimeout: Double = 30, shutdownGracePeriod: Double = 30
     ) {
         self.modelName = modelName
         self.host = host
@@ -32,6 +35,7 @@ public struct ServerConfiguration: Sendable {
         self.defaultMaxTokens = max(1, defaultMaxTokens)
         self.maximumSamples = max(1, maximumSamples)
         self.maximumQueuedSamples = max(self.maximumSamples, maximumQueuedSamples)
+        self.idleTimeout = idleTimeout.isFinite ? max(0.01, idleTimeout) : 30
         self.shutdownGracePeriod = max(0, shutdownGracePeriod)
     }
 }

@@ -30,6 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-batch"), help: "Most samples decoded together in one step (and the largest n of a request).") var maxBatch = 32
     @Option(name: .customLong("max-queued-samples"), help: "Most samples admitted at once, decoding or waiting; more get 429 (at least --max-batch).")
     var maxQueuedSamples = 1024
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may stay idle (an unfinished request, or kept alive between requests) before it is closed.")
+    var idleTimeout = 30.0
     @Option(name: .customLong("context"), help: "Positions per sequence, prompt + generated.") var context = 2048
     @Option(name: .customLong("default-max-tokens"), help: "max_tokens of requests that give none.") var defaultMaxTokens = 512
     @Option(help: "Embedded engine precision: quantized (default) or float32.") var precision: PrecisionArgument = .quantized
@@ -51,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
         let key = apiKey ?? ProcessInfo.processInfo.environment["S2D_API_KEY"]
         let configuration = ServerConfiguration(
             modelName: servedModelName ?? Self.modelName(of: uri), host: host, port: port, apiKey: key,
-            maxBodyBytes: maxBodyBytes, defaultMaxTokens: defaultMaxTokens, maximumSamples: maxBatch, maximumQueuedSamples: maxQueuedSamples)
+            maxBodyBytes: maxBodyBytes, defaultMaxTokens: defaultMaxTokens, maximumSamples: maxBatch, maximumQueuedSamples: maxQueuedSamples, idleTimeout: idleTimeout)
         let server = OpenAIServer(model: engine, configuration: configuration)
         for spec in adapter {
             let (name, folder) = Self.adapterSpec(spec)

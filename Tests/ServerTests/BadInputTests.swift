@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import NIOHTTP1
 import Testing
 
@@ -105,6 +106,35 @@ import Testing
             #expect(try await first.status == 200)
             #expect(server.samplesAdmitted == 0)
             #expect(try await http(base + "/v1/completions", raw: body, headers: json).status == 200)
+        }
+    }
+
+    /// A client that starts a request and never finishes it (slowloris) is disconnected after
+    /// the idle timeout, and the server keeps serving others.
+    @Test(.timeLimit(.minutes(1)))
+    func aClientThatNeverFinishesItsRequestIsDisconnected() async throws {
+        try await withServer(idleTimeout: 1) { _, base in
+            let port = UInt16(base.split(separator: ":").last!)!
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(socket) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = port.bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            try #require(connected == 0)
+            let partial = Array("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: appl".utf8)
+            _ = partial.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
+            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let started = Date()
+            var byte: UInt8 = 0
+            let received = recv(socket, &byte, 1, 0)
+            #expect(received == 0, "the server did not close the connection (recv returned \(received))")  // 0: closed by the server
+            #expect(Date().timeIntervalSince(started) < 8)
+            #expect(try await http(base + "/v1/completions", json: ["prompt": "Hi", "max_tokens": 1]).status == 200)
         }
     }
 

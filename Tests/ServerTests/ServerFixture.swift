@@ -42,14 +42,14 @@ enum Shared {
 /// Runs a fresh server (own routes and settings, the shared engine) on 127.0.0.1 with a free
 /// port for the duration of `body`, which gets the server and its base URL `http://127.0.0.1:PORT`.
 func withServer<T: Sendable>(
-    apiKey: String? = nil, maxBodyBytes: Int = 1 << 20, adapter: Bool = true, maximumQueuedSamples: Int = 1024,
+    apiKey: String? = nil, maxBodyBytes: Int = 1 << 20, adapter: Bool = true, maximumQueuedSamples: Int = 1024, idleTimeout: Double = 30,
     _ body: @Sendable (OpenAIServer, String) async throws -> T
 ) async throws -> T {
     let server = OpenAIServer(
         model: try Shared.model(),
         configuration: ServerConfiguration(
             modelName: "smollm2-135m", port: 0, apiKey: apiKey, maxBodyBytes: maxBodyBytes, defaultMaxTokens: 16,
-            maximumQueuedSamples: maximumQueuedSamples))
+            maximumQueuedSamples: maximumQueuedSamples, idleTimeout: idleTimeout))
     if adapter { try await server.loadAdapter(named: "noisy", from: try Shared.adapterFolder.get()) }
     return try await server.withRunning { port in try await body(server, "http://127.0.0.1:\(port)") }
 }
