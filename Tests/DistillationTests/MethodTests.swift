@@ -268,4 +268,23 @@ struct MethodTests {
         let cot = try TeachData.records(task: CoinFlipTask(), method: try library.method(named: "cot"), examples: examples)
         #expect(cot.first?.messages.last?.content == examples[0].rationale?.chainOfThought)
     }
+
+    /// Multi-step methods are taught on the step that answers: rar2's answer step (the rewritten
+    /// question standing as the input itself), s2a's answer step; never the rephrasing or
+    /// rewriting step, which must not learn to reason.
+    @Test(arguments: ["rar2", "s2a"])
+    func multiStepMethodsAreTaughtOnTheirAnsweringStep(name: String) throws {
+        let method = try library.method(named: name)
+        let examples = LastLetterTask.generate(count: 2, seed: 5)
+        let records = try TeachData.records(task: LastLetterTask(), method: method, examples: examples)
+        #expect(records.count == 2 && TeachData.taughtStep(of: method)?.name == "answer")
+        for (record, example) in zip(records, examples) {
+            let prompt = try #require(record.messages.first?.content)
+            #expect(prompt.contains("Answer the"), "\(prompt)")
+            #expect(!prompt.contains("Rewrite"), "the rewriting step is not what is taught: \(prompt)")
+            #expect(!prompt.contains("{steps."))
+            #expect(prompt.contains(LastLetterTask().prompt(for: example)))
+            #expect(record.messages.last?.content == example.rationale?.chainOfThought)
+        }
+    }
 }
