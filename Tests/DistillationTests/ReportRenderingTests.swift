@@ -53,7 +53,7 @@ import FoundationXML
     @Test func markdownReportCarriesTheResultsTableAndVerdict() {
         let md = MarkdownReport.render(report)
         #expect(md.contains("| Distilled System 1 | 70.0% ["))
-        #expect(md.contains("distillable"))
+        #expect(md.contains("**Verdict.** coin-flip: recovered - "))
         #expect(md.contains("Accepted 3/4"))
         #expect(md.contains("| probability | 0.50 |") && md.contains("| agreement | 1.00 |"))
     }
@@ -93,7 +93,7 @@ import FoundationXML
         let s2 = system("S2", correct: 8, of: 10, tokens: 60)
         let recovered = DistillabilityVerdict(task: "t", system1: s1, system2: s2, distilled: system("D", correct: 6, of: 10, tokens: 2))
         #expect(recovered.recovered && recovered.outcome == .recovered && recovered.system2BeatsSystem1)
-        #expect(recovered.summary.contains("distillable") && recovered.summary.contains("58 fewer tokens"))
+        #expect(recovered.summary.contains(": recovered - ") && recovered.summary.contains("58 fewer tokens"))
         let short = DistillabilityVerdict(task: "t", system1: s1, system2: s2, distilled: system("D", correct: 4, of: 10, tokens: 2))
         #expect(!short.recovered && short.outcome == .notRecovered)
         #expect(short.summary.contains("not recovered"))

@@ -42,7 +42,7 @@ public struct DistillabilityVerdict: Sendable, Hashable, Codable {
         let d = pct(distilled.accuracy.rate)
         switch outcome {
         case .recovered:
-            summary = "\(task): distillable - System 2 \(system2.accuracy.formatted) beats \(system1.name) \(system1.accuracy.formatted), "
+            summary = "\(task): recovered - System 2 \(system2.accuracy.formatted) beats \(system1.name) \(system1.accuracy.formatted), "
                 + "and distilled System 1 \(d) is within or above System 2's interval, with \(String(format: "%.0f", tokenSaving)) fewer tokens per input."
         case .notRecovered:
             summary = "\(task): not recovered - System 2 \(system2.accuracy.formatted) beats \(system1.name) \(system1.accuracy.formatted), "
