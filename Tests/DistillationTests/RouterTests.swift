@@ -117,6 +117,20 @@ import Testing
         #expect(distilled.systems[2].predictions.allSatisfy { $0.agreement == 1 })
     }
 
+    /// `--method system1`: its System 2 row is the System 1 row, not the same calls made twice.
+    @Test func system1AsTheMethodIsEvaluatedOnce() async throws {
+        let task = CoinFlipTask()
+        let examples = CoinFlipTask.generate(count: 4, seed: 2)
+        let model = ScriptedModel { _, _ in "Yes." }
+        let system1 = try MethodLibrary.builtin.method(named: "system1")
+        let stats = try await EvaluationPlan(task: task, method: system1, distilledAdapter: "d").evaluate(on: examples, model: model)
+        #expect(stats.systems.map(\.name) == ["System 1", "System 2 (system1)", "Distilled System 1"])
+        #expect(stats.systems[1].predictions == stats.systems[0].predictions)
+        // 4 for System 1, 4 for distilled System 1, 4 for its agreement samples (2 in each request).
+        #expect(await model.requests.count == 4 + 4 + 4)
+        #expect(stats.cost.modelCalls == 8)
+    }
+
     @Test func withATeacherAdapterTheVerdictComparesAgainstTheBaseModelsSystem1() async throws {
         let task = CoinFlipTask()
         let examples = CoinFlipTask.generate(count: 6, seed: 3)

@@ -67,8 +67,18 @@ public struct EvaluationPlan: Sendable {
         let start = ContinuousClock.now
         let evaluator = Evaluator(task: task, seed: seed)
         var results: [SystemEvaluation] = []
+        var reused: Set<Int> = []
         for system in try systems() {
-            let r = try await evaluator.evaluate(system, on: examples, model: model)
+            var r: SystemEvaluation
+            if system.method.name == "system1", system.samples == 1, let same = results.last(where: { $0.method == "system1" && $0.adapter == system.adapter }) {
+                // `--method system1`: System 2 is System 1 on the same model; evaluating it again
+                // would only double the calls.
+                r = same
+                r.name = system.name
+                reused.insert(results.count)
+            } else {
+                r = try await evaluator.evaluate(system, on: examples, model: model)
+            }
             log("eval: \(r.name): \(r.accuracy.formatted), \(String(format: "%.1f", r.meanGeneratedTokens)) tokens/input")
             results.append(r)
         }
@@ -81,8 +91,9 @@ public struct EvaluationPlan: Sendable {
             agreementRouter = Router.sweep(system1: distilled.predictions, system2: system2.predictions, signal: .agreement)
             verdict = DistillabilityVerdict(task: task.name, system1: results[0], system2: system2, distilled: distilled)
         }
-        let tokens = results.reduce(0) { $0 + $1.predictions.reduce(0) { $0 + $1.generatedTokens + ($1.agreementTokens ?? 0) } }
-        let calls = results.reduce(0) { $0 + $1.predictions.reduce(0) { $0 + $1.calls } }
+        let evaluated = results.indices.filter { !reused.contains($0) }.map { results[$0] }
+        let tokens = evaluated.reduce(0) { $0 + $1.predictions.reduce(0) { $0 + $1.generatedTokens + ($1.agreementTokens ?? 0) } }
+        let calls = evaluated.reduce(0) { $0 + $1.predictions.reduce(0) { $0 + $1.calls } }
         return EvalStats(
             task: task.name, systems: results, router: router, agreementRouter: agreementRouter, verdict: verdict,
             cost: StageCost(stage: "eval", seconds: Evaluator.seconds(since: start), modelCalls: calls, tokens: tokens))
