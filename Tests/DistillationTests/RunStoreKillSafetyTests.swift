@@ -25,6 +25,17 @@ import Testing
         return found
     }
 
+    /// Starts the stress executable writing (practically) without end into `directory`.
+    private func startStress(in directory: URL) throws -> (Process, Pipe) {
+        let child = Process()
+        child.executableURL = try stressExecutable()
+        child.arguments = [directory.path, "1000000"]
+        let output = Pipe()
+        child.standardOutput = output
+        try child.run()
+        return (child, output)
+    }
+
     struct StressError: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
@@ -36,12 +47,7 @@ import Testing
     func aRunDirectoryHeldByAnotherProcessIsRefusedUntilItDies() async throws {
         let directory = temporaryRunDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let child = Process()
-        child.executableURL = try stressExecutable()
-        child.arguments = [directory.path, "1000000"]
-        let output = Pipe()
-        child.standardOutput = output
-        try child.run()
+        let (child, output) = try startStress(in: directory)
         _ = output.fileHandleForReading.availableData  // its first "done" line: it holds the store
         #expect {
             _ = try RunStore(directory: directory)
@@ -61,12 +67,7 @@ import Testing
     func storeKilledMidWriteReopensSoundAndServesCommittedWorkWithoutCalls() async throws {
         let directory = temporaryRunDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let child = Process()
-        child.executableURL = try stressExecutable()
-        child.arguments = [directory.path, "1000000"]
-        let output = Pipe()
-        child.standardOutput = output
-        try child.run()
+        let (child, output) = try startStress(in: directory)
 
         // Read progress until a random point past 50 committed requests, then SIGKILL: the child
         // is in the middle of its write loop when it dies.
