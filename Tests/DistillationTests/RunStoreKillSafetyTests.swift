@@ -36,6 +36,16 @@ import Testing
         return (child, output)
     }
 
+    /// Runs blocking `work` on a dispatch thread.
+    private func offThePool(_ work: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                work()
+                continuation.resume()
+            }
+        }
+    }
+
     struct StressError: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
@@ -48,7 +58,9 @@ import Testing
         let directory = temporaryRunDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let (child, output) = try startStress(in: directory)
-        _ = output.fileHandleForReading.availableData  // its first "done" line: it holds the store
+        // Its first "done" line: it holds the store. Blocking reads and waits run off the
+        // cooperative pool, which the other tests of the process share.
+        await offThePool { _ = output.fileHandleForReading.availableData }
         #expect {
             _ = try RunStore(directory: directory)
         } throws: { error in
@@ -56,7 +68,7 @@ import Testing
             return holder == child.processIdentifier && "\(error)".contains(directory.path)
         }
         kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
+        await offThePool { child.waitUntilExit() }
         let store = try RunStore(directory: directory)
         // Within one process the lock is shared: a second store on the directory opens.
         let second = try RunStore(directory: directory)

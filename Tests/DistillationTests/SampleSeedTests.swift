@@ -57,7 +57,7 @@ import TestSupport
     /// The embedded model on one question under two ids: under rule 1 both inputs' sample j
     /// drew the same stream on the same prompt, so their texts were identical; now they differ,
     /// while the same id still reproduces its text exactly.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(4)))
     func theSameQuestionUnderTwoIdsSamplesDifferentTextOnTheEmbeddedModel() async throws {
         let model = try EmbeddedLanguageModel(path: TestFiles.smolLM2(), identifier: "embedded:smollm2-135m", maximumBatch: 8, maximumLength: 512)
         let runner = MethodRunner(method: try MethodLibrary.builtin.method(named: "cot"), task: CoinFlipTask())

@@ -6,7 +6,7 @@ import TestSupport
 /// `s2d generate --task` and `s2d curate` against an OpenAI-compatible server (nothing in the
 /// pipeline is model-specific), and the errors a user sees.
 @Suite struct PipelineCommandTests {
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(4)))
     func openAICompatibleServerRunsThePipelineAndRerunsFromTheCache() async throws {
         let root = try TestFiles.temporaryDirectory("s2d-openai")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -40,7 +40,7 @@ import TestSupport
         #expect(stats?["accepted_correct"] as? Int == 0)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(4)))
     func customJSONLTaskRunsFromTheCommandLineAndCuratesByUniversalSelfConsistency() async throws {
         let root = try TestFiles.temporaryDirectory("s2d-custom")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -97,7 +97,7 @@ import TestSupport
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(4)))
     func standaloneEvalWithoutADistillRunCachesItsCalls() async throws {
         let root = try TestFiles.temporaryDirectory("s2d-eval")
         defer { try? FileManager.default.removeItem(at: root) }

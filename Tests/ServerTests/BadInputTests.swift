@@ -111,7 +111,7 @@ import Testing
 
     /// A client that starts a request and never finishes it (slowloris) is disconnected after
     /// the idle timeout, and the server keeps serving others.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(2)))
     func aClientThatNeverFinishesItsRequestIsDisconnected() async throws {
         try await withServer(idleTimeout: 1) { _, base in
             let port = UInt16(base.split(separator: ":").last!)!
@@ -130,8 +130,13 @@ import Testing
             var timeout = timeval(tv_sec: 10, tv_usec: 0)
             setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let started = Date()
-            var byte: UInt8 = 0
-            let received = recv(socket, &byte, 1, 0)
+            // The blocking read runs off the cooperative pool, which the server's own tasks need.
+            let received = await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    var byte: UInt8 = 0
+                    continuation.resume(returning: recv(socket, &byte, 1, 0))
+                }
+            }
             #expect(received == 0, "the server did not close the connection (recv returned \(received))")  // 0: closed by the server
             #expect(Date().timeIntervalSince(started) < 8)
             #expect(try await http(base + "/v1/completions", json: ["prompt": "Hi", "max_tokens": 1]).status == 200)
