@@ -49,9 +49,7 @@ public struct OpenAICompatibleModel: LanguageModel {
     public static func mayCarryKey(baseURL: String, environment: [String: String]) -> Bool {
         let lower = baseURL.lowercased()
         if lower.hasPrefix("https://") || environment[plainHTTPKeyVariable] == "1" { return true }
-        let authority = lower.dropFirst("http://".count).prefix { $0 != "/" }
-        let host = authority.hasPrefix("[") ? String(authority.dropFirst().prefix { $0 != "]" }) : String(authority.prefix { $0 != ":" })
-        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        return LoopbackName.contains(LoopbackName.hostName(String(lower.dropFirst("http://".count).prefix { $0 != "/" })))
     }
 
     public func generate(_ request: GenerationRequest) async throws -> GenerationResponse {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Inference
 
 /// Keeps web pages from driving the server through a visitor's browser. A page can send a
 /// "simple" cross-origin POST only with a form or text/plain body, so POST bodies must be
@@ -30,21 +31,5 @@ struct CrossSiteGuardMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         }
         return try await next(request, context)
-    }
-}
-
-/// Names of the loopback interface, as a listening address or a request's Host.
-enum LoopbackName {
-    /// Host names that reach a loopback listener from this machine only.
-    static func contains(_ host: String) -> Bool {
-        ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased()) || host.hasPrefix("127.")
-    }
-
-    /// The host part of a Host header: without the port, and without the brackets of an IPv6 literal.
-    static func hostName(_ header: String) -> String {
-        if header.hasPrefix("["), let close = header.firstIndex(of: "]") {
-            return String(header[header.index(after: header.startIndex)..<close])
-        }
-        return String(header.prefix { $0 != ":" })
     }
 }

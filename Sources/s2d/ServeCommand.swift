@@ -60,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await server.loadAdapter(named: name, from: URL(fileURLWithPath: folder))
         }
         let host = host
-        if key == nil, !["127.0.0.1", "localhost", "::1"].contains(host), !host.hasPrefix("127.") {
+        if key == nil, !LoopbackName.contains(host) {
             FileHandle.standardError.write(Data(("s2d serve: warning: listening on \(host) without an API key: anyone who can reach this port can use the model "
                 + "(pass --api-key or set S2D_API_KEY)\n").utf8))
         }
