@@ -1,6 +1,7 @@
 import Distillation
 import Foundation
 import Inference
+import TestSupport
 import Testing
 
 /// A real crash: the s2d-store-stress executable writes requests through a CachingLanguageModel
@@ -36,16 +37,6 @@ import Testing
         return (child, output)
     }
 
-    /// Runs blocking `work` on a dispatch thread.
-    private func offThePool(_ work: @escaping @Sendable () -> Void) async {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                work()
-                continuation.resume()
-            }
-        }
-    }
-
     struct StressError: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
@@ -53,14 +44,14 @@ import Testing
 
     /// While another process holds a run directory, opening it here is refused, naming that
     /// process; once it is killed (SIGKILL: no clean-up of its own), the directory opens again.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aRunDirectoryHeldByAnotherProcessIsRefusedUntilItDies() async throws {
         let directory = temporaryRunDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let (child, output) = try startStress(in: directory)
         // Its first "done" line: it holds the store. Blocking reads and waits run off the
         // cooperative pool, which the other tests of the process share.
-        await offThePool { _ = output.fileHandleForReading.availableData }
+        await onOwnThread { _ = output.fileHandleForReading.availableData }
         #expect {
             _ = try RunStore(directory: directory)
         } throws: { error in
@@ -68,7 +59,7 @@ import Testing
             return holder == child.processIdentifier && "\(error)".contains(directory.path)
         }
         kill(child.processIdentifier, SIGKILL)
-        await offThePool { child.waitUntilExit() }
+        await onOwnThread { child.waitUntilExit() }
         let store = try RunStore(directory: directory)
         // Within one process the lock is shared: a second store on the directory opens.
         let second = try RunStore(directory: directory)
@@ -86,17 +77,18 @@ import Testing
         let killAfter = Int.random(in: 50...150)
         var text = ""
         var done = 0
+        let reading = output.fileHandleForReading
         while done < killAfter {
-            let chunk = output.fileHandleForReading.availableData
+            let chunk = await onOwnThread { reading.availableData }
             if chunk.isEmpty { break }  // the child died on its own
             text += String(decoding: chunk, as: UTF8.self)
             done = text.split(separator: "\n").count
         }
         kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
+        await onOwnThread { child.waitUntilExit() }
         #expect(child.terminationReason == .uncaughtSignal)
         #expect(child.terminationStatus == SIGKILL)
-        text += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        text += String(decoding: await onOwnThread { reading.readDataToEndOfFile() }, as: UTF8.self)
         let reported = text.split(separator: "\n").compactMap { line in line.hasPrefix("done ") ? Int(line.dropFirst(5)) : nil }
         try #require(reported.count >= killAfter)
         #expect(reported == Array(0..<reported.count))

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import NIOHTTP1
+import TestSupport
 import Testing
 
 /// Malformed or out-of-range requests get OpenAI-style errors, and the server keeps serving.
@@ -131,11 +132,9 @@ import Testing
             setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let started = Date()
             // The blocking read runs off the cooperative pool, which the server's own tasks need.
-            let received = await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    var byte: UInt8 = 0
-                    continuation.resume(returning: recv(socket, &byte, 1, 0))
-                }
+            let received = await onOwnThread {
+                var byte: UInt8 = 0
+                return recv(socket, &byte, 1, 0)
             }
             #expect(received == 0, "the server did not close the connection (recv returned \(received))")  // 0: closed by the server
             #expect(Date().timeIntervalSince(started) < 8)

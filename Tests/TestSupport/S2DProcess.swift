@@ -55,17 +55,12 @@ public struct S2DProcess {
     }
 
     /// Runs `s2d arguments` to the end without blocking a Swift concurrency thread: the wait
-    /// happens on a Dispatch thread. Tests that serve the child from their own process (a
+    /// happens on a thread of its own. Tests that serve the child from their own process (a
     /// stub server) must use this, or on a 2-core machine two waiting tests can take every
     /// cooperative thread and the server never answers.
     public static func runAsync(_ arguments: [String]) async throws -> Result {
         let (process, out, err) = try start(arguments)
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                done.resume()
-            }
-        }
+        await onOwnThread { process.waitUntilExit() }
         return finish(process, out, err)
     }
 
