@@ -16,7 +16,8 @@ struct DistillCommand: AsyncParsableCommand {
             answer alone. Each stage is its own fine-tune from the previous stage's adapter and resumes on its own.
             --curve 64,256,512 trains distilled System 1 again on the first N curated inputs for each N and schedule and \
             evaluates each on the test split (accuracy against data, in the report); it is not part of the run's settings, \
-            so it can be added to a finished run.
+            so it can be added to a finished run. Its internalize points follow the internalization flags (--stages ...) \
+            even when the run itself is direct; points made under other flags are kept and not reused.
             """)
 
     @OptionGroup var pipeline: PipelineOptions
@@ -31,8 +32,7 @@ struct DistillCommand: AsyncParsableCommand {
 
     func validate() throws {
         try model.refuseAdapter("s2d distill")
-        _ = try curveSizes()
-        _ = try curveScheduleList()
+        try pipeline.refuseUnusedStageFlags(curveInternalizes: !(try curveSizes()).isEmpty && (try curveScheduleList()).contains(.internalize))
     }
 
     func curveSizes() throws -> [Int] {
@@ -57,7 +57,8 @@ struct DistillCommand: AsyncParsableCommand {
 
     func run() async throws {
         let run = try await EndToEndRun.open(directory: out, configuration: pipeline.configuration, model: model, quiet: quiet)
-        let report = try await run.runAll(curveSizes: try curveSizes(), curveSchedules: try curveScheduleList())
+        let report = try await run.runAll(
+            curveSizes: try curveSizes(), curveSchedules: try curveScheduleList(), curveInternalization: pipeline.stageSchedule)
         if json { try JSONOutput.print(report); return }
         print("## \(pipeline.task)")
         if let e = report.eval {

@@ -34,6 +34,7 @@ struct EvalCommand: AsyncParsableCommand {
             throw ValidationError("--data, --teacher-adapter and --out are for standalone evaluation (without --run)")
         }
         guard pipeline.test > 0 else { throw ValidationError("--test must be ≥ 1 (got \(pipeline.test))") }
+        try pipeline.refuseUnusedStageFlags()
     }
 
     func run() async throws {

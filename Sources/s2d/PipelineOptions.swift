@@ -33,11 +33,14 @@ struct PipelineOptions: ParsableArguments {
     var schedule: DistillationSchedule = .direct
     @Option(name: .customLong("distill-from"), help: "The model distilled System 1 starts from: taught (the taught adapter, when --teach > 0) or base (a fresh adapter).")
     var distillFrom: DistillationStart = .taught
-    @Option(help: "internalize: stages, the last one answer-only (default \(InternalizationSchedule().stages)).") var stages: Int?
+    @Option(help: "internalize: stages, the last one answer-only (default: one per --steps-per-stage steps of the longest curated output, then the answer-only stage).")
+    var stages: Int?
     @Option(name: .customLong("steps-per-stage"), help: "internalize: reasoning steps (sentences, or program lines) each stage removes beyond the previous one (default \(InternalizationSchedule().stepsPerStage)).")
     var stepsPerStage: Int?
     @Option(name: .customLong("stage-epochs"), help: "internalize: epochs of each stage's fine-tune (default \(InternalizationSchedule().epochsPerStage)).")
     var stageEpochs: Int?
+    @Option(name: .customLong("final-stage-epochs"), help: "internalize: epochs of the last, answer-only stage (default \(InternalizationSchedule().finalStageEpochs)).")
+    var finalStageEpochs: Int?
     @Option(name: .customLong("removal-smoothing"), help: "internalize: λ of the extra removal offset o per example and stage, P(o) ∝ e^(−λo) (default \(String(format: "%g", RemovalSmoothing().lambda))).")
     var removalSmoothing: Double?
 
@@ -51,20 +54,29 @@ struct PipelineOptions: ParsableArguments {
         guard (0...1).contains(minAgreement) else { throw ValidationError("--min-agreement is a share of the samples, in 0...1 (got \(minAgreement))") }
         guard temperature >= 0, temperature.isFinite else { throw ValidationError("--temperature must be ≥ 0 (got \(temperature))") }
         if let lr { guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number (got \(lr))") } }
-        let stageFlags = [stages != nil, stepsPerStage != nil, stageEpochs != nil, removalSmoothing != nil]
-        if schedule == .direct, stageFlags.contains(true) {
-            throw ValidationError("--stages, --steps-per-stage, --stage-epochs and --removal-smoothing are for --schedule internalize")
+        try stageSchedule.validate()
+    }
+
+    /// Refuses the internalization flags where nothing internalizes: neither the run
+    /// (`--schedule internalize`) nor, when `curveInternalizes`, the accuracy-against-data curve.
+    func refuseUnusedStageFlags(curveInternalizes: Bool = false) throws {
+        let stageFlags = [stages != nil, stepsPerStage != nil, stageEpochs != nil, finalStageEpochs != nil, removalSmoothing != nil]
+        if schedule == .direct, !curveInternalizes, stageFlags.contains(true) {
+            throw ValidationError(
+                "--stages, --steps-per-stage, --stage-epochs, --final-stage-epochs and --removal-smoothing are for --schedule internalize "
+                    + "(or an internalize curve)")
         }
-        if let internalization { try internalization.validate() }
     }
 
     /// The stage schedule of `--schedule internalize` (nil with direct).
-    var internalization: InternalizationSchedule? {
-        guard schedule == .internalize else { return nil }
+    var internalization: InternalizationSchedule? { schedule == .internalize ? stageSchedule : nil }
+
+    /// The internalization schedule the flags describe, whatever the run's schedule (the curve's).
+    var stageSchedule: InternalizationSchedule {
         let defaults = InternalizationSchedule()
         return InternalizationSchedule(
             stages: stages ?? defaults.stages, stepsPerStage: stepsPerStage ?? defaults.stepsPerStage,
-            epochsPerStage: stageEpochs ?? defaults.epochsPerStage,
+            epochsPerStage: stageEpochs ?? defaults.epochsPerStage, finalStageEpochs: finalStageEpochs ?? defaults.finalStageEpochs,
             smoothing: removalSmoothing.map { RemovalSmoothing(lambda: $0) } ?? defaults.smoothing)
     }
 

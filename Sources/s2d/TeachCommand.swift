@@ -15,7 +15,10 @@ struct TeachCommand: AsyncParsableCommand {
     @Flag(help: "No progress lines on stderr.") var quiet = false
     @Flag(help: "Print the teach stage's statistics and the taught systems' evaluations as JSON.") var json = false
 
-    func validate() throws { try model.refuseAdapter("s2d teach") }
+    func validate() throws {
+        try model.refuseAdapter("s2d teach")
+        try pipeline.refuseUnusedStageFlags()
+    }
 
     func run() async throws {
         let run = try await EndToEndRun.open(directory: out, configuration: pipeline.configuration, model: model, quiet: quiet)

@@ -45,6 +45,8 @@ import Testing
         #expect(steps.removingFirst(steps.count + 3).isEmpty)
     }
 
+    /// Once at most the last step (the one that states the answer) would be left, the target is
+    /// the answer alone, as in the calibration's schedule.
     @Test func stageKRemovesKStepsPlusItsOffsetAndTheLastStageIsTheAnswerAlone() {
         let schedule = InternalizationSchedule(stages: 4, stepsPerStage: 1, epochsPerStage: 1, smoothing: RemovalSmoothing(lambda: 1))
         let steps = ReasoningSteps(coinFlipRationale, unit: .sentence)
@@ -57,7 +59,7 @@ import Testing
                 let offset = schedule.offset(stage: k, exampleID: id, seed: 5)
                 #expect(target.offset == offset)
                 offsets += offset > 0 ? 1 : 0
-                if k + offset < steps.count {
+                if k + offset < steps.count - 1 {
                     #expect(target.stepsRemoved == k + offset)
                     #expect(!target.answerOnly)
                     #expect(target.text == steps.removingFirst(k + offset))
@@ -102,9 +104,8 @@ import Testing
         let cot = try MethodLibrary.builtin.method(named: "cot")
         let first = schedule.examples(stage: 0, rationales: curated, method: cot, seed: 0)
         #expect(first.map(\.id) == ["a", "b"])
-        #expect(first.map(\.record.messages) == [
-            [system1[0], .assistant(coinFlipRationale)], [system1[0], .assistant("It is tails up, so no.")],
-        ])
+        // b's rationale is one step, the one that states the answer: the answer alone from the start.
+        #expect(first.map(\.record.messages) == [[system1[0], .assistant(coinFlipRationale)], system1])
         let last = schedule.examples(stage: 1, rationales: curated, method: cot, seed: 0)
         #expect(last.allSatisfy { $0.record.messages == system1 && $0.target.answerOnly })
     }
@@ -118,11 +119,44 @@ import Testing
             #expect("\(error)".hasPrefix("--steps-per-stage:"))
         }
         #expect(throws: PipelineError.self) { try InternalizationSchedule(epochsPerStage: 0).validate() }
+        #expect(throws: PipelineError.self) { try InternalizationSchedule(finalStageEpochs: 0).validate() }
         #expect(throws: PipelineError.self) { try InternalizationSchedule(smoothing: RemovalSmoothing(lambda: 0)).validate() }
         #expect(throws: PipelineError.self) { try InternalizationSchedule(stepsPerStage: Int.max).validate() }
         #expect(throws: PipelineError.self) { try InternalizationSchedule(stages: Int.max).validate() }
         // A tiny λ gives huge offsets, capped rather than trapping.
         #expect(RemovalSmoothing(lambda: 1e-300).offset(seed: 1) == RemovalSmoothing.maximumOffset)
         #expect(throws: Never.self) { try InternalizationSchedule().validate() }
+    }
+
+    /// Without a stage count, every step of the longest rationale gets a stage of its own before
+    /// the answer-only stage, which trains its own epochs.
+    @Test func anUnsetStageCountIsResolvedFromTheLongestRationale() throws {
+        let system1 = [ChatMessage.user("Q"), .assistant("No")]
+        let curated = [
+            CuratedRationale(index: 0, id: "a", sampleIndex: 0, messages: system1, rationale: coinFlipRationale),
+            CuratedRationale(index: 1, id: "b", sampleIndex: 0, messages: system1, rationale: "It is tails up, so no."),
+        ]
+        let cot = try MethodLibrary.builtin.method(named: "cot")
+        let auto = InternalizationSchedule(epochsPerStage: 1, finalStageEpochs: 3)
+        #expect(auto.stages == nil)
+        let resolved = auto.resolved(for: curated, method: cot)
+        #expect(resolved.stageCount == 5)  // 4 steps, then the answer
+        #expect((0..<5).map { resolved.stepsRemoved(atStage: $0) } == [0, 1, 2, 3, nil])
+        #expect((0..<5).map { resolved.epochs(atStage: $0) } == [1, 1, 1, 1, 3])
+        #expect(InternalizationSchedule(stepsPerStage: 3).resolved(forLongest: 4).stageCount == 3)
+        #expect(InternalizationSchedule(stages: 9).resolved(forLongest: 4).stageCount == 9)
+        #expect(auto.resolved(forLongest: 0).stageCount == 2)
+        // The schedule's name for curve points changes with any setting.
+        #expect(auto.signature != InternalizationSchedule(epochsPerStage: 1, finalStageEpochs: 2).signature)
+        #expect(auto.signature != resolved.signature && auto.signature == InternalizationSchedule(epochsPerStage: 1, finalStageEpochs: 3).signature)
+    }
+
+    /// A schedule saved in config.json before the final stage had its own epochs trains it like the others.
+    @Test func aScheduleSavedWithoutFinalStageEpochsKeepsItsOldMeaning() throws {
+        let old = #"{"stages":4,"stepsPerStage":1,"epochsPerStage":3,"smoothing":{"lambda":4}}"#
+        let schedule = try JSONDecoder().decode(InternalizationSchedule.self, from: Data(old.utf8))
+        #expect(schedule == InternalizationSchedule(stages: 4, stepsPerStage: 1, epochsPerStage: 3, finalStageEpochs: 3))
+        let new = try JSONDecoder().decode(InternalizationSchedule.self, from: JSONEncoder().encode(InternalizationSchedule()))
+        #expect(new == InternalizationSchedule() && new.stages == nil)
     }
 }

@@ -45,8 +45,10 @@ import TestSupport
         #expect(report.eval?.systems.allSatisfy { $0.accuracy.total == 3 } == true)
 
         // Third run: everything is done; nothing runs again. It adds the accuracy-against-data
-        // curve to the finished run: 1 curated input and all of them, both schedules.
-        let curve = ["--curve", "1,99", "--curve-schedules", "direct,internalize"]
+        // curve to the finished run: 1 curated input and all of them, both schedules, internalize
+        // in 4 stages (the run itself is direct: the stage flags are the curve's).
+        let curve = ["--curve", "1,99", "--curve-schedules", "direct,internalize", "--stages", "4"]
+        let internalize1 = "internalize-1-" + InternalizationSchedule(stages: 4).signature
         let third = try S2DProcess.run(Self.tinyRun + ["--out", out.path] + curve)
         #expect(third.status == 0, "curve run failed: \(third.stderr)")
         for stage in ["teach", "curate", "train", "eval"] { #expect(third.stderr.contains("\(stage): already done, skipped")) }
@@ -61,9 +63,9 @@ import TestSupport
             let one = try String(contentsOf: out.appendingPathComponent("curve/direct-1/distill.jsonl"), encoding: .utf8)
             #expect(one.split(separator: "\n") == [curated[0]])
             // Internalization's last stage trains on the answer alone.
-            let last = try String(contentsOf: out.appendingPathComponent("curve/internalize-1/stage-3.jsonl"), encoding: .utf8)
+            let last = try String(contentsOf: out.appendingPathComponent("curve/\(internalize1)/stage-3.jsonl"), encoding: .utf8)
             #expect(last.split(separator: "\n") == [curated[0]])
-            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("adapters/curve-internalize-1/adapter_model.safetensors").path))
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("adapters/curve-\(internalize1)/adapter_model.safetensors").path))
         }
         #expect(try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8).contains("## Accuracy against curated inputs"))
         #expect(third.stdout.contains("curve: internalize 1 curated inputs:"))
@@ -72,7 +74,8 @@ import TestSupport
         let fourth = try S2DProcess.run(Self.tinyRun + ["--out", out.path] + curve)
         #expect(fourth.status == 0)
         if curated.count > 1 {
-            for stage in ["curve-direct-1", "curve-internalize-1"] { #expect(fourth.stderr.contains("\(stage): already done, skipped")) }
+            #expect(points.first { $0.schedule == .internalize && $0.inputs == 1 }?.internalization?.stages == 4)
+            for stage in ["curve-direct-1", "curve-\(internalize1)"] { #expect(fourth.stderr.contains("\(stage): already done, skipped")) }
         }
     }
 

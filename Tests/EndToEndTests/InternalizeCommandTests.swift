@@ -12,7 +12,7 @@ import TestSupport
     static let tinyRun = [
         "distill", "--task", "coin-flip", "--teach", "0", "--inputs", "4", "--samples", "1", "--min-agreement", "1",
         "--test", "2", "--max-tokens", "40", "--batch", "4", "--max-flips", "2", "--adaptive",
-        "--schedule", "internalize", "--stages", "3", "--stage-epochs", "1",
+        "--schedule", "internalize", "--stages", "3", "--stage-epochs", "1", "--final-stage-epochs", "1",
     ]
 
     func lines<T: Decodable>(_ url: URL, as type: T.Type) throws -> [T] {
@@ -41,14 +41,15 @@ import TestSupport
         #expect(second.stderr.contains("train-stage-2: step"))
 
         // The targets: stage k < 2 is each curated rationale with its first k steps (plus its
-        // smoothing offset) removed, stage 2 the answer alone, all under the System 1 prompt.
+        // smoothing offset) removed, or the answer once at most the answer's own step is left;
+        // stage 2 the answer alone; all under the System 1 prompt.
         let rationales = try CuratedRationale.read(from: out.appendingPathComponent("rationales.jsonl"))
         let distill = try lines(out.appendingPathComponent("distill.jsonl"), as: TrainingRecord.self)
         let stages = try (0..<3).map { try lines(out.appendingPathComponent("internalize/stage-\($0).jsonl"), as: TrainingRecord.self) }
         try #require(!rationales.isEmpty)
         #expect(rationales.map(\.messages) == distill.map(\.messages))
         #expect(stages.allSatisfy { $0.count == rationales.count })
-        let schedule = InternalizationSchedule(stages: 3, epochsPerStage: 1)
+        let schedule = InternalizationSchedule(stages: 3, epochsPerStage: 1, finalStageEpochs: 1)
         for (i, r) in rationales.enumerated() {
             #expect(!r.messages[0].content.contains("step by step"))  // the System 1 prompt
             #expect(stages[2][i].messages == r.messages)  // the answer alone, as direct distillation trains
@@ -57,7 +58,7 @@ import TestSupport
                 #expect(stages[k][i].messages.dropLast() == r.messages.dropLast())
                 let removed = k + schedule.offset(stage: k, exampleID: r.id, seed: 0)
                 let target = stages[k][i].messages.last!.content
-                if removed < steps.count {
+                if removed < steps.count - 1 {
                     #expect(target == steps.removingFirst(removed))
                     #expect(r.rationale.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix(target))
                     #expect(ReasoningSteps(target, unit: .sentence).count == steps.count - removed)
@@ -88,7 +89,13 @@ import TestSupport
     @Test func stageFlagsWithoutTheInternalizeScheduleAreRefused() throws {
         let direct = try S2DProcess.run(["distill", "--task", "coin-flip", "--stages", "3", "--out", "/nonexistent/never-made"])
         #expect(direct.status != 0)
-        #expect(direct.stderr.contains("--stages, --steps-per-stage, --stage-epochs and --removal-smoothing are for --schedule internalize"))
+        #expect(direct.stderr.contains("--stages, --steps-per-stage, --stage-epochs, --final-stage-epochs and --removal-smoothing are for --schedule internalize"))
+        // A direct run whose curve internalizes takes them: it gets past validation and stops only
+        // at the run directory (a path under a file, which not even root can create).
+        let curve = try S2DProcess.run([
+            "distill", "--task", "coin-flip", "--curve", "8", "--curve-schedules", "internalize", "--stages", "3", "--out", "/dev/null/run",
+        ])
+        #expect(curve.status != 0 && !curve.stderr.contains("are for --schedule internalize") && curve.stderr.contains("/dev/null/run"))
         let one = try S2DProcess.run(["distill", "--task", "coin-flip", "--schedule", "internalize", "--stages", "1", "--out", "/nonexistent/never-made"])
         #expect(one.status != 0)
         #expect(one.stderr.contains("--stages: must be ≥ 2"))

@@ -22,10 +22,12 @@ public struct CurvePoint: Sendable, Hashable, Codable {
     public var evalSeconds: Double
     /// True for the point the run's own train stage made (not trained again).
     public var fromTrainStage: Bool
+    /// An internalize point's stage schedule, resolved (its stage count fixed); nil for direct.
+    public var internalization: InternalizationSchedule?
 
     public init(
         schedule: DistillationSchedule, inputs: Int, accuracy: ProportionEstimate, meanGeneratedTokens: Double,
-        trainSeconds: Double, evalSeconds: Double, fromTrainStage: Bool
+        trainSeconds: Double, evalSeconds: Double, fromTrainStage: Bool, internalization: InternalizationSchedule? = nil
     ) {
         self.schedule = schedule
         self.inputs = inputs
@@ -34,5 +36,6 @@ public struct CurvePoint: Sendable, Hashable, Codable {
         self.trainSeconds = trainSeconds
         self.evalSeconds = evalSeconds
         self.fromTrainStage = fromTrainStage
+        self.internalization = internalization
     }
 }

@@ -3,42 +3,57 @@ import Inference
 
 /// The accuracy-against-data curve: distilled System 1 trained again on the first N curated
 /// inputs, for each requested size and schedule, from the same start as the train stage.
-/// Each point is a run-store stage of its own (`curve-SCHEDULE-N`), so a killed run resumes at
-/// the point where it stopped; the curve's sizes are not part of config.json, so it can be added
-/// to a finished run.
+/// Each point is a run-store stage of its own (`curve-direct-N`, `curve-internalize-N-HASH`), so
+/// a killed run resumes at the point where it stopped; the curve's sizes are not part of
+/// config.json, so it can be added to a finished run.
 extension EndToEndRun {
-    /// The store's name of the curve point (schedule, size).
-    public static func curveStageName(_ schedule: DistillationSchedule, _ inputs: Int) -> String { "curve-\(schedule.rawValue)-\(inputs)" }
+    /// The store's name of the curve point (schedule, size). An internalize point's name ends in
+    /// its stage schedule's hash: points made under other internalization flags are other stages.
+    public static func curveStageName(_ schedule: DistillationSchedule, _ inputs: Int, internalization: InternalizationSchedule) -> String {
+        switch schedule {
+        case .direct: "curve-direct-\(inputs)"
+        case .internalize: "curve-internalize-\(inputs)-\(internalization.signature)"
+        }
+    }
 
-    /// The points for `sizes` × `schedules`; sizes at or above the number of curated inputs
-    /// become one point at that number, which for the run's own schedule is the train stage's
-    /// result (`eval`'s distilled System 1) rather than a second training.
-    public func curve(sizes: [Int], schedules: [DistillationSchedule], eval: EvalStats, train: TrainStats) async throws -> CurveStats {
+    /// The points for `sizes` × `schedules`, internalize points under `internalization`; sizes at
+    /// or above the number of curated inputs become one point at that number, which for the
+    /// run's own schedule (and stage schedule) is the train stage's result (`eval`'s distilled
+    /// System 1) rather than a second training.
+    public func curve(
+        sizes: [Int], schedules: [DistillationSchedule], internalization: InternalizationSchedule, eval: EvalStats, train: TrainStats
+    ) async throws -> CurveStats {
         let rationales = try CuratedRationale.read(from: rationalesURL)
         let test = try configuration.splits().test
         var points: [CurvePoint] = []
         for schedule in schedules {
             for inputs in Set(sizes.map { min($0, rationales.count) }).sorted() where inputs > 0 {
-                if inputs == rationales.count, schedule == configuration.schedule, let distilled = eval.systems.last {
+                let sameAsTrainStage = schedule == configuration.schedule && (schedule == .direct || configuration.internalization == internalization)
+                if inputs == rationales.count, sameAsTrainStage, let distilled = eval.systems.last {
                     points.append(CurvePoint(
                         schedule: schedule, inputs: inputs, accuracy: distilled.accuracy, meanGeneratedTokens: distilled.meanGeneratedTokens,
-                        trainSeconds: train.cost.seconds, evalSeconds: distilled.wallSeconds, fromTrainStage: true))
+                        trainSeconds: train.cost.seconds, evalSeconds: distilled.wallSeconds, fromTrainStage: true,
+                        internalization: train.internalization?.schedule))
                     continue
                 }
-                points.append(try await stage(Self.curveStageName(schedule, inputs)) {
-                    try await curvePoint(schedule: schedule, rationales: Array(rationales.prefix(inputs)), test: test)
+                let name = Self.curveStageName(schedule, inputs, internalization: internalization)
+                points.append(try await stage(name) {
+                    try await curvePoint(name: name, schedule: schedule, internalization: internalization, rationales: Array(rationales.prefix(inputs)), test: test)
                 })
             }
         }
         return CurveStats(points: points)
     }
 
-    /// Trains and evaluates one point.
-    func curvePoint(schedule: DistillationSchedule, rationales: [CuratedRationale], test: [TaskExample]) async throws -> CurvePoint {
-        let name = Self.curveStageName(schedule, rationales.count)
-        let folder = directory.appendingPathComponent("curve/\(schedule.rawValue)-\(rationales.count)")
+    /// Trains and evaluates one point, run-store stage `name`.
+    func curvePoint(
+        name: String, schedule: DistillationSchedule, internalization: InternalizationSchedule, rationales: [CuratedRationale],
+        test: [TaskExample]
+    ) async throws -> CurvePoint {
+        let folder = directory.appendingPathComponent("curve/\(name.dropFirst("curve-".count))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let start = ContinuousClock.now
+        var resolved: InternalizationSchedule?
         switch schedule {
         case .direct:
             log("\(name): \(rationales.count) curated answers, \(configuration.distillEpochs) epochs, from \(distillationStart == nil ? "the base model" : "taught")")
@@ -46,7 +61,8 @@ extension EndToEndRun {
             try AtomicFile.writeLines(try rationales.map { try TrainingRecord(messages: $0.messages).jsonLine() }, to: data)
             _ = try await fineTune(data: data, output: adapterURL(name), initial: distillationStart, epochs: configuration.distillEpochs, label: name)
         case .internalize:
-            let schedule = configuration.internalization ?? InternalizationSchedule()
+            let schedule = internalization.resolved(for: rationales, method: method)
+            resolved = schedule
             _ = try await internalize(
                 rationales, schedule: schedule, stageName: { "\(name)-stage-\($0)" },
                 data: { folder.appendingPathComponent("stage-\($0).jsonl") },
@@ -61,6 +77,6 @@ extension EndToEndRun {
         log("\(name): \(result.accuracy.formatted), \(String(format: "%.1f", result.meanGeneratedTokens)) tokens/input")
         return CurvePoint(
             schedule: schedule, inputs: rationales.count, accuracy: result.accuracy, meanGeneratedTokens: result.meanGeneratedTokens,
-            trainSeconds: trainSeconds, evalSeconds: result.wallSeconds, fromTrainStage: false)
+            trainSeconds: trainSeconds, evalSeconds: result.wallSeconds, fromTrainStage: false, internalization: resolved)
     }
 }

@@ -18,13 +18,14 @@ extension EndToEndRun {
         k == schedule.lastStage ? Self.distilledAdapter : "stage-\(k)"
     }
 
-    /// Trains `distilled` through every stage of `schedule` on the curated rationales, starting
+    /// Trains `distilled` through every stage of `schedule` (resolved for the curated rationales) on them, starting
     /// from `distillationStart` (by default `taught` when there is one, else a fresh adapter).
     /// Each stage is its own fine-tune (a fresh optimizer) from the previous stage's adapter.
     func trainInStages(_ schedule: InternalizationSchedule) async throws -> TrainStats {
         let start = ContinuousClock.now
         let calls0 = cached.statistics.modelCalls
         let rationales = try CuratedRationale.read(from: rationalesURL)
+        let schedule = schedule.resolved(for: rationales, method: method)
         let internalization = try await internalize(
             rationales, schedule: schedule, stageName: Self.internalizationStageName, data: internalizationDataURL(stage:),
             adapter: { internalizationAdapter(stage: $0, of: schedule) })
@@ -34,7 +35,7 @@ extension EndToEndRun {
             cost: cost("train", since: start, callsBefore: calls0, tokens: combined.trainedTokens), internalization: internalization)
     }
 
-    /// The stages of `schedule` on `rationales` from `distillationStart`: stage k is run-store
+    /// The stages of `schedule` (resolved) on `rationales` from `distillationStart`: stage k is run-store
     /// stage `stageName(k)`, trains on `data(k)` and writes adapter `adapter(k)`; the last
     /// stage's adapter is the result.
     func internalize(
@@ -43,13 +44,13 @@ extension EndToEndRun {
     ) async throws -> InternalizationStats {
         try schedule.validate()
         guard !rationales.isEmpty else { throw EndToEndError.nothingAccepted(inputs: configuration.unlabeledInputs) }
-        log("\(stageName(0).replacingOccurrences(of: "-stage-0", with: "")): stepwise internalization of \(rationales.count) curated \(method.name) outputs in \(schedule.stages) stages of "
-            + "\(schedule.epochsPerStage) epoch\(schedule.epochsPerStage == 1 ? "" : "s"), \(schedule.stepsPerStage) step"
-            + "\(schedule.stepsPerStage == 1 ? "" : "s") more removed per stage, from \(distillationStart == nil ? "the base model" : "taught")")
+        log("\(stageName(0).replacingOccurrences(of: "-stage-0", with: "")): stepwise internalization of \(rationales.count) curated \(method.name) outputs in \(schedule.stageCount) stages of "
+            + "\(schedule.epochsPerStage) epoch\(schedule.epochsPerStage == 1 ? "" : "s") (the answer-only one \(schedule.finalStageEpochs)), "
+            + "\(schedule.stepsPerStage) step\(schedule.stepsPerStage == 1 ? "" : "s") more removed per stage, from \(distillationStart == nil ? "the base model" : "taught")")
         try FileManager.default.createDirectory(at: data(0).deletingLastPathComponent(), withIntermediateDirectories: true)
         var previous: URL? = distillationStart
         var stages: [InternalizationStageStats] = []
-        for k in 0..<schedule.stages {
+        for k in 0..<schedule.stageCount {
             let name = stageName(k)
             let output = adapterURL(adapter(k))
             let initial = previous
@@ -61,9 +62,9 @@ extension EndToEndRun {
                 let answerOnly = examples.filter(\.target.answerOnly).count
                 let removal = schedule.stepsRemoved(atStage: k).map { "first \($0) steps removed (+ smoothing offsets)" } ?? "the answer alone"
                 log("\(name): \(examples.count) targets, \(removal); \(answerOnly) answer-only; from \(initial.map { "adapter \($0.lastPathComponent)" } ?? "the base model")")
-                let report = try await fineTune(data: file, output: output, initial: initial, epochs: schedule.epochsPerStage, label: name)
+                let report = try await fineTune(data: file, output: output, initial: initial, epochs: schedule.epochs(atStage: k), label: name)
                 return InternalizationStageStats(
-                    stage: k, stepsRemoved: schedule.stepsRemoved(atStage: k), epochs: schedule.epochsPerStage, examples: examples.count,
+                    stage: k, stepsRemoved: schedule.stepsRemoved(atStage: k), epochs: schedule.epochs(atStage: k), examples: examples.count,
                     answerOnly: answerOnly, withOffset: examples.filter { $0.target.offset > 0 }.count,
                     meanStepsRemoved: Double(examples.reduce(0) { $0 + $1.target.stepsRemoved }) / Double(examples.count),
                     initialAdapter: initial?.lastPathComponent, fineTune: report,

@@ -76,15 +76,20 @@ public struct EndToEndRun: Sendable {
     public var rationalesURL: URL { directory.appendingPathComponent(CuratedRationale.fileName) }
 
     /// Runs every stage not yet finished, then the curve points for `curveSizes` × `curveSchedules`
-    /// (none by default), then writes eval.json, report.md and report.html.
+    /// (none by default; internalize points under `curveInternalization`), then writes eval.json,
+    /// report.md and report.html.
     @discardableResult
-    public func runAll(curveSizes: [Int] = [], curveSchedules: [DistillationSchedule] = DistillationSchedule.allCases) async throws -> RunReport {
+    public func runAll(
+        curveSizes: [Int] = [], curveSchedules: [DistillationSchedule] = DistillationSchedule.allCases,
+        curveInternalization: InternalizationSchedule = InternalizationSchedule()
+    ) async throws -> RunReport {
         let teach = teaches ? try await self.teach() : nil
         let curate = try await self.curate()
         let train = try await self.train()
         let eval = try await self.evaluate()
         let regression = configuration.regressionTask == nil ? nil : try await self.regression()
-        let curve = curveSizes.isEmpty ? nil : try await self.curve(sizes: curveSizes, schedules: curveSchedules, eval: eval, train: train)
+        let curve = curveSizes.isEmpty ? nil : try await self.curve(
+                sizes: curveSizes, schedules: curveSchedules, internalization: curveInternalization, eval: eval, train: train)
         let report = RunReport(
             configuration: configuration, teach: teach, curate: curate, train: train, eval: eval, regression: regression, curve: curve)
         try ReportWriter.write(report, to: directory)

@@ -9,25 +9,56 @@ import Inference
 ///
 /// Stage `k` of `stages` (0-based): for `k < stages − 1`, every rationale loses its first
 /// `k × stepsPerStage + o` reasoning steps, `o` the example's removal-smoothing offset at that
-/// stage; a rationale with nothing left becomes the answer alone. The last stage is the answer
-/// alone for every example, the same record as direct distillation's.
+/// stage; a rationale with at most its last step left (the one that states the answer) becomes
+/// the answer alone. The last stage is the answer alone for every example, the same record as
+/// direct distillation's, and trains `finalStageEpochs` epochs.
+///
+/// Without a stage count the schedule has one stage per `stepsPerStage` steps of the longest
+/// curated rationale, then the answer-only stage (`resolved(forLongest:)`): every step is
+/// removed on its own before the answer stands alone, as in the paper.
 ///
 /// Pure: the targets depend only on the schedule, the curated records and the seed.
 public struct InternalizationSchedule: Sendable, Hashable, Codable {
-    /// Stages, the last one answer-only (at least 2).
-    public var stages: Int
+    /// Stages, the last one answer-only (at least 2); nil: as many as the longest rationale needs.
+    public var stages: Int?
     /// Reasoning steps each stage removes beyond the previous one (at least 1).
     public var stepsPerStage: Int
-    /// Epochs of each stage's fine-tune.
+    /// Epochs of each stage's fine-tune but the last.
     public var epochsPerStage: Int
+    /// Epochs of the last, answer-only stage.
+    public var finalStageEpochs: Int
     /// The random extra removal per example and stage.
     public var smoothing: RemovalSmoothing
 
-    public init(stages: Int = 4, stepsPerStage: Int = 1, epochsPerStage: Int = 1, smoothing: RemovalSmoothing = RemovalSmoothing()) {
+    public init(
+        stages: Int? = nil, stepsPerStage: Int = 1, epochsPerStage: Int = 1, finalStageEpochs: Int = 2,
+        smoothing: RemovalSmoothing = RemovalSmoothing()
+    ) {
         self.stages = stages
         self.stepsPerStage = stepsPerStage
         self.epochsPerStage = epochsPerStage
+        self.finalStageEpochs = finalStageEpochs
         self.smoothing = smoothing
+    }
+
+    enum CodingKeys: String, CodingKey { case stages, stepsPerStage, epochsPerStage, finalStageEpochs, smoothing }
+
+    /// A schedule saved before `finalStageEpochs` existed trained its last stage like the others.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        stages = try c.decodeIfPresent(Int.self, forKey: .stages)
+        stepsPerStage = try c.decode(Int.self, forKey: .stepsPerStage)
+        epochsPerStage = try c.decode(Int.self, forKey: .epochsPerStage)
+        finalStageEpochs = try c.decodeIfPresent(Int.self, forKey: .finalStageEpochs) ?? epochsPerStage
+        smoothing = try c.decode(RemovalSmoothing.self, forKey: .smoothing)
+    }
+
+    /// A short name of the schedule's settings (8 hex digits of their hash), for names of runs
+    /// made under it.
+    public var signature: String {
+        let stageText = stages.map(String.init) ?? "auto"
+        let text = "stages=\(stageText) steps=\(stepsPerStage) epochs=\(epochsPerStage) final=\(finalStageEpochs) lambda=\(smoothing.lambda)"
+        return String(ContentHash(hashing: text).hex.prefix(8))
     }
 
     /// Bounds far beyond any useful schedule, so that counts of removed steps cannot overflow.
@@ -39,26 +70,51 @@ public struct InternalizationSchedule: Sendable, Hashable, Codable {
         func check(_ ok: Bool, _ flag: String, _ reason: String) throws {
             if !ok { throw PipelineError.invalidOption(name: flag, reason: reason) }
         }
-        try check(stages >= 2, "--stages", "must be ≥ 2: at least one stage with reasoning, then the answer-only stage (got \(stages))")
-        try check(stages <= Self.maximumStages, "--stages", "must be ≤ \(Self.maximumStages) (got \(stages))")
+        if let stages {
+            try check(stages >= 2, "--stages", "must be ≥ 2: at least one stage with reasoning, then the answer-only stage (got \(stages))")
+            try check(stages <= Self.maximumStages, "--stages", "must be ≤ \(Self.maximumStages) (got \(stages))")
+        }
         try check(
             (1...Self.maximumStepsPerStage).contains(stepsPerStage), "--steps-per-stage",
             "must be in 1...\(Self.maximumStepsPerStage) (got \(stepsPerStage))")
         try check(epochsPerStage >= 1, "--stage-epochs", "must be ≥ 1 (got \(epochsPerStage))")
+        try check(finalStageEpochs >= 1, "--final-stage-epochs", "must be ≥ 1 (got \(finalStageEpochs))")
         try check(
             smoothing.lambda > 0 && smoothing.lambda.isFinite, "--removal-smoothing",
             "λ must be a positive number (got \(smoothing.lambda)); a large λ such as 100 means almost no offsets")
     }
 
+    /// This schedule with its stage count fixed for rationales of at most `longest` steps: as
+    /// given, or one stage per `stepsPerStage` steps (at least one) and the answer-only stage.
+    public func resolved(forLongest longest: Int) -> InternalizationSchedule {
+        var schedule = self
+        schedule.stages = stages ?? min(max(1, (longest + stepsPerStage - 1) / stepsPerStage) + 1, Self.maximumStages)
+        return schedule
+    }
+
+    /// The schedule resolved for `rationales` as `method` cuts them into steps.
+    public func resolved(for rationales: [CuratedRationale], method: Method) -> InternalizationSchedule {
+        resolved(forLongest: rationales.map { ReasoningSteps(rationaleOf: $0.rationale, method: method).count }.max() ?? 0)
+    }
+
+    /// The stage count of a resolved schedule.
+    public var stageCount: Int {
+        guard let stages else { preconditionFailure("the schedule's stage count is not resolved: call resolved(for:method:) first") }
+        return stages
+    }
+
     /// The last stage's index: it trains on the answer alone.
-    public var lastStage: Int { stages - 1 }
+    public var lastStage: Int { stageCount - 1 }
 
     /// The steps stage `k` removes from every rationale before the offset; nil on the last
     /// stage, which keeps none.
     public func stepsRemoved(atStage k: Int) -> Int? {
-        precondition((0..<stages).contains(k), "stage \(k) is outside 0..<\(stages)")
+        precondition((0..<stageCount).contains(k), "stage \(k) is outside 0..<\(stageCount)")
         return k == lastStage ? nil : k * stepsPerStage
     }
+
+    /// The epochs of stage `k`'s fine-tune.
+    public func epochs(atStage k: Int) -> Int { k == lastStage ? finalStageEpochs : epochsPerStage }
 
     /// The removal-smoothing offset of example `exampleID` at stage `k`, drawn from the stream
     /// seeded like sample `k` of that input (`SampleSeed`): the same on every re-run, and
@@ -68,18 +124,17 @@ public struct InternalizationSchedule: Sendable, Hashable, Codable {
     }
 
     /// The training target of one example at stage `k`: `rationale` without its removed
-    /// steps, or `answer` when nothing is left or on the last stage.
+    /// steps, or `answer` when at most the last step is left or on the last stage.
     public func target(stage k: Int, rationale: ReasoningSteps, answer: String, exampleID: String, seed: UInt64) -> InternalizationTarget {
         guard let base = stepsRemoved(atStage: k) else {
             return InternalizationTarget(text: answer, stepsRemoved: rationale.count, offset: 0, answerOnly: true)
         }
         let offset = offset(stage: k, exampleID: exampleID, seed: seed)
         let removed = base + offset
-        let rest = rationale.removingFirst(removed)
-        if rest.isEmpty {
+        if removed >= rationale.count - 1 {
             return InternalizationTarget(text: answer, stepsRemoved: rationale.count, offset: offset, answerOnly: true)
         }
-        return InternalizationTarget(text: rest, stepsRemoved: removed, offset: offset, answerOnly: false)
+        return InternalizationTarget(text: rationale.removingFirst(removed), stepsRemoved: removed, offset: offset, answerOnly: false)
     }
 
     /// Stage `k`'s training set: each curated record's System 1 prompt answered by its target,

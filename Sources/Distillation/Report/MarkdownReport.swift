@@ -15,9 +15,11 @@ public enum MarkdownReport {
     static func scheduleSummary(_ c: EndToEndConfiguration) -> String {
         guard c.schedule == .internalize, let i = c.internalization else { return "answer (direct, \(c.distillEpochs) epochs)" }
         return "curated System 2 output, its first reasoning steps removed stage by stage (stepwise internalization: "
-            + "\(i.stages) stages × \(i.epochsPerStage) epoch\(i.epochsPerStage == 1 ? "" : "s"), \(i.stepsPerStage) more "
+            + "\(i.stages.map { "\($0) stages" } ?? "a stage per removed step of the longest output") × \(i.epochsPerStage) "
+            + "epoch\(i.epochsPerStage == 1 ? "" : "s"), \(i.stepsPerStage) more "
             + "step\(i.stepsPerStage == 1 ? "" : "s") removed per stage, removal smoothing "
-            + "λ = \(String(format: "%g", i.smoothing.lambda)), the last stage on the answer alone)"
+            + "λ = \(String(format: "%g", i.smoothing.lambda)), the last stage on the answer alone for \(i.finalStageEpochs) "
+            + "epoch\(i.finalStageEpochs == 1 ? "" : "s"))"
     }
 
     /// The internalization stages: what each removed and how its loss went.
