@@ -43,9 +43,8 @@ struct CurateCommand: AsyncParsableCommand {
             var arguments = ["--model", settings.model, "--precision", precision.rawValue, "--threads", String(threads)]
             if let adapter = settings.adapter {
                 if let stored = settings.adapterHash, try AdapterFingerprint.hash(ofFolder: adapter).hex != stored {
-                    throw PipelineError.settingsMismatch(
-                        run: runDirectory, field: "adapter (content hash of \(adapter))", stored: stored,
-                        requested: try AdapterFingerprint.hash(ofFolder: adapter).hex)
+                    throw distillationRun.mismatch(
+                        field: "adapter (content hash of \(adapter))", stored: stored, requested: try AdapterFingerprint.hash(ofFolder: adapter).hex)
                 }
                 arguments += ["--adapter", adapter]
             }

@@ -109,16 +109,9 @@ struct EvalCommand: AsyncParsableCommand {
     }
 
     private func evaluateRun(_ runDirectory: String) async throws {
-        let configURL = URL(fileURLWithPath: runDirectory).appendingPathComponent("config.json")
-        // Checked before the run is opened, which would create the directory of a mistyped path.
-        guard FileManager.default.fileExists(atPath: configURL.path) else {
+        // Read before the run is opened, which would create the directory of a mistyped path.
+        guard let config = try EndToEndRun.configurationFile(in: URL(fileURLWithPath: runDirectory)).read() else {
             throw ValidationError("\(runDirectory): not a run directory of s2d distill (it has no config.json)")
-        }
-        let config: EndToEndConfiguration
-        do {
-            config = try JSONDecoder().decode(EndToEndConfiguration.self, from: Data(contentsOf: configURL))
-        } catch {
-            throw ValidationError("\(configURL.path): not a readable s2d distill configuration (\(error))")
         }
         let r = try await EndToEndRun.open(directory: runDirectory, configuration: config, model: model, quiet: quiet)
         let eval = try await r.evaluate()

@@ -73,7 +73,7 @@ struct PadDistillCommand: AsyncParsableCommand {
             "refine-rounds": "\(refineRounds)", "beam-width": "\(beamWidth)", "beam-candidates": "\(beamCandidates)",
         ]
         if tuning != .lora { training["tuning"] = tuning.rawValue }  // absent in runs from before the flag
-        try PadRunSettings(data: options.settings, training: training).record(in: directory)
+        try PaDRunSettings.file(in: directory).record(PaDRunSettings(data: options.settings, training: training))
         let store = try RunStore(directory: directory)
         let loaded = try await model.load()
         guard let student = loaded as? any AdapterServing else {

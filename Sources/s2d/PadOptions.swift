@@ -69,3 +69,12 @@ struct PadTaskOptions: ParsableArguments {
             concurrency: concurrency)
     }
 }
+
+extension PadTaskOptions {
+    /// The flags that decide the training questions and their programs (`--test` only matters to `distill`).
+    var settings: [String: String] {
+        ["task": task, "data": data ?? "", "train": "\(train)", "words": "\(words)", "max-flips": "\(maxFlips)",
+         "teacher": teacher, "samples-per-question": "\(samplesPerQuestion)", "teacher-temperature": "\(teacherTemperature)",
+         "max-tokens": "\(maxTokens)", "seed": "\(seed)"]
+    }
+}

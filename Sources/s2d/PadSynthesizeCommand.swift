@@ -26,7 +26,7 @@ struct PadSynthesizeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = URL(fileURLWithPath: out)
-        try PadRunSettings(data: options.settings).record(in: directory)
+        try PaDRunSettings.file(in: directory).record(PaDRunSettings(data: options.settings))
         let store = try RunStore(directory: directory)
         let configuration = try options.configuration()
         let teacher = try options.programTeacher(store: store, precision: precision, threads: threads)

@@ -72,10 +72,9 @@ struct PipelineGenerate {
     /// Prints the estimate; creates nothing and loads no model.
     private func dryRun(settings: RunSettings, inputs: TaskInputs, method: Method, directory: URL) async throws {
         var done: Set<String> = []
-        if let stored = try DistillationRun.storedSettings(in: directory) {
-            if let d = stored.firstDifference(from: settings) {
-                throw PipelineError.settingsMismatch(run: directory.path, field: d.field, stored: d.stored, requested: d.requested)
-            }
+        let file = DistillationRun.settingsFile(in: directory)
+        if let stored = try file.read() {
+            try file.check(settings, against: stored)
             done = try await RunStore(directory: directory).itemKeys(stage: GenerateStage.name)
         }
         let estimate = try GenerateEstimate(inputs: inputs.examples, task: inputs.task, method: method, settings: settings, done: done)

@@ -104,12 +104,15 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try DistillationRun(directory: directory, settings: settings())
         let samples = failure { _ = try DistillationRun(directory: directory, settings: settings(samples: 5)) }
-        #expect(samples.contains("samples = 4") && samples.contains("asks for 5"), "\(samples)")
+        #expect(samples.contains("run.json") && samples.contains("samples: 4 → 5"), "\(samples)")
         do {
-            _ = try DistillationRun(directory: directory, settings: settings(seed: 9))
+            _ = try DistillationRun(directory: directory, settings: settings(samples: 6, seed: 9))
             Issue.record("a different seed was accepted")
-        } catch PipelineError.settingsMismatch(_, let field, let stored, let requested) {
-            #expect(field == "seed" && stored == "0" && requested == "9")
+        } catch let mismatch as RunSettingsMismatch {
+            // Every field that differs, in declaration order.
+            #expect(mismatch.differences == [
+                SettingDifference(field: "samples", stored: "4", requested: "6"), SettingDifference(field: "seed", stored: "0", requested: "9"),
+            ])
         }
         // Curation's threshold is free for a plain run...
         _ = try DistillationRun(directory: directory, settings: settings(minAgreement: 0.9))
@@ -154,7 +157,7 @@ import Testing
         #expect(report.samplesGenerated == 80 - report.samplesSaved)
         let stats = try await CurateStage(run: run).curate().stats
         #expect(stats.stages["generate"]?.samplesSaved == report.samplesSaved)
-        #expect(throws: PipelineError.self) { _ = try CurateStage(run: run, minAgreement: 0.9) }
+        #expect(throws: RunSettingsMismatch.self) { _ = try CurateStage(run: run, minAgreement: 0.9) }
         #expect(failure { _ = try DistillationRun(directory: directory, settings: settings(samples: 8, adaptive: true, minAgreement: 0.9)) }
             .contains("min-agreement"))
     }

@@ -117,11 +117,22 @@ import TestSupport
     @Test func aChangedConfigurationNamesTheFieldsThatChanged() throws {
         let stored = EndToEndConfiguration(task: "coin-flip", unlabeledInputs: 1024, distillEpochs: 2)
         var now = stored
-        #expect(try stored.differingFields(from: now).isEmpty)
+        #expect(stored.differences(from: now).isEmpty)
         now.unlabeledInputs = 2048
         now.distillFrom = .base
-        #expect(try stored.differingFields(from: now) == ["distillFrom: \"taught\" → \"base\"", "unlabeledInputs: 1024 → 2048"])
-        let message = "\(EndToEndError.configurationChanged(runDirectory: "/runs/x", fields: try stored.differingFields(from: now)))"
-        #expect(message.contains("(distillFrom: \"taught\" → \"base\"; unlabeledInputs: 1024 → 2048)"))
+        #expect(stored.differences(from: now).map(\.description) == ["distillFrom: \"taught\" → \"base\"", "unlabeledInputs: 1024 → 2048"])
+        // Refused by the run directory's settings file, naming both.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("s2d-config-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = EndToEndRun.configurationFile(in: directory)
+        try file.record(stored)
+        #expect(try file.record(stored) == stored)
+        do {
+            try file.record(now)
+            Issue.record("a changed configuration was accepted")
+        } catch let mismatch as RunSettingsMismatch {
+            #expect("\(mismatch)".contains("config.json: this run was made with other settings (distillFrom: \"taught\" → \"base\"; unlabeledInputs: 1024 → 2048)"))
+            #expect("\(mismatch)".contains("another --out directory"))
+        }
     }
 }

@@ -75,7 +75,7 @@ import TestSupport
         // Other questions in the same directory would mix two runs' artifacts: refused, naming the flag.
         let changed = try S2DProcess.run(args.map { $0 == "6" ? "7" : $0 })
         #expect(changed.status != 0)
-        #expect(changed.stderr.contains("--train 6"), "\(changed.stderr)")
+        #expect(changed.stderr.contains("--train: 6 → 7"), "\(changed.stderr)")
     }
 
     /// The whole pipeline at its smallest (2 training questions, 1 test question, one step per

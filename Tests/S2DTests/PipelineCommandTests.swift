@@ -28,7 +28,7 @@ import TestSupport
             // Another sample count on the same run is refused, naming the field.
             let changed = try await S2DProcess.runAsync(generate.map { $0 == "3" ? "4" : $0 })
             #expect(changed.status != 0)
-            #expect(changed.stderr.contains("samples = 3"), "\(changed.stderr)")
+            #expect(changed.stderr.contains("samples: 3 → 4"), "\(changed.stderr)")
             #expect(await counter.count == 5)
         }
         let curate = try await S2DProcess.runAsync(["curate", "--run", run.path, "--min-agreement", "0.6"])
@@ -209,6 +209,6 @@ import TestSupport
         try Data("{\"task\": 3}".utf8).write(to: URL(fileURLWithPath: typo).appendingPathComponent("config.json"))
         let broken = try S2DProcess.run(["eval", "--run", typo])
         #expect(broken.status != 0)
-        #expect(broken.stderr.contains("config.json: not a readable s2d distill configuration"), "\(broken.stderr)")
+        #expect(broken.stderr.contains("config.json: cannot read run settings"), "\(broken.stderr)")
     }
 }

@@ -136,34 +136,13 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
     }
 }
 
-extension EndToEndConfiguration {
-    /// The fields whose values differ from `other`'s, as "name: self → other" (JSON values),
-    /// so a refused re-run says which flag changed.
-    public func differingFields(from other: EndToEndConfiguration) throws -> [String] {
-        func fields(_ c: EndToEndConfiguration) throws -> [String: String] {
-            let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(c)) as? [String: Any] ?? [:]
-            return object.mapValues { value in
-                guard JSONSerialization.isValidJSONObject([value]),
-                      let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]) else {
-                    return "\(value)"
-                }
-                return String(decoding: data, as: UTF8.self)
-            }
-        }
-        let mine = try fields(self), theirs = try fields(other)
-        return Set(mine.keys).union(theirs.keys).sorted().compactMap { key in
-            let a = mine[key] ?? "none", b = theirs[key] ?? "none"
-            return a == b ? nil : "\(key): \(a) → \(b)"
-        }
-    }
-}
+/// config.json: compared field by field (its JSON fields, named as stored).
+extension EndToEndConfiguration: RunDirectorySettings {}
 
 /// Why an end-to-end run cannot go on.
 public enum EndToEndError: Error, Sendable, CustomStringConvertible {
     case unsupportedTask(String)
     case unknownMethod(String)
-    /// `fields`: the stored settings that differ ("name: stored → now").
-    case configurationChanged(runDirectory: String, fields: [String])
     /// config.json was written under another seed rule (`stored` nil: rule 1).
     case seedRuleChanged(file: String, stored: Int?)
     case nothingAccepted(inputs: Int)
@@ -173,8 +152,6 @@ public enum EndToEndError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .unsupportedTask(let t): return "task \"\(t)\": s2d distill generates its inputs and supports last-letter and coin-flip"
         case .unknownMethod(let m): return "method \"\(m)\" is not in the method library"
-        case .configurationChanged(let d, let fields):
-            return "\(d)/config.json: the run was started with other settings (\(fields.joined(separator: "; "))); use a new --out or the same flags"
         case .seedRuleChanged(let file, let stored): return SampleSeed.refusal(file: file, storedRule: stored, directoryFlag: "--out")
         case .nothingAccepted(let n): return "curate: none of \(n) inputs passed the self-consistency vote; nothing to distil (raise --samples or lower --min-agreement)"
         case .missingStage(let s): return "stage \(s) has not finished in this run directory; run it first"

@@ -39,30 +39,25 @@ public struct EndToEndRun: Sendable {
             throw EndToEndError.unsupportedTask(configuration.task)
         }
         guard let method = methods.methods[configuration.method] else { throw EndToEndError.unknownMethod(configuration.method) }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let configURL = directory.appendingPathComponent("config.json")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        if let data = try? Data(contentsOf: configURL) {
-            let old = try JSONDecoder().decode(EndToEndConfiguration.self, from: data)
-            if old.seedRule != configuration.seedRule {
-                throw EndToEndError.seedRuleChanged(file: configURL.path, stored: old.seedRule)
-            }
-            if old != configuration {
-                throw EndToEndError.configurationChanged(runDirectory: directory.path, fields: try old.differingFields(from: configuration))
-            }
-        } else {
-            try AtomicFile.write(encoder.encode(configuration), to: configURL)
+        let file = Self.configurationFile(in: directory)
+        if let stored = try file.read(), stored.seedRule != configuration.seedRule {
+            throw EndToEndError.seedRuleChanged(file: file.url.path, stored: stored.seedRule)
         }
+        self.store = try RunStore(directory: directory)  // creates the directory and holds its lock
+        try file.record(configuration)
         self.directory = directory
         self.configuration = configuration
         self.task = task
         self.method = method
-        self.store = try RunStore(directory: directory)
         self.model = model
         self.cached = CachingLanguageModel(wrapping: model, store: store)
         self.fineTuner = fineTuner
         self.log = log
+    }
+
+    /// The run's settings file, `config.json`.
+    public static func configurationFile(in directory: URL) -> RunSettingsFile<EndToEndConfiguration> {
+        RunSettingsFile(directory: directory, name: "config.json", directoryFlag: "--out")
     }
 
     var teaches: Bool { configuration.teachExamples > 0 }

@@ -90,9 +90,8 @@ public struct CurateStage: Sendable {
             throw PipelineError.invalidOption(name: "--min-agreement", reason: "must be in (0, 1] (got \(threshold))")
         }
         if run.settings.thresholdIsFixed, threshold != run.settings.minAgreement {
-            throw PipelineError.settingsMismatch(
-                run: run.directory.path, field: "min-agreement (fixed at generation by --adaptive/--perturb)",
-                stored: "\(run.settings.minAgreement)", requested: "\(threshold)")
+            throw run.mismatch(
+                field: "min-agreement (fixed at generation by --adaptive/--perturb)", stored: "\(run.settings.minAgreement)", requested: "\(threshold)")
         }
         self.run = run
         self.minAgreement = threshold
@@ -114,7 +113,7 @@ public struct CurateStage: Sendable {
         if mode == .usc {
             guard let model else { throw PipelineError.invalidOption(name: "--mode usc", reason: "needs the run's model to choose responses") }
             guard model.identifier == settings.model else {
-                throw PipelineError.settingsMismatch(run: run.directory.path, field: "model", stored: settings.model, requested: model.identifier)
+                throw run.mismatch(field: "model", stored: settings.model, requested: model.identifier)
             }
             let cached = CachingLanguageModel(wrapping: model, store: store)
             universalDecisions = try await selectAll(items: items, task: task, model: cached)

@@ -81,9 +81,8 @@ public struct GenerateStage: Sendable {
 
     public init(run: DistillationRun, task: any DistillationTask, method: Method, concurrency: Int = 4, tokenBudget: Int? = nil) throws {
         guard RunSettings.fingerprint(of: method) == run.settings.methodHash else {
-            throw PipelineError.settingsMismatch(
-                run: run.directory.path, field: "method program (content hash of \(method.name))",
-                stored: run.settings.methodHash, requested: RunSettings.fingerprint(of: method))
+            throw run.mismatch(
+                field: "method program (content hash of \(method.name))", stored: run.settings.methodHash, requested: RunSettings.fingerprint(of: method))
         }
         self.run = run
         self.task = task
@@ -108,7 +107,7 @@ public struct GenerateStage: Sendable {
         let store = run.store
         let settings = run.settings
         guard model.identifier == settings.model else {
-            throw PipelineError.settingsMismatch(run: run.directory.path, field: "model", stored: settings.model, requested: model.identifier)
+            throw run.mismatch(field: "model", stored: settings.model, requested: model.identifier)
         }
         let meter = TokenMeter(wrapping: model)
         let cached = CachingLanguageModel(wrapping: meter, store: store)

@@ -1,13 +1,11 @@
 /// Why a pipeline stage refused to run or stopped; descriptions name the run, file or field at fault.
 public enum PipelineError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The run directory holds a run made with other settings; resuming would mix two runs.
-    case settingsMismatch(run: String, field: String, stored: String, requested: String)
     /// The run directory has no `run.json` (no stage has run there).
     case noRun(path: String)
     /// `run.json` was written under another seed rule than this build's (`SampleSeed.rule`);
     /// `stored` nil means rule 1, from before the field existed.
     case seedRuleChanged(file: String, stored: Int?)
-    /// `run.json` cannot be read.
+    /// A run directory's settings file cannot be read.
     case unreadableSettings(path: String, reason: String)
     /// No task of this name exists.
     case unknownTask(name: String, available: [String])
@@ -20,9 +18,6 @@ public enum PipelineError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .settingsMismatch(let run, let field, let stored, let requested):
-            return "\(run)/run.json: the run was made with \(field) = \(stored), this command asks for \(requested); "
-                + "use the same settings to resume, or a new --run directory"
         case .noRun(let path):
             return "\(path): no run here (run.json missing); run `s2d generate --task ... --run \(path)` first"
         case .seedRuleChanged(let file, let stored):

@@ -121,10 +121,9 @@ public struct RunSettings: Sendable, Hashable, Codable {
         return ContentHash(hashing: data).hex
     }
 
-    /// The first field (in declaration order) where `other` differs from these settings, as
-    /// (name, value here, value there); nil when a run made with these settings may continue
-    /// with `other`.
-    public func firstDifference(from other: RunSettings) -> (field: String, stored: String, requested: String)? {
+    /// The fields (in declaration order) where `other` differs from these settings, named as
+    /// the user knows them; empty when a run made with these settings may continue with `other`.
+    public func differences(from other: RunSettings) -> [SettingDifference] {
         func show<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "none" }
         var fields: [(String, String, String)] = [
             ("version", show(version), show(other.version)),
@@ -151,6 +150,11 @@ public struct RunSettings: Sendable, Hashable, Codable {
             ("perturb", show(perturb), show(other.perturb)),
         ]
         if thresholdIsFixed { fields.append(("min-agreement", show(minAgreement), show(other.minAgreement))) }
-        return fields.first { $0.1 != $0.2 }.map { (field: $0.0, stored: $0.1, requested: $0.2) }
+        return fields.filter { $0.1 != $0.2 }.map { SettingDifference(field: $0.0, stored: $0.1, requested: $0.2) }
     }
+}
+
+extension RunSettings: RunDirectorySettings {
+    /// `run.json` spells its keys in snake case.
+    public static var snakeCaseKeys: Bool { true }
 }
