@@ -30,15 +30,15 @@ DEMO_SIZES ?= --teach 128 --inputs 1024 --samples 4 --test 200 --teach-epochs 3 
 DEMO_FLAGS ?=
 
 demo: build
-	$(S2D) distill --task coin-flip $(DEMO_SIZES) $(DEMO_FLAGS) --out $(DEMO_OUT)/coin-flip
+	$(S2D) distill --task coin-flip $(DEMO_SIZES) $(DEMO_FLAGS) --run $(DEMO_OUT)/coin-flip
 	@echo "report: $(DEMO_OUT)/coin-flip/report.html"
 
 # Both tasks at the calibration's full size (~2000 curated inputs each; hours on 2 cores).
 FULL_SIZES ?= --teach 512 --inputs 2048 --samples 4 --test 200 --teach-epochs 3 --distill-epochs 2 --batch 16
 
 demo-full: build
-	$(S2D) distill --task coin-flip $(FULL_SIZES) --regression $(DEMO_FLAGS) --out $(DEMO_OUT)/full/coin-flip
-	$(S2D) distill --task last-letter $(FULL_SIZES) --regression $(DEMO_FLAGS) --out $(DEMO_OUT)/full/last-letter
+	$(S2D) distill --task coin-flip $(FULL_SIZES) --regression $(DEMO_FLAGS) --run $(DEMO_OUT)/full/coin-flip
+	$(S2D) distill --task last-letter $(FULL_SIZES) --regression $(DEMO_FLAGS) --run $(DEMO_OUT)/full/last-letter
 	@echo "reports: $(DEMO_OUT)/full/coin-flip/report.html $(DEMO_OUT)/full/last-letter/report.html"
 
 bench: build

@@ -65,18 +65,15 @@ public struct RunSettingsMismatch: Error, Sendable, Hashable, CustomStringConver
     /// The settings file.
     public var file: String
     public var differences: [SettingDifference]
-    /// The flag that picks another run directory (`--run`, `--out`).
-    public var directoryFlag: String
 
-    public init(file: String, differences: [SettingDifference], directoryFlag: String) {
+    public init(file: String, differences: [SettingDifference]) {
         self.file = file
         self.differences = differences
-        self.directoryFlag = directoryFlag
     }
 
     public var description: String {
         "\(file): this run was made with other settings (\(differences.map(\.description).joined(separator: "; "))); "
-            + "use the same settings to resume, or another \(directoryFlag) directory"
+            + "use the same settings to resume, or another --run directory"
     }
 }
 
@@ -84,12 +81,9 @@ public struct RunSettingsMismatch: Error, Sendable, Hashable, CustomStringConver
 /// run, read and compared by every later one.
 public struct RunSettingsFile<Settings: RunDirectorySettings> {
     public let url: URL
-    /// The flag that picks the run directory, named in refusals.
-    public let directoryFlag: String
 
-    public init(directory: URL, name: String, directoryFlag: String) {
+    public init(directory: URL, name: String) {
         url = directory.appendingPathComponent(name)
-        self.directoryFlag = directoryFlag
     }
 
     /// The stored settings; nil when the file does not exist. A file that exists but cannot be
@@ -108,7 +102,7 @@ public struct RunSettingsFile<Settings: RunDirectorySettings> {
     /// Refuses `requested` when the stored settings differ, naming each difference.
     public func check(_ requested: Settings, against stored: Settings) throws {
         let differences = stored.differences(from: requested)
-        if !differences.isEmpty { throw RunSettingsMismatch(file: url.path, differences: differences, directoryFlag: directoryFlag) }
+        if !differences.isEmpty { throw RunSettingsMismatch(file: url.path, differences: differences) }
     }
 
     /// Records `requested` in a new run directory, or checks it against the settings already

@@ -30,14 +30,13 @@ public enum SampleSeed {
         inputSeed(runSeed: runSeed, inputID: inputID) &+ UInt64(sampleIndex)
     }
 
-    /// Why a run directory made under another rule is refused, naming its settings file and
-    /// the flag that names a run directory (`--run`, `--out`).
-    public static func refusal(file: String, storedRule: Int?, directoryFlag: String) -> String {
+    /// Why a run directory made under another rule is refused, naming its settings file.
+    public static func refusal(file: String, storedRule: Int?) -> String {
         let stored = storedRule ?? 1
         let why = stored == 1
             ? "seed rule 1 (sample j of every input drew with seed + j, so the j-th samples of all inputs shared one random stream)"
             : "seed rule \(stored)"
         return "\(file): this run was made under \(why); this s2d derives each sample's seed from (seed, input id, j) "
-            + "(seed rule \(rule)) and will not mix two rules in one run: start a new run directory with another \(directoryFlag)"
+            + "(seed rule \(rule)) and will not mix two rules in one run: start a new run directory with another --run"
     }
 }

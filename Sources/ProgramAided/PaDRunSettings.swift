@@ -20,7 +20,7 @@ public struct PaDRunSettings: RunDirectorySettings {
 
     /// The settings file of a PaD run directory.
     public static func file(in directory: URL) -> RunSettingsFile<PaDRunSettings> {
-        RunSettingsFile(directory: directory, name: fileName, directoryFlag: "--out")
+        RunSettingsFile(directory: directory, name: fileName)
     }
 
     /// Every data flag that changed, and every training flag when both runs train; named as

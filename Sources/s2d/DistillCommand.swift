@@ -22,7 +22,7 @@ struct DistillCommand: AsyncParsableCommand {
 
     @OptionGroup var pipeline: PipelineOptions
     @OptionGroup var model: ModelOptions
-    @Option(help: "Run directory.") var out: String
+    @OptionGroup var runDirectory: RunDirectoryOption
     @Option(help: "Curated-input counts of the accuracy-against-data curve, comma-separated (e.g. 64,256,512; none by default).")
     var curve: String?
     @Option(name: .customLong("curve-schedules"), help: "Schedules of the curve, comma-separated: direct, internalize.")
@@ -32,6 +32,7 @@ struct DistillCommand: AsyncParsableCommand {
 
     func validate() throws {
         try model.refuseAdapter("s2d distill")
+        _ = try runDirectory.path()
         try pipeline.refuseUnusedStageFlags(curveInternalizes: !(try curveSizes()).isEmpty && (try curveScheduleList()).contains(.internalize))
     }
 
@@ -56,6 +57,7 @@ struct DistillCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let out = try runDirectory.path()
         let run = try await EndToEndRun.open(directory: out, configuration: pipeline.configuration, model: model, quiet: quiet)
         let report = try await run.runAll(
             curveSizes: try curveSizes(), curveSchedules: try curveScheduleList(), curveInternalization: pipeline.stageSchedule)

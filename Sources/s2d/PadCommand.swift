@@ -7,8 +7,8 @@ struct PadCommand: AsyncParsableCommand {
         commandName: "pad",
         abstract: "Program-aided distillation: synthesise verified programs, train a program-writing student, evaluate it.",
         discussion: """
-            s2d pad distill --task coin-flip --out runs/pad      # the whole pipeline (the default subcommand)
-            s2d pad synthesize --task last-letter --teacher gold --out runs/pad-ll
+            s2d pad distill --task coin-flip --run runs/pad      # the whole pipeline (the default subcommand)
+            s2d pad synthesize --task last-letter --teacher gold --run runs/pad-ll
             s2d pad run program.py [--call solution] [--json]
             """,
         subcommands: [PadDistillCommand.self, PadSynthesizeCommand.self, PadRunCommand.self],

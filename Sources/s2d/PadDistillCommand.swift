@@ -15,7 +15,7 @@ struct PadDistillCommand: AsyncParsableCommand {
         abstract: "The whole PaD pipeline: synthesize → verify → train → refine → evaluate; prints PaD vs CoT fine-tuning.",
         discussion: """
             Every stage leaves its artifacts in the run directory (attempts.jsonl, programs.jsonl, sft.jsonl, \
-            cot.jsonl, adapters/, refine*.jsonl, evaluations/, eval.json); a re-run with the same --out skips \
+            cot.jsonl, adapters/, refine*.jsonl, evaluations/, eval.json); a re-run with the same --run skips \
             what is done. Solvers: greedy (one greedy program), sample (one sampled program), refine (greedy, \
             then up to --refine-rounds repairs by the self-refinement adapter fed the interpreter's error), \
             beam (stepwise-verified beam search over program lines), cot (the chain-of-thought student).
@@ -23,7 +23,8 @@ struct PadDistillCommand: AsyncParsableCommand {
 
     @OptionGroup var options: PadTaskOptions
     @OptionGroup var model: ModelOptions
-    @Option(help: "Run directory (default: runs/pad-TASK).") var out: String?
+    /// Default: runs/pad-TASK.
+    @OptionGroup var runDirectory: RunDirectoryOption
     @Option(help: "Epochs of every fine-tuning stage.") var epochs = 2
     @Option(help: "What every fine-tune trains: lora (adapters) or full (every weight; each stage writes a Q8_0 model.gguf).")
     var tuning: Tuning = .lora
@@ -64,7 +65,7 @@ struct PadDistillCommand: AsyncParsableCommand {
 
     func run() async throws {
         let start = Date()
-        let directory = URL(fileURLWithPath: out ?? "runs/pad-\(options.task)")
+        let directory = URL(fileURLWithPath: try runDirectory.path(default: "runs/pad-\(options.task)"))
         let log = stderrLog(start: start, quiet: quiet)
         let lr = lr ?? tuning.defaultLearningRate
         var training = [

@@ -14,18 +14,18 @@ struct PadSynthesizeCommand: AsyncParsableCommand {
             Writes OUT/attempts.jsonl (every attempt with its outcome), OUT/programs.jsonl (verified, \
             deduplicated programs) and records the attempts in OUT/run.sqlite (stage pad-synthesize). \
             A finished synthesis is reused, and a teacher model's calls are cached in the run store, \
-            so a re-run (or `s2d pad distill --out OUT`) makes no call twice.
+            so a re-run (or `s2d pad distill --run DIR`) makes no call twice.
             """)
 
     @OptionGroup var options: PadTaskOptions
-    @Option(help: "Run directory.") var out: String
+    @OptionGroup var runDirectory: RunDirectoryOption
     @Option(help: "Embedded engine precision of a teacher model.") var precision: PrecisionArgument = .quantized
     @Option(help: "Threads of an embedded teacher model.") var threads = 2
     @Flag(help: "Only the results; no progress lines.") var quiet = false
     @Flag(help: "Print the statistics as JSON.") var json = false
 
     func run() async throws {
-        let directory = URL(fileURLWithPath: out)
+        let directory = URL(fileURLWithPath: try runDirectory.path())
         try PaDRunSettings.file(in: directory).record(PaDRunSettings(data: options.settings))
         let store = try RunStore(directory: directory)
         let configuration = try options.configuration()

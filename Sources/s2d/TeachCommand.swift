@@ -11,17 +11,19 @@ struct TeachCommand: AsyncParsableCommand {
 
     @OptionGroup var pipeline: PipelineOptions
     @OptionGroup var model: ModelOptions
-    @Option(help: "Run directory (the adapter goes to OUT/adapters/taught).") var out: String
+    /// The taught adapter goes to RUN/adapters/taught.
+    @OptionGroup var runDirectory: RunDirectoryOption
     @Flag(help: "No progress lines on stderr.") var quiet = false
     @Flag(help: "Print the teach stage's statistics and the taught systems' evaluations as JSON.") var json = false
 
     func validate() throws {
         try model.refuseAdapter("s2d teach")
         try pipeline.refuseUnusedStageFlags()
+        _ = try runDirectory.path()
     }
 
     func run() async throws {
-        let run = try await EndToEndRun.open(directory: out, configuration: pipeline.configuration, model: model, quiet: quiet)
+        let run = try await EndToEndRun.open(directory: try runDirectory.path(), configuration: pipeline.configuration, model: model, quiet: quiet)
         let stats = try await run.teach()
         let systems = try run.systems().filter { $0.adapter == EndToEndRun.taughtAdapter }
         let evaluator = Evaluator(task: run.task, seed: pipeline.seed &+ 99)

@@ -132,7 +132,7 @@ import TestSupport
             Issue.record("a changed configuration was accepted")
         } catch let mismatch as RunSettingsMismatch {
             #expect("\(mismatch)".contains("config.json: this run was made with other settings (distillFrom: \"taught\" → \"base\"; unlabeledInputs: 1024 → 2048)"))
-            #expect("\(mismatch)".contains("another --out directory"))
+            #expect("\(mismatch)".contains("another --run directory"))
         }
     }
 }

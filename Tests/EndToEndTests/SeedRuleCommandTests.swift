@@ -16,10 +16,11 @@ import TestSupport
         let file = out.appendingPathComponent("config.json")
         try JSONSerialization.data(withJSONObject: object).write(to: file)
 
+        // --out, the run directory's former name, is still read.
         let result = try S2DProcess.run(["distill", "--task", "coin-flip", "--out", out.path])
         #expect(result.status != 0)
         #expect(result.stderr.contains("\(file.path): this run was made under seed rule 1"), "\(result.stderr)")
-        #expect(result.stderr.contains("start a new run directory with another --out"))
+        #expect(result.stderr.contains("start a new run directory with another --run"))
         // Nothing was started in the old directory.
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("run.sqlite").path))
     }

@@ -28,7 +28,7 @@ import Testing
             Issue.record("other flags were accepted")
         } catch let mismatch as RunSettingsMismatch {
             #expect(mismatch.differences.map(\.description) == ["--train: 64 → 128", "--words: (none) → 3", "--lr: 0.002 → 0.001"])
-            #expect("\(mismatch)".contains("pad-settings.json") && "\(mismatch)".contains("another --out directory"))
+            #expect("\(mismatch)".contains("pad-settings.json") && "\(mismatch)".contains("another --run directory"))
         }
         // A file that cannot be decoded is an error naming it, not a fresh run.
         try Data("{".utf8).write(to: file.url)

@@ -56,7 +56,7 @@ import TestSupport
     @Test func synthesizeWithGoldProgramsWritesArtifactsAndIsResumable() throws {
         let dir = try TestFiles.temporaryDirectory("s2d-pad-synth")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let args = ["pad", "synthesize", "--task", "coin-flip", "--train", "6", "--test", "0", "--out", dir.path, "--json", "--quiet"]
+        let args = ["pad", "synthesize", "--task", "coin-flip", "--train", "6", "--test", "0", "--run", dir.path, "--json", "--quiet"]
         let first = try S2DProcess.run(args)
         #expect(first.status == 0, "\(first.stderr)")
         let stats = try first.json()
@@ -86,7 +86,7 @@ import TestSupport
         let dir = try TestFiles.temporaryDirectory("s2d-pad-distill")
         defer { try? FileManager.default.removeItem(at: dir) }
         let args = ["pad", "distill", "--task", "last-letter", "--train", "2", "--test", "1", "--epochs", "1", "--batch", "2",
-                    "--max-length", "192", "--max-tokens", "64", "--solvers", "greedy,cot", "--out", dir.path, "--json"]
+                    "--max-length", "192", "--max-tokens", "64", "--solvers", "greedy,cot", "--run", dir.path, "--json"]
         let first = try S2DProcess.run(args)
         #expect(first.status == 0, "\(first.stderr)")
         let report = try first.json()

@@ -152,7 +152,7 @@ public enum EndToEndError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .unsupportedTask(let t): return "task \"\(t)\": s2d distill generates its inputs and supports last-letter and coin-flip"
         case .unknownMethod(let m): return "method \"\(m)\" is not in the method library"
-        case .seedRuleChanged(let file, let stored): return SampleSeed.refusal(file: file, storedRule: stored, directoryFlag: "--out")
+        case .seedRuleChanged(let file, let stored): return SampleSeed.refusal(file: file, storedRule: stored)
         case .nothingAccepted(let n): return "curate: none of \(n) inputs passed the self-consistency vote; nothing to distil (raise --samples or lower --min-agreement)"
         case .missingStage(let s): return "stage \(s) has not finished in this run directory; run it first"
         }

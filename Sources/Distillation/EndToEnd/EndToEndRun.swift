@@ -57,7 +57,7 @@ public struct EndToEndRun: Sendable {
 
     /// The run's settings file, `config.json`.
     public static func configurationFile(in directory: URL) -> RunSettingsFile<EndToEndConfiguration> {
-        RunSettingsFile(directory: directory, name: "config.json", directoryFlag: "--out")
+        RunSettingsFile(directory: directory, name: "config.json")
     }
 
     var teaches: Bool { configuration.teachExamples > 0 }

@@ -39,7 +39,7 @@ public final class DistillationRun: Sendable {
 
     /// The run's settings file, `run.json`.
     public static func settingsFile(in directory: URL) -> RunSettingsFile<RunSettings> {
-        RunSettingsFile(directory: directory, name: settingsFileName, directoryFlag: "--run")
+        RunSettingsFile(directory: directory, name: settingsFileName)
     }
 
     /// The settings stored in `directory`, if a run exists there (reads only; creates nothing).
@@ -51,8 +51,7 @@ public final class DistillationRun: Sendable {
     /// program, ...) still holds.
     public func mismatch(field: String, stored: String, requested: String) -> RunSettingsMismatch {
         RunSettingsMismatch(
-            file: Self.settingsFile(in: directory).url.path, differences: [SettingDifference(field: field, stored: stored, requested: requested)],
-            directoryFlag: "--run")
+            file: Self.settingsFile(in: directory).url.path, differences: [SettingDifference(field: field, stored: stored, requested: requested)])
     }
 
     /// The URL of a file in the run directory.

@@ -21,7 +21,7 @@ public enum PipelineError: Error, Sendable, Hashable, CustomStringConvertible {
         case .noRun(let path):
             return "\(path): no run here (run.json missing); run `s2d generate --task ... --run \(path)` first"
         case .seedRuleChanged(let file, let stored):
-            return SampleSeed.refusal(file: file, storedRule: stored, directoryFlag: "--run")
+            return SampleSeed.refusal(file: file, storedRule: stored)
         case .unreadableSettings(let path, let reason):
             return "\(path): cannot read run settings: \(reason)"
         case .unknownTask(let name, let available):
