@@ -57,11 +57,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "ProgramAided", dependencies: ["Distillation", "ProgramSandbox", "Inference"]),
+        // `s2d fuzz`: mutated model files, JSONL, programs and templates through the real readers.
+        .target(name: "Fuzzing", dependencies: ["Distillation", "ProgramAided", "ProgramSandbox", "Inference", "Transformer", "Tokenizers", "ModelFiles"]),
 
         .executableTarget(
             name: "s2d",
             dependencies: [
-                "Inference", "Distillation", "ProgramAided", "Server",
+                "Inference", "Distillation", "ProgramAided", "Server", "Fuzzing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Writes to a RunStore until killed: the kill-safety test SIGKILLs it mid-write.
@@ -107,6 +109,7 @@ let package = Package(
             name: "ProgramAidedTests",
             dependencies: ["ProgramAided", "Distillation", "ProgramSandbox", "Inference", "Tokenizers", "ModelFiles", "TestSupport", "TestDoubles"]),
         // Runs the built s2d as a subprocess (the whole pipeline on a few examples).
+        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["s2d", "Distillation", "TestSupport"]),
     ]
 )

@@ -15,10 +15,13 @@ public final class MappedFile: @unchecked Sendable {
     public let base: UnsafeRawPointer?
     /// Size of the file in bytes.
     public let count: Int
+    /// The bytes are a heap copy (`init(copying:path:)`), not a mapping.
+    private let ownsCopy: Bool
 
     /// Maps `path` read-only.
     public init(path: String) throws(ModelFileError) {
         self.path = path
+        ownsCopy = false
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
@@ -36,8 +39,29 @@ public final class MappedFile: @unchecked Sendable {
         base = UnsafeRawPointer(address)
     }
 
+    /// A file's bytes held in memory under `path` (a name for messages), copied from `parts`
+    /// one after the other: a model file built or changed in memory, such as a fuzzer's mutated
+    /// header before the original tensor data, is read like a mapped one.
+    public init(concatenating parts: [UnsafeRawBufferPointer], path: String) {
+        self.path = path
+        ownsCopy = true
+        count = parts.reduce(0) { $0 + $1.count }
+        guard count > 0 else {
+            base = nil
+            return
+        }
+        let copy = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 64)
+        var offset = 0
+        for part in parts {
+            if let source = part.baseAddress { (copy + offset).copyMemory(from: source, byteCount: part.count) }
+            offset += part.count
+        }
+        base = UnsafeRawPointer(copy)
+    }
+
     deinit {
-        if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+        guard let base else { return }
+        if ownsCopy { UnsafeMutableRawPointer(mutating: base).deallocate() } else { munmap(UnsafeMutableRawPointer(mutating: base), count) }
     }
 
     /// The mapped bytes.

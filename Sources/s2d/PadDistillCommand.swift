@@ -15,7 +15,7 @@ struct PadDistillCommand: AsyncParsableCommand {
         abstract: "The whole PaD pipeline: synthesize → verify → train → refine → evaluate; prints PaD vs CoT fine-tuning.",
         discussion: """
             Every stage leaves its artifacts in the run directory (attempts.jsonl, programs.jsonl, sft.jsonl, \
-            cot.jsonl, adapters/, refine*.jsonl, evaluations/, eval.json); a re-run with the same --run skips \
+            cot.jsonl, adapters/, refine*.jsonl, evaluations/, eval.json); a re-run with the same --run (default runs/pad-TASK) skips \
             what is done. Solvers: greedy (one greedy program), sample (one sampled program), refine (greedy, \
             then up to --refine-rounds repairs by the self-refinement adapter fed the interpreter's error), \
             beam (stepwise-verified beam search over program lines), cot (the chain-of-thought student).

@@ -9,7 +9,7 @@ struct S2D: AsyncParsableCommand {
         abstract: "Distil slow System 2 prompting into a fast System 1 model.",
         subcommands: [
             GenerateCommand.self, CurateCommand.self, TrainCommand.self, TeachCommand.self, DistillCommand.self,
-            EvalCommand.self, ExportCommand.self, PadCommand.self, ServeCommand.self, BenchCommand.self,
+            EvalCommand.self, ExportCommand.self, PadCommand.self, ServeCommand.self, BenchCommand.self, FuzzCommand.self,
         ]
     )
 }

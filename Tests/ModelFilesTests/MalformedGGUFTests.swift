@@ -20,6 +20,23 @@ import TestSupport
         return try GGUFFile(path: url.path)
     }
 
+    /// A file held in memory in two parts reads as the same file on disk does; its errors name
+    /// the name it was given.
+    @Test func aFileInMemoryReadsLikeTheFileOnDisk() throws {
+        let bytes = validFile()
+        let onDisk = try open(bytes)
+        let split = bytes.count / 3
+        let inMemory = try bytes[..<split].withUnsafeBytes { a in
+            try bytes[split...].withUnsafeBytes { b in try GGUFFile(file: MappedFile(concatenating: [a, b], path: "memory.gguf")) }
+        }
+        #expect(inMemory.metadataKeys == onDisk.metadataKeys && inMemory.tensors.map(\.name) == onDisk.tensors.map(\.name))
+        #expect(inMemory.tensors.map(\.fileOffset) == onDisk.tensors.map(\.fileOffset) && inMemory.file.count == bytes.count)
+        #expect(Array(inMemory.file.bytes) == bytes)
+        #expect(throws: ModelFileError.self) {
+            _ = try bytes[..<split].withUnsafeBytes { a in try GGUFFile(file: MappedFile(concatenating: [a], path: "memory.gguf")) }
+        }
+    }
+
     func expectError(_ bytes: [UInt8], _ matches: (ModelFileError) -> Bool, sourceLocation: SourceLocation = #_sourceLocation) {
         do {
             _ = try open(bytes)
