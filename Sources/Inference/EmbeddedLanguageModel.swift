@@ -104,7 +104,17 @@ public final class EmbeddedLanguageModel: AdapterServing {
     }
 
     /// The prompt's token ids: chats through the model's chat template with a generation prompt.
+    /// Refuses, before tokenizing, a prompt whose text alone is more tokens than the context
+    /// holds (tokenizing megabytes costs seconds of a shared thread).
     public func promptTokens(_ prompt: Prompt) throws -> [Int] {
+        let bytes = switch prompt {
+        case let .text(text): text.utf8.count
+        case let .chat(messages): messages.reduce(0) { $0 + $1.content.utf8.count }
+        }
+        let atLeast = (bytes + tokenizer.longestTokenBytes - 1) / tokenizer.longestTokenBytes
+        if atLeast >= generator.maximumLength {
+            throw GenerationError.promptCertainlyTooLong(bytes: bytes, atLeastTokens: atLeast, limit: generator.maximumLength)
+        }
         switch prompt {
         case let .text(text):
             return tokenizer.encode(text, parseSpecial: true)

@@ -48,6 +48,9 @@ public struct TokenSequence: Sendable, Hashable {
 public enum GenerationError: Error, Sendable, Hashable, CustomStringConvertible {
     case emptyPrompt
     case promptTooLong(tokens: Int, limit: Int)
+    /// Refused before tokenization: `bytes` of text are at least `atLeastTokens` tokens however
+    /// they are tokenized, which is already past `limit`.
+    case promptCertainlyTooLong(bytes: Int, atLeastTokens: Int, limit: Int)
     case tokenOutOfRange(token: Int, vocabularySize: Int)
     case invalidSampleCount(Int)
     case unknownAdapter(String)
@@ -58,6 +61,8 @@ public enum GenerationError: Error, Sendable, Hashable, CustomStringConvertible 
         switch self {
         case .emptyPrompt: "the prompt has no tokens"
         case let .promptTooLong(tokens, limit): "the prompt has \(tokens) tokens; the context holds \(limit) with room for one generated token"
+        case let .promptCertainlyTooLong(bytes, tokens, limit):
+            "the prompt's \(bytes) bytes are at least \(tokens) tokens; the context holds \(limit) with room for one generated token"
         case let .tokenOutOfRange(token, size): "prompt token \(token) is outside the vocabulary of \(size)"
         case let .invalidSampleCount(n): "n = \(n): the number of samples must be at least 1"
         case let .unknownAdapter(name): "no LoRA adapter named '\(name)' is registered"

@@ -31,6 +31,11 @@ struct CompletionHandler: Sendable {
         let promptTokens: [Int]
         do {
             promptTokens = try model.promptTokens(parsed.prompt)
+        } catch GenerationError.promptCertainlyTooLong(let bytes, let tokens, let context) {
+            throw APIError.invalid(
+                endpoint == .chat ? "messages" : "prompt",
+                "This model's maximum context length is \(context) tokens. However, your prompt's \(bytes) bytes are at least \(tokens) tokens, leaving no room to generate.",
+                code: "context_length_exceeded")
         } catch {
             throw APIError.invalid(endpoint == .chat ? "messages" : "prompt", "The prompt could not be tokenized: \(error)")
         }

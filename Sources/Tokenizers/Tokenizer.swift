@@ -12,6 +12,8 @@ public struct Tokenizer: Sendable {
     public var preTokenizer: PreTokenizer { tables.preTokenizer }
     /// Number of token ids (embedding rows).
     public var vocabularySize: Int { tables.tokens.count }
+    /// The most bytes one token stands for (the fewest tokens a text can be is its bytes over this).
+    public var longestTokenBytes: Int { tables.longestTokenBytes }
     /// Beginning-of-sequence id (`tokenizer.ggml.bos_token_id`), if the file names one.
     public let bosTokenID: Int?
     /// End-of-sequence id (`tokenizer.ggml.eos_token_id`).

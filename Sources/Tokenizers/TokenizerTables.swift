@@ -7,6 +7,8 @@ final class TokenizerTables: Sendable {
     /// bytes of token i are tokenBytes[tokenOffsets[i]..<tokenOffsets[i+1]].
     let tokenBytes: [UInt8]
     let tokenOffsets: [Int32]
+    /// The most bytes one token stands for: a text of B bytes is at least B / this many tokens.
+    let longestTokenBytes: Int
     let encoder: BytePairEncoder
     let specials: SpecialTokenMatcher
     let preTokenizer: PreTokenizer
@@ -47,6 +49,7 @@ final class TokenizerTables: Sendable {
         }
         tokenBytes = bytes
         tokenOffsets = offsets
+        longestTokenBytes = max(1, zip(offsets.dropFirst(), offsets).map { Int($0 - $1) }.max() ?? 1)
         specials = SpecialTokenMatcher(specialEntries)
 
         var byteTokens = [Int32](repeating: -1, count: 256)

@@ -61,6 +61,21 @@ import Testing
         }
     }
 
+    /// A prompt whose bytes alone are more tokens than the context holds is refused before it
+    /// is tokenized (a megabyte costs the tokenizer about half a second; the body limit of `s2d serve` is 4 MB), in the same words as
+    /// one tokenized and found too long.
+    @Test func aPromptCertainlyPastTheContextIsRefusedUntokenized() async throws {
+        try await withServer { _, base in
+            let answer = try await http(base + "/v1/completions", json: ["prompt": String(repeating: "a", count: 200_000), "max_tokens": 1])
+            #expect(answer.status == 400)
+            #expect(answer.error?["code"] as? String == "context_length_exceeded")
+            #expect((answer.error?["message"] as? String)?.contains("prompt's 200000 bytes are at least") == true, "\(answer.text)")
+            // Just past the context, tokenized: the exact count.
+            let tokenized = try await http(base + "/v1/completions", json: ["prompt": String(repeating: "hello ", count: 600), "max_tokens": 1])
+            #expect(tokenized.status == 400 && (tokenized.error?["message"] as? String)?.contains("your prompt has") == true, "\(tokenized.text)")
+        }
+    }
+
     @Test func aBodyOverTheLimitGets413() async throws {
         try await withServer(maxBodyBytes: 1000) { _, base in
             let big = #"{"prompt": "\#(String(repeating: "a", count: 5000))"}"#

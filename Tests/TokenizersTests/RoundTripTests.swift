@@ -53,3 +53,15 @@ import Tokenizers
         #expect(tokenizer.bytes(for: 49152).isEmpty)
     }
 }
+
+/// The longest token bounds how few tokens a text can be: no token decodes to more bytes.
+@Suite struct LongestTokenTests {
+    @Test func noTokenDecodesToMoreBytesThanTheLongest() throws {
+        let tokenizer = try SharedTokenizer.smolLM2()
+        let lengths = (0..<tokenizer.vocabularySize).map { tokenizer.decode([$0]).utf8.count }
+        // decode() writes invalid UTF-8 as U+FFFD (3 bytes), so a one-byte token can read as 3.
+        #expect(lengths.max()! <= max(tokenizer.longestTokenBytes, 3))
+        #expect(lengths.contains(tokenizer.longestTokenBytes))
+        #expect(tokenizer.encode(String(repeating: "a", count: 10_000)).count >= 10_000 / tokenizer.longestTokenBytes)
+    }
+}
