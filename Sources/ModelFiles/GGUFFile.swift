@@ -51,7 +51,7 @@ public struct GGUFFile: Sendable {
         var metadata: [String: GGUFValue] = [:]
         for index in 0..<Int(metadataCount) {
             let key = try reader.readString("metadata key #\(index)")
-            let rawType = try reader.read(UInt32.self, "type of metadata '\(key)'")
+            let rawType = try reader.read(UInt32.self, "type of metadata '\(ModelFileError.printable(key))'")
             guard let type = GGUFValue.TypeCode(rawValue: rawType) else {
                 throw .unknownValueType(path: path, key: key, type: rawType)
             }
@@ -70,21 +70,21 @@ public struct GGUFFile: Sendable {
         var infos: [(name: String, type: GGMLType, dimensions: [Int], relativeOffset: UInt64)] = []
         for index in 0..<Int(tensorCount) {
             let name = try reader.readString("name of tensor #\(index)")
-            let dimensionCount = try reader.read(UInt32.self, "dimensions of tensor '\(name)'")
+            let dimensionCount = try reader.read(UInt32.self, "dimensions of tensor '\(ModelFileError.printable(name))'")
             guard (1...4).contains(dimensionCount) else {
                 throw .badTensorShape(path: path, tensor: name, reason: "\(dimensionCount) dimensions (expected 1 to 4)")
             }
             var dimensions: [Int] = []
             for _ in 0..<dimensionCount {
-                let dimension = try reader.read(UInt64.self, "shape of tensor '\(name)'")
+                let dimension = try reader.read(UInt64.self, "shape of tensor '\(ModelFileError.printable(name))'")
                 guard dimension > 0, dimension <= UInt64(file.count) * 2 else {
                     throw .badTensorShape(path: path, tensor: name, reason: "dimension \(dimension) is implausible")
                 }
                 dimensions.append(Int(dimension))
             }
-            let rawType = try reader.read(UInt32.self, "type of tensor '\(name)'")
+            let rawType = try reader.read(UInt32.self, "type of tensor '\(ModelFileError.printable(name))'")
             guard let type = GGMLType(rawValue: rawType) else { throw .unknownTensorType(path: path, tensor: name, type: rawType) }
-            let offset = try reader.read(UInt64.self, "offset of tensor '\(name)'")
+            let offset = try reader.read(UInt64.self, "offset of tensor '\(ModelFileError.printable(name))'")
             infos.append((name, type, dimensions, offset))
         }
 
@@ -111,7 +111,7 @@ public struct GGUFFile: Sendable {
                     reason: "row length \(info.dimensions[0]) is not a multiple of the \(info.type) block size \(info.type.blockElements)")
             }
             guard info.relativeOffset % UInt64(alignment) == 0 else {
-                throw .invalidHeader(path: path, reason: "tensor '\(info.name)' offset \(info.relativeOffset) is not aligned to \(alignment)")
+                throw .invalidHeader(path: path, reason: "tensor '\(ModelFileError.printable(info.name))' offset \(info.relativeOffset) is not aligned to \(alignment)")
             }
             let (start, overflow1) = dataStart.addingReportingOverflow(Int(clamping: info.relativeOffset))
             let (end, overflow2) = start.addingReportingOverflow(bytes)
@@ -119,7 +119,7 @@ public struct GGUFFile: Sendable {
                 throw .tensorOutOfBounds(path: path, tensor: info.name, end: overflow2 || overflow1 ? Int.max : end, fileSize: file.count)
             }
             guard index[info.name] == nil else {
-                throw .invalidHeader(path: path, reason: "tensor '\(info.name)' appears twice")
+                throw .invalidHeader(path: path, reason: "tensor '\(ModelFileError.printable(info.name))' appears twice")
             }
             index[info.name] = tensors.count
             tensors.append(GGUFTensor(name: info.name, type: info.type, dimensions: info.dimensions, fileOffset: start, byteCount: bytes))

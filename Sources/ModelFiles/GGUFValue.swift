@@ -61,8 +61,9 @@ extension GGUFValue {
         }
     }
 
-    static func read(_ type: TypeCode, from reader: inout ByteReader, key: String, depth: Int = 0) throws(ModelFileError) -> GGUFValue {
-        let what = "metadata '\(key)'"
+    /// `what`: the words for errors, made once per key (not once per array element).
+    static func read(_ type: TypeCode, from reader: inout ByteReader, key: String, depth: Int = 0, what: String? = nil) throws(ModelFileError) -> GGUFValue {
+        let what = what ?? "metadata '\(ModelFileError.printable(key))'"
         switch type {
         case .uint8: return .uint8(try reader.read(UInt8.self, what))
         case .int8: return .int8(try reader.read(Int8.self, what))
@@ -77,7 +78,7 @@ extension GGUFValue {
         case .bool: return .bool(try reader.read(UInt8.self, what) != 0)
         case .string: return .string(try reader.readString(what))
         case .array:
-            guard depth < 4 else { throw .implausible(path: reader.path, what: "nesting of arrays in '\(key)'") }
+            guard depth < 4 else { throw .implausible(path: reader.path, what: "nesting of arrays in '\(ModelFileError.printable(key))'") }
             let rawElementType = try reader.read(UInt32.self, what)
             guard let elementType = TypeCode(rawValue: rawElementType) else {
                 throw .unknownValueType(path: reader.path, key: key, type: rawElementType)
@@ -85,12 +86,12 @@ extension GGUFValue {
             let count = try reader.read(UInt64.self, what)
             // Bound the count by the bytes left before allocating anything.
             guard count <= UInt64(reader.remaining / elementType.minimumSize) else {
-                throw .implausible(path: reader.path, what: "array length \(count) for '\(key)' (file has \(reader.remaining) bytes left)")
+                throw .implausible(path: reader.path, what: "array length \(count) for '\(ModelFileError.printable(key))' (file has \(reader.remaining) bytes left)")
             }
             var values: [GGUFValue] = []
             values.reserveCapacity(Int(count))
             for _ in 0..<Int(count) {
-                values.append(try read(elementType, from: &reader, key: key, depth: depth + 1))
+                values.append(try read(elementType, from: &reader, key: key, depth: depth + 1, what: what))
             }
             return .array(values)
         }

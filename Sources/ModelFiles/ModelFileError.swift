@@ -23,16 +23,30 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
         case let .unsupportedVersion(path, version): "\(path): unsupported GGUF version \(version) (supported: 2, 3)"
         case let .truncated(path, offset, needed, what):
             "\(path): truncated: \(what) needs \(needed) bytes at offset \(offset), past the end of the file"
-        case let .unknownValueType(path, key, type): "\(path): metadata '\(key)' has unknown value type \(type)"
-        case let .unknownTensorType(path, tensor, type): "\(path): tensor '\(tensor)' has unknown type \(type)"
+        case let .unknownValueType(path, key, type): "\(path): metadata '\(Self.printable(key))' has unknown value type \(type)"
+        case let .unknownTensorType(path, tensor, type): "\(path): tensor '\(Self.printable(tensor))' has unknown type \(type)"
         case let .implausible(path, what): "\(path): implausible \(what)"
         case let .tensorOutOfBounds(path, tensor, end, fileSize):
-            "\(path): tensor '\(tensor)' data ends at byte \(end), past the end of the file (\(fileSize) bytes)"
-        case let .badTensorShape(path, tensor, reason): "\(path): tensor '\(tensor)': \(reason)"
+            "\(path): tensor '\(Self.printable(tensor))' data ends at byte \(end), past the end of the file (\(fileSize) bytes)"
+        case let .badTensorShape(path, tensor, reason): "\(path): tensor '\(Self.printable(tensor))': \(reason)"
         case let .missingKey(path, key): "\(path): metadata key '\(key)' is missing"
-        case let .wrongValueType(path, key, expected): "\(path): metadata '\(key)' is not \(expected)"
+        case let .wrongValueType(path, key, expected): "\(path): metadata '\(Self.printable(key))' is not \(expected)"
         case let .missingTensor(path, tensor): "\(path): tensor '\(tensor)' is missing"
         case let .invalidHeader(path, reason): "\(path): invalid header: \(reason)"
         }
+    }
+
+    /// A name read from a damaged file, fit for a message: control characters escaped, cut to
+    /// 80 characters (a key whose length field was damaged can swallow kilobytes of binary).
+    public static func printable(_ name: String) -> String {
+        var out = ""
+        for scalar in name.unicodeScalars {
+            if out.count >= 80 {
+                out += "… (\(name.unicodeScalars.count) characters)"
+                break
+            }
+            out += scalar.properties.generalCategory == .control ? scalar.escaped(asASCII: true) : String(scalar)
+        }
+        return out
     }
 }

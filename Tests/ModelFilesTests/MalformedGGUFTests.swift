@@ -37,6 +37,16 @@ import TestSupport
         }
     }
 
+    /// A name read from a damaged file is printed escaped and cut short: a key swallowed by a
+    /// damaged length field must not spill binary into the message.
+    @Test func namesFromDamagedFilesArePrintable() {
+        let key = "tok\u{1}\u{7}" + String(repeating: "x", count: 500)
+        let message = ModelFileError.unknownValueType(path: "m.gguf", key: key, type: 99).description
+        #expect(!message.unicodeScalars.contains { $0.properties.generalCategory == .control })
+        #expect(message.contains("tok\\u{01}\\u{07}") && message.contains("(505 characters)") && message.count < 200, "\(message)")
+        #expect(ModelFileError.printable("llama.context_length") == "llama.context_length")
+    }
+
     func expectError(_ bytes: [UInt8], _ matches: (ModelFileError) -> Bool, sourceLocation: SourceLocation = #_sourceLocation) {
         do {
             _ = try open(bytes)

@@ -3,7 +3,7 @@ import Foundation
 /// The built `s2d` executable, run in a subprocess as a user would.
 public struct S2DProcess {
     /// What a finished run printed and how it ended.
-    public struct Result {
+    public struct Result: Sendable {
         public var status: Int32
         public var killed: Bool
         public var stdout: String
@@ -61,6 +61,16 @@ public struct S2DProcess {
     public static func runAsync(_ arguments: [String]) async throws -> Result {
         let (process, out, err) = try start(arguments)
         await onOwnThread { process.waitUntilExit() }
+        return finish(process, out, err)
+    }
+
+    /// Runs `s2d arguments` for `seconds`, then SIGKILLs it (a kill at an arbitrary point, to
+    /// be resumed); the child may also end first.
+    public static func kill(_ arguments: [String], after seconds: TimeInterval) throws -> Result {
+        let (process, out, err) = try start(arguments)
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         return finish(process, out, err)
     }
 
