@@ -8,8 +8,8 @@ export COLUMNS=100
 echo "# s2d command reference"
 echo
 echo 'Made by `bash scripts/cli-reference.sh > docs/CLI.md` from `s2d help`; a test checks that it matches.'
-for command in "" generate curate train teach distill eval pad "pad distill" "pad synthesize" "pad run" \
-               serve bench "bench engine" "bench serve" "bench train"; do
+for command in "" generate curate train teach distill eval export pad "pad distill" "pad synthesize" "pad run" \
+               serve bench "bench engine" "bench serve" "bench train" fuzz; do
     echo
     echo "## s2d${command:+ $command}"
     echo
