@@ -108,7 +108,7 @@ import Testing
         await #expect(throws: PipelineError.self) { _ = try await stage.curate() }
         let other = CountingModel(identifier: "other")
         let wrong = await failureAsync { _ = try await stage.curate(model: other) }
-        #expect(wrong.contains("model = scripted"), "\(wrong)")
+        #expect(wrong.contains("model: scripted → other"), "\(wrong)")
         #expect(failure { _ = try CurateStage(run: run, minAgreement: 0.9, mode: .usc) }.contains("no effect"))
         let p = try await generatedRun(perturbed, perturb: true)
         #expect(failure { _ = try CurateStage(run: p, mode: .usc) }.contains("--perturb"))

@@ -126,8 +126,10 @@ import Testing
     }
 
     /// A client that starts a request and never finishes it (slowloris) is disconnected after
-    /// the idle timeout, and the server keeps serving others.
-    @Test(.timeLimit(.minutes(2)))
+    /// the idle timeout, and the server keeps serving others. The limit is wide: its last request
+    /// queues on the engine every server test shares, behind the whole suite's load (138 s once
+    /// on 2 cores); the disconnect itself is checked against 8 s.
+    @Test(.timeLimit(.minutes(4)))
     func aClientThatNeverFinishesItsRequestIsDisconnected() async throws {
         try await withServer(idleTimeout: 1) { _, base in
             let port = UInt16(base.split(separator: ":").last!)!
