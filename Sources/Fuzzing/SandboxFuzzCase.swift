@@ -11,15 +11,6 @@ struct SandboxFuzzCase: FuzzCase {
     let seeds: [FuzzSeed]
     let limits = SandboxLimits(steps: 200_000, memoryElements: 1_000_000, wallTime: .seconds(2))
 
-    /// CPython's builtin exception classes a program can raise, plus the sandbox's own endings.
-    static let knownErrors: Set<String> = [
-        "SyntaxError", "IndentationError", "NameError", "UnboundLocalError", "TypeError", "ValueError",
-        "ZeroDivisionError", "OverflowError", "IndexError", "KeyError", "AttributeError", "RecursionError",
-        "RuntimeError", "NotImplementedError", "AssertionError", "StopIteration", "ArithmeticError",
-        "LookupError", "Exception", "BaseException", "MemoryError", "StepLimitExceeded", "TimeLimitExceeded",
-        "SandboxViolation",
-    ]
-
     static let pieces = ["(", ")", "[", "]", ":", "\n", "    ", "**", "//", "-", "0", "'", "\"", "f'{", "}", ",", "=", "lambda", "for",
                          "in", "if", "else", "*", "%", "1e400", "2**99", "not", "None", ".", "def", "\\", "while True:", "10**9", "import os"]
 
@@ -48,6 +39,6 @@ struct SandboxFuzzCase: FuzzCase {
         let outcome = ProgramSandbox.run(source: String(decoding: input, as: UTF8.self), limits: limits)
         guard let error = outcome.error else { return .accepted }
         let message = "\(error.name): \(error.message)"
-        return Self.knownErrors.contains(error.name) ? .rejected(message) : .unclearError(message)
+        return ProgramError.knownNames.contains(error.name) ? .rejected(message) : .unclearError(message)
     }
 }

@@ -39,6 +39,16 @@ public struct ProgramError: Error, Sendable, Equatable, CustomStringConvertible 
     /// 1-based line in the program source, when known.
     public let line: Int?
 
+    /// Every name a program run can end with: CPython's builtin exception classes a program can
+    /// raise, and the sandbox's own endings. A name outside it would be a sandbox defect.
+    public static let knownNames: Set<String> = [
+        "SyntaxError", "IndentationError", "NameError", "UnboundLocalError", "TypeError", "ValueError",
+        "ZeroDivisionError", "OverflowError", "IndexError", "KeyError", "AttributeError", "RecursionError",
+        "RuntimeError", "NotImplementedError", "AssertionError", "StopIteration", "ArithmeticError",
+        "LookupError", "Exception", "BaseException", "MemoryError", "StepLimitExceeded", "TimeLimitExceeded",
+        "SandboxViolation",
+    ]
+
     /// Makes an error record (the sandbox creates these; public for tests and stored results).
     public init(name: String, message: String, line: Int?) {
         self.name = name; self.message = message; self.line = line

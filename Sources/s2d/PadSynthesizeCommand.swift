@@ -24,6 +24,8 @@ struct PadSynthesizeCommand: AsyncParsableCommand {
     @Flag(help: "Only the results; no progress lines.") var quiet = false
     @Flag(help: "Print the statistics as JSON.") var json = false
 
+    func validate() throws { _ = try runDirectory.path() }
+
     func run() async throws {
         let directory = URL(fileURLWithPath: try runDirectory.path())
         try PaDRunSettings.file(in: directory).record(PaDRunSettings(data: options.settings))
