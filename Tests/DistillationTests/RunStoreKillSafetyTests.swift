@@ -44,7 +44,7 @@ import Testing
 
     /// While another process holds a run directory, opening it here is refused, naming that
     /// process; once it is killed (SIGKILL: no clean-up of its own), the directory opens again.
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func aRunDirectoryHeldByAnotherProcessIsRefusedUntilItDies() async throws {
         let directory = temporaryRunDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -66,7 +66,7 @@ import Testing
         #expect(try await store.integrityCheck() == ["ok"] && second.directory == store.directory)
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func storeKilledMidWriteReopensSoundAndServesCommittedWorkWithoutCalls() async throws {
         let directory = temporaryRunDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

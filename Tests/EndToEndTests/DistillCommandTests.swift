@@ -12,7 +12,7 @@ import TestSupport
         "--test", "3", "--max-tokens", "24", "--teach-epochs", "1", "--distill-epochs", "1", "--batch", "4", "--max-flips", "2",
     ]
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func distillRunsEveryStageAndResumesAfterAKill() throws {
         _ = try TestFiles.smolLM2()
         let out = try TestFiles.temporaryDirectory("s2d-distill")

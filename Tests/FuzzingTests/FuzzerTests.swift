@@ -7,7 +7,7 @@ import TestSupport
 /// nothing may crash, hang or refuse without naming its input, and the mutations must reach
 /// both outcomes, or the fuzzing tests little.
 @Suite struct FuzzerTests {
-    @Test(.timeLimit(.minutes(3)), arguments: [(FuzzTarget.sandbox, 300), (.jsonl, 300), (.template, 300), (.gguf, 40)])
+    @Test(.timeLimit(.minutes(5)), arguments: [(FuzzTarget.sandbox, 300), (.jsonl, 300), (.template, 300), (.gguf, 40)])
     func everyMutatedInputIsReadOrRefusedNamingIt(target: FuzzTarget, iterations: Int) throws {
         let scratch = try TestFiles.temporaryDirectory("s2d-fuzz")
         defer { try? FileManager.default.removeItem(at: scratch) }

@@ -16,7 +16,7 @@ import TestSupport
         return try #require(response.completions.first).text
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func aFullyFineTunedModelIsWrittenAsGGUFAndGeneratesWhatItLearned() async throws {
         let base = try TestFiles.smolLM2()
         let folder = try TestFiles.temporaryDirectory("s2d-full-fine-tune")

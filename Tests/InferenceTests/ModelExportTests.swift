@@ -36,7 +36,7 @@ import Transformer
         return answers
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func anExportedModelGeneratesWhatTheBaseWithItsAdapterGenerates() async throws {
         let base = try TestFiles.smolLM2()
         let folder = try TestFiles.temporaryDirectory("s2d-export")

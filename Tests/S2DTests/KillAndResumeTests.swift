@@ -47,7 +47,7 @@ import TestSupport
         return process.terminationReason == .uncaughtSignal
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func killedBudgetStoppedAndRerunRunsAllExportTheSameBytesAsOneUninterruptedRun() async throws {
         _ = try TestFiles.smolLM2()
         let root = try TestFiles.temporaryDirectory("s2d-kill")
@@ -127,7 +127,7 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: fresh.path))
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func endToEndCoinFlipRunWritesAllThreeExportsWithHumanSummaries() async throws {
         _ = try TestFiles.smolLM2()
         let root = try TestFiles.temporaryDirectory("s2d-e2e")

@@ -80,7 +80,7 @@ import TestSupport
 
     /// The whole pipeline at its smallest (2 training questions, 1 test question, one step per
     /// adapter, about 20 s in release), then a re-run that finds everything done.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func distillRunsEveryStageOnTheEmbeddedModelAndResumes() async throws {
         _ = try TestFiles.smolLM2()
         let dir = try TestFiles.temporaryDirectory("s2d-pad-distill")
