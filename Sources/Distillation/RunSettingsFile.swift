@@ -15,6 +15,17 @@ public struct SettingDifference: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(field): \(stored) → \(requested)" }
+
+    /// The keys of two name → value maps whose values differ, in key order: each named
+    /// `name(key)`, a value one map lacks shown as `missing`.
+    public static func between(
+        _ stored: [String: String], _ requested: [String: String], name: (String) -> String = { $0 }, missing: String = "none"
+    ) -> [SettingDifference] {
+        Set(stored.keys).union(requested.keys).sorted().compactMap { key in
+            stored[key] == requested[key]
+                ? nil : SettingDifference(field: name(key), stored: stored[key] ?? missing, requested: requested[key] ?? missing)
+        }
+    }
 }
 
 /// The settings a run directory is made with: written on the first run and compared on every
@@ -35,11 +46,7 @@ public protocol RunDirectorySettings: Codable, Sendable, Equatable {
 extension RunDirectorySettings {
     /// Every top-level JSON field whose canonical JSON differs, in key order.
     public func differences(from requested: Self) -> [SettingDifference] {
-        let mine = Self.jsonFields(self), theirs = Self.jsonFields(requested)
-        return Set(mine.keys).union(theirs.keys).sorted().compactMap { key in
-            let a = mine[key] ?? "none", b = theirs[key] ?? "none"
-            return a == b ? nil : SettingDifference(field: key, stored: a, requested: b)
-        }
+        SettingDifference.between(Self.jsonFields(self), Self.jsonFields(requested))
     }
 
     public func continued(by requested: Self) -> Self { self }
@@ -122,5 +129,22 @@ public struct RunSettingsFile<Settings: RunDirectorySettings> {
         if Settings.snakeCaseKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
         try AtomicFile.write(encoder.encode(settings) + Data("\n".utf8), to: url)
         return settings
+    }
+}
+
+/// Settings that record the rule their samples' seeds were drawn under (`SampleSeed.rule`).
+public protocol SeedRuledSettings: RunDirectorySettings {
+    /// nil: rule 1, from before the field existed.
+    var seedRule: Int? { get }
+}
+
+extension RunSettingsFile where Settings: SeedRuledSettings {
+    /// Refuses a run directory made under another seed rule than `requested`'s, before anything
+    /// in it is opened: resuming it would draw its remaining samples under another rule than its
+    /// first ones (`PipelineError.seedRuleChanged`).
+    public func refuseOtherSeedRule(than requested: Settings) throws {
+        if let stored = try read(), stored.seedRule != requested.seedRule {
+            throw PipelineError.seedRuleChanged(file: url.path, stored: stored.seedRule)
+        }
     }
 }

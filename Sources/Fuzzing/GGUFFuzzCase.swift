@@ -47,7 +47,7 @@ struct GGUFFuzzCase: FuzzCase {
         func end(of text: String) -> Int? {
             let needle = Array(text.utf8)
             guard !needle.isEmpty, header.count >= needle.count else { return nil }
-            for i in 0...(header.count - needle.count) where header[i] == needle[0] && Array(header[i..<(i + needle.count)]) == needle {
+            for i in 0...(header.count - needle.count) where header[i] == needle[0] && header[i..<(i + needle.count)].elementsEqual(needle) {
                 return i + needle.count
             }
             return nil

@@ -15,7 +15,7 @@ public final class MappedFile: @unchecked Sendable {
     public let base: UnsafeRawPointer?
     /// Size of the file in bytes.
     public let count: Int
-    /// The bytes are a heap copy (`init(copying:path:)`), not a mapping.
+    /// The bytes are a heap copy (`init(concatenating:path:)`), not a mapping.
     private let ownsCopy: Bool
 
     /// Maps `path` read-only.

@@ -26,19 +26,15 @@ public struct PaDRunSettings: RunDirectorySettings {
     /// Every data flag that changed, and every training flag when both runs train; named as
     /// flags (`--lr`), the stored value first.
     public func differences(from requested: PaDRunSettings) -> [SettingDifference] {
-        var differences = Self.differences(data, requested.data)
-        if let stored = training, let new = requested.training { differences += Self.differences(stored, new) }
+        var differences = SettingDifference.between(data, requested.data, name: { "--\($0)" }, missing: "(none)")
+        if let stored = training, let new = requested.training {
+            differences += SettingDifference.between(stored, new, name: { "--\($0)" }, missing: "(none)")
+        }
         return differences
     }
 
     /// A `distill` after a `synthesize` adds its training flags.
     public func continued(by requested: PaDRunSettings) -> PaDRunSettings {
         PaDRunSettings(data: data, training: requested.training ?? training)
-    }
-
-    static func differences(_ stored: [String: String], _ new: [String: String]) -> [SettingDifference] {
-        Set(stored.keys).union(new.keys).sorted().compactMap { key in
-            stored[key] == new[key] ? nil : SettingDifference(field: "--\(key)", stored: stored[key] ?? "(none)", requested: new[key] ?? "(none)")
-        }
     }
 }

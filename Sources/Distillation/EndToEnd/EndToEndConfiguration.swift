@@ -137,14 +137,12 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
 }
 
 /// config.json: compared field by field (its JSON fields, named as stored).
-extension EndToEndConfiguration: RunDirectorySettings {}
+extension EndToEndConfiguration: SeedRuledSettings {}
 
 /// Why an end-to-end run cannot go on.
 public enum EndToEndError: Error, Sendable, CustomStringConvertible {
     case unsupportedTask(String)
     case unknownMethod(String)
-    /// config.json was written under another seed rule (`stored` nil: rule 1).
-    case seedRuleChanged(file: String, stored: Int?)
     case nothingAccepted(inputs: Int)
     case missingStage(String)
 
@@ -152,7 +150,6 @@ public enum EndToEndError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .unsupportedTask(let t): return "task \"\(t)\": s2d distill generates its inputs and supports last-letter and coin-flip"
         case .unknownMethod(let m): return "method \"\(m)\" is not in the method library"
-        case .seedRuleChanged(let file, let stored): return SampleSeed.refusal(file: file, storedRule: stored)
         case .nothingAccepted(let n): return "curate: none of \(n) inputs passed the self-consistency vote; nothing to distil (raise --samples or lower --min-agreement)"
         case .missingStage(let s): return "stage \(s) has not finished in this run directory; run it first"
         }

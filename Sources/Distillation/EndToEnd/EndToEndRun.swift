@@ -40,9 +40,7 @@ public struct EndToEndRun: Sendable {
         }
         guard let method = methods.methods[configuration.method] else { throw EndToEndError.unknownMethod(configuration.method) }
         let file = Self.configurationFile(in: directory)
-        if let stored = try file.read(), stored.seedRule != configuration.seedRule {
-            throw EndToEndError.seedRuleChanged(file: file.url.path, stored: stored.seedRule)
-        }
+        try file.refuseOtherSeedRule(than: configuration)
         self.store = try RunStore(directory: directory)  // creates the directory and holds its lock
         try file.record(configuration)
         self.directory = directory

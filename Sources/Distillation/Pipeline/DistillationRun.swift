@@ -20,9 +20,7 @@ public final class DistillationRun: Sendable {
     /// message: resuming it would draw its remaining samples under another rule than its first ones.
     public init(directory: URL, settings: RunSettings) throws {
         let file = Self.settingsFile(in: directory)
-        if let stored = try file.read(), stored.seedRule != settings.seedRule {
-            throw PipelineError.seedRuleChanged(file: file.url.path, stored: stored.seedRule)
-        }
+        try file.refuseOtherSeedRule(than: settings)
         store = try RunStore(directory: directory)
         self.settings = try file.record(settings)
         self.directory = directory

@@ -2,7 +2,7 @@
 public enum PipelineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The run directory has no `run.json` (no stage has run there).
     case noRun(path: String)
-    /// `run.json` was written under another seed rule than this build's (`SampleSeed.rule`);
+    /// A run directory's settings file was written under another seed rule than this build's (`SampleSeed.rule`);
     /// `stored` nil means rule 1, from before the field existed.
     case seedRuleChanged(file: String, stored: Int?)
     /// A run directory's settings file cannot be read.

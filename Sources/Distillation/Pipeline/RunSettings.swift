@@ -154,7 +154,7 @@ public struct RunSettings: Sendable, Hashable, Codable {
     }
 }
 
-extension RunSettings: RunDirectorySettings {
+extension RunSettings: SeedRuledSettings {
     /// `run.json` spells its keys in snake case.
     public static var snakeCaseKeys: Bool { true }
 }
