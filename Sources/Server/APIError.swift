@@ -49,6 +49,11 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         APIError(status: 413, message: "The request body is larger than the server's limit of \(limit) bytes.", code: "request_too_large")
     }
 
+    /// The body did not arrive in time (408); the connection is closed.
+    static func bodyTimedOut(seconds: Double) -> APIError {
+        APIError(status: 408, message: "The request body did not arrive within \(seconds) s.", code: "request_timeout")
+    }
+
     /// The JSON body `{"error": {...}}` with explicit nulls, as OpenAI sends it.
     var jsonBody: Data {
         let object: [String: Any] = [

@@ -19,12 +19,7 @@ struct CompletionHandler: Sendable {
         var request = incoming
         let limit = server.configuration.maxBodyBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw APIError.bodyTooLarge(limit: limit) }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw APIError.bodyTooLarge(limit: limit)
-        }
+        let buffer = try await Self.collectBody(of: &request, upTo: limit, within: server.configuration.idleTimeout)
         let parsed = try CompletionRequest(json: Data(buffer.readableBytesView), endpoint: endpoint, maximumSamples: server.configuration.maximumSamples)
         let adapter = try server.adapter(forModel: parsed.model)
         let model = server.model
@@ -71,6 +66,37 @@ struct CompletionHandler: Sendable {
         }
         withExtendedLifetime(ticket) {}  // the samples are held until the answer is in
         return OpenAIServer.json(ResponseShapes.response(header, response), headers: [.connection: "close"])
+    }
+
+    /// The whole body, which must arrive within `seconds`: the idle timeout alone is reset by
+    /// every byte, so a client dripping its body a byte at a time would hold the connection (and
+    /// this handler) for as long as it liked. A body cut short or malformed is the client's error.
+    private static func collectBody(of request: inout Request, upTo limit: Int, within seconds: Double) async throws -> ByteBuffer {
+        let incoming = request
+        let collected: (ByteBuffer, Request)? = try await withThrowingTaskGroup(of: (ByteBuffer, Request)?.self) { group in
+            group.addTask {
+                var request = incoming
+                do {
+                    return (try await request.collectBody(upTo: limit), request)
+                } catch is NIOTooManyBytesError {
+                    throw APIError.bodyTooLarge(limit: limit)
+                } catch is CancellationError {
+                    return nil
+                } catch {
+                    throw APIError.invalid(nil, "The request body could not be read: it ended early or is malformed.", code: "invalid_body")
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(seconds))
+                return nil
+            }
+            // Cancelling the reader ends the connection's inbound stream: nothing more is read from it.
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        guard let (buffer, withBody) = collected else { throw APIError.bodyTimedOut(seconds: seconds) }
+        request = withBody
+        return buffer
     }
 
     /// Server-sent events: a role chunk per sample (chat), a chunk per drawn token, a final

@@ -52,15 +52,22 @@ private struct EngineBenchReport: Encodable {
 struct ServeBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "s2d serve throughput: N completions of M tokens sent one after another, then all concurrently (one shared batch).")
+        abstract: "s2d serve throughput: N completions of M tokens sent one after another, then all concurrently (one shared batch); with --clients, latency under load and beside hostile clients.")
 
     @Option(help: "Model file or URI (embedded:NAME or gguf:PATH).") var model = ModelURI.defaultText
     @Option(help: "Requests per run.") var requests = 16
     @Option(name: .customLong("max-tokens"), help: "Tokens per request.") var maxTokens = 32
     @Option(help: "Threads.") var threads = 2
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup(title: "Load (with --clients)") var load: ServeLoadOptions
+
+    func validate() throws { try load.validate() }
 
     func run() async throws {
+        if let clients = load.clients {
+            try await runLoad(clients: clients)
+            return
+        }
         let path = try ModelOptions.localPath(of: model)
         let engine = try EmbeddedLanguageModel(path: path, threads: threads, maximumBatch: max(32, requests))
         let rows = try await ServerBenchmark.run(model: engine, requests: requests, maxTokens: maxTokens)
