@@ -26,8 +26,9 @@ public enum HostileRequest: String, CaseIterable, Sendable, Codable {
     /// answered 200; every other kind must get a 4xx or have its connection closed.
     public var isValid: Bool { self == .validHugeTopK || self == .hangUpMidStream }
 
-    /// A slowloris kind, which holds its connection until the server's idle timeout.
-    var isSlow: Bool { self == .slowHead || self == .slowBody }
+    /// A kind that holds its connection for long: slowloris (until the server's idle timeout)
+    /// and the valid request (queued behind the well-behaved clients).
+    var isSlow: Bool { self == .slowHead || self == .slowBody || self == .validHugeTopK }
 
     /// Whether the outcome is the one a well-defended server gives.
     func isExpected(_ outcome: RawConnection.Outcome) -> Bool {

@@ -170,8 +170,8 @@ public enum ServerLoadBenchmark {
 
     /// Hostile clients take the kinds in turn until `stop` is raised and each client has sent
     /// every kind of its side once; a connection under way then runs to its end (answered, closed, or
-    /// past the patience). A quarter of them (at least one) are slowloris clients, each holding
-    /// one slow connection at a time; the rest send the quick kinds back to back.
+    /// past the patience). A quarter of them (at least one) send the slow kinds, each holding one
+    /// slow connection at a time; the rest send the quick kinds back to back.
     private static func hostileClients(_ settings: Settings, stop: StopSignal) async -> [HostileTally] {
         let kinds = HostileRequest.allCases
         let slowClients = max(1, settings.hostileClients / 4)
