@@ -17,7 +17,7 @@ struct EngineBench: AsyncParsableCommand {
         commandName: "engine",
         abstract: "Prompt processing (512 tokens), single-stream decode (128 tokens), batched decode (8 and 32 sequences sharing a 64-token prompt).")
 
-    @Option(help: "Model file or URI (embedded:NAME or gguf:PATH).") var model = ModelURI.defaultText
+    @OptionGroup var model: LocalModelOption
     @Option(help: "Threads.") var threads = 2
     @Option(help: "quantized (default) or float32.") var precision: PrecisionArgument = .quantized
     @Option(help: "Kernel path: portable, avx2 or avx512 (default: S2D_CPU, else the fastest this CPU runs).") var cpu: String?
@@ -25,7 +25,7 @@ struct EngineBench: AsyncParsableCommand {
 
     func run() async throws {
         let kernels = try KernelPath.choose(cpu)
-        let path = try ModelOptions.localPath(of: model)
+        let path = try model.localPath()
         let rows = try EngineBenchmark.run(modelPath: path, threads: threads, precision: precision.precision)
         if json {
             try JSONOutput.print(EngineBenchReport(kernelPath: kernels.rawValue, cpuFeatures: CPUFeatures.current.names, rows: rows))
@@ -54,7 +54,7 @@ struct ServeBench: AsyncParsableCommand {
         commandName: "serve",
         abstract: "s2d serve throughput: N completions of M tokens sent one after another, then all concurrently (one shared batch); with --clients, latency under load and beside hostile clients.")
 
-    @Option(help: "Model file or URI (embedded:NAME or gguf:PATH).") var model = ModelURI.defaultText
+    @OptionGroup var model: LocalModelOption
     @Option(help: "Requests per run.") var requests = 16
     @Option(name: .customLong("max-tokens"), help: "Tokens per request.") var maxTokens = 32
     @Option(help: "Threads.") var threads = 2
@@ -68,7 +68,7 @@ struct ServeBench: AsyncParsableCommand {
             try await runLoad(clients: clients)
             return
         }
-        let path = try ModelOptions.localPath(of: model)
+        let path = try model.localPath()
         let engine = try EmbeddedLanguageModel(path: path, threads: threads, maximumBatch: max(32, requests))
         let rows = try await ServerBenchmark.run(model: engine, requests: requests, maxTokens: maxTokens)
         if json {
@@ -95,7 +95,7 @@ struct TrainBench: AsyncParsableCommand {
         commandName: "train",
         abstract: "Training tokens/s and peak memory for LoRA (rank 16, all linear layers) and full fine-tuning at batch 8 x 128.")
 
-    @Option(help: "Model file or URI (embedded:NAME or gguf:PATH).") var model = ModelURI.defaultText
+    @OptionGroup var model: LocalModelOption
     @Option(help: "Threads.") var threads = 2
     @Option(help: "Sequences per batch.") var batch = 8
     @Option(name: .customLong("sequence-length"), help: "Tokens per sequence.") var sequenceLength = 128
@@ -106,7 +106,7 @@ struct TrainBench: AsyncParsableCommand {
 
     func run() async throws {
         let kernels = try KernelPath.choose(cpu)
-        let path = try ModelOptions.localPath(of: model)
+        let path = try model.localPath()
         let results = try TrainingBenchmark.run(
             modelPath: path, threads: threads, batchSize: batch, sequenceLength: sequenceLength, steps: steps,
             recomputeLayers: recompute)

@@ -13,7 +13,7 @@ struct ExportCommand: AsyncParsableCommand {
             q4_1 keep the engine's int8 kernels, f32 is lossless, f16/bf16 halve the file; norms stay float32.
             """)
 
-    @Option(help: "The base model (embedded:NAME or gguf:PATH).") var model = ModelURI.defaultText
+    @OptionGroup var model: LocalModelOption
     @Option(help: "A PEFT LoRA adapter folder to merge in, or a folder with a fully fine-tuned model.gguf (none: the base alone).")
     var adapter: String?
     @Option(help: "The GGUF file to write.") var out: String
@@ -22,7 +22,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let summary = try ModelExport.export(
-            basePath: try ModelOptions.localPath(of: model), fineTuned: adapter.map(URL.init(fileURLWithPath:)),
+            basePath: try model.localPath(), fineTuned: adapter.map(URL.init(fileURLWithPath:)),
             to: URL(fileURLWithPath: out), type: type)
         if json { try JSONOutput.print(summary); return }
         print(String(format: "wrote %@: %d tensors, %@ matrices, %.1f MB", summary.output, summary.tensors, summary.type.rawValue,

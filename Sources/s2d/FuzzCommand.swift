@@ -23,7 +23,7 @@ struct FuzzCommand: AsyncParsableCommand {
     @Option(help: "Seed of the mutations.") var seed: UInt64 = 0
     @Option(help: "Iterations to skip first (to run one again).") var skip = 0
     @Option(name: .customLong("time-limit"), help: "Seconds an iteration may take.") var timeLimit: Double = 10
-    @Option(help: "The model the gguf and template targets start from (embedded:NAME or gguf:PATH).") var model = ModelURI.defaultText
+    @OptionGroup var model: LocalModelOption
     @Flag(help: "No progress lines.") var quiet = false
     @Flag(help: "Print the report as JSON.") var json = false
 
@@ -37,7 +37,7 @@ struct FuzzCommand: AsyncParsableCommand {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("s2d-fuzz-\(getpid())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let modelPath = target == .gguf || target == .template ? try ModelOptions.localPath(of: model) : ""
+        let modelPath = target == .gguf || target == .template ? try model.localPath() : ""
         let fuzzer = try Fuzzer(
             target: target, seed: seed, timeLimit: .milliseconds(Int(timeLimit * 1000)), modelPath: modelPath, scratch: scratch)
         let (target, seed, total) = (target, seed, iterations)

@@ -18,7 +18,6 @@ struct GenerateCommand: AsyncParsableCommand {
     @OptionGroup var pipeline: PipelineGenerateOptions
     @Flag(help: "Send the prompt as a user message through the model's chat template.") var chat = false
     @Option(help: "A system message (with --chat).") var system: String?
-    @Option(name: .short, help: "Number of samples.") var n = 1
     @OptionGroup var sampling: SamplingOptions
     @Flag(help: "Print one JSON object (samples, finish reasons, usage) instead of text.") var json = false
     @Flag(help: "No progress lines on stderr (--task runs).") var quiet = false
@@ -40,7 +39,7 @@ struct GenerateCommand: AsyncParsableCommand {
         if let system { messages.append(.system(system)) }
         messages.append(.user(prompt))
         let request = GenerationRequest(
-            prompt: chat ? .chat(messages) : .text(prompt), n: n, parameters: sampling.parameters,
+            prompt: chat ? .chat(messages) : .text(prompt), n: pipeline.samples ?? 1, parameters: sampling.parameters,
             adapter: try model.adapterName())
         let start = Date()
         let response = try await languageModel.generate(request)

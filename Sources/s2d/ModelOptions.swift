@@ -5,7 +5,7 @@ import Inference
 
 /// `--model URI [--adapter PATH]` and the engine's settings, shared by the commands that use a model.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Model URI: embedded:smollm2-135m (default), gguf:/path/model.gguf, or openai:http://host:port/v1#model.")
+    @Option(help: "Model: embedded:smollm2-135m (default), gguf:/path/model.gguf (or the plain path of a .gguf file), or openai:http://host:port/v1#model.")
     var model = ModelURI.defaultText
     @Option(help: "A PEFT LoRA adapter folder to apply (embedded models).") var adapter: String?
     @Option(help: "Embedded engine precision: quantized (default, fast) or float32 (reference).")
@@ -28,7 +28,7 @@ struct ModelOptions: ParsableArguments {
 
     /// The model, with `--adapter` loaded.
     func load() async throws -> any LanguageModel {
-        let uri = try ModelURI(parsing: model)
+        let uri = try Self.uri(of: model)
         let loaded = try ModelLoader.load(uri, precision: precision.precision, threads: threads)
         if let adapter {
             guard let host = loaded as? any AdapterServing else {
@@ -39,9 +39,14 @@ struct ModelOptions: ParsableArguments {
         return loaded
     }
 
+    /// A `--model` value as a URI: the path of an existing file is `gguf:` that file, so every
+    /// command takes a plain path.
+    static func uri(of model: String) throws -> ModelURI {
+        FileManager.default.fileExists(atPath: model) ? ModelURI.gguf(path: model) : try ModelURI(parsing: model)
+    }
+
     /// The local GGUF file of an embedded or gguf: model URI (or a plain path).
     static func localPath(of model: String) throws -> String {
-        let uri = FileManager.default.fileExists(atPath: model) ? ModelURI.gguf(path: model) : try ModelURI(parsing: model)
-        return try ModelLoader.localPath(of: uri)
+        try ModelLoader.localPath(of: try uri(of: model))
     }
 }

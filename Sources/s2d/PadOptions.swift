@@ -14,16 +14,22 @@ struct PadTaskOptions: ParsableArguments {
     @Option(name: .customLong("max-flips"), help: "Most people per coin-flip input.") var maxFlips = 4
     @Option(help: "Who writes the programs: gold (the task's gold programs, offline) or a model URI (embedded:smollm2-135m, gguf:PATH, openai:URL#model).")
     var teacher = "gold"
-    @Option(name: .customLong("samples-per-question"), help: "Programs a teacher model samples per question (k).") var samplesPerQuestion = 4
+    @Option(help: "Programs a teacher model samples per question (k; default 4).") var samples: Int?
+    /// The former name of --samples, still read.
+    @Option(name: .customLong("samples-per-question"), help: .hidden) var samplesPerQuestionAlias: Int?
     @Option(name: .customLong("teacher-temperature"), help: "Sampling temperature of a teacher model.") var teacherTemperature = 0.7
     @Option(name: .customLong("max-tokens"), help: "Token bound of one program.") var maxTokens = 256
     @Option(help: "Questions in flight at once (the embedded engine batches them).") var concurrency = 4
     @Option(help: "Seed of the generated inputs and of every sampler.") var seed: UInt64 = 0
 
+    /// Programs sampled per question: --samples (or its former name), 4 by default.
+    var samplesPerQuestion: Int { samples ?? samplesPerQuestionAlias ?? 4 }
+
     func validate() throws {
         guard train > 0 else { throw ValidationError("--train must be ≥ 1 (got \(train))") }
         guard test >= 0 else { throw ValidationError("--test must be ≥ 0 (got \(test))") }
-        guard samplesPerQuestion > 0 else { throw ValidationError("--samples-per-question must be ≥ 1 (got \(samplesPerQuestion))") }
+        if samples != nil, samplesPerQuestionAlias != nil { throw ValidationError("give --samples or its former name --samples-per-question, not both") }
+        guard samplesPerQuestion > 0 else { throw ValidationError("--samples must be ≥ 1 (got \(samplesPerQuestion))") }
         guard concurrency > 0 else { throw ValidationError("--concurrency must be ≥ 1 (got \(concurrency))") }
         guard maxTokens > 0 else { throw ValidationError("--max-tokens must be ≥ 1 (got \(maxTokens))") }
     }
@@ -55,7 +61,7 @@ struct PadTaskOptions: ParsableArguments {
         if let reuse, reuse.uri == teacher {
             loaded = reuse.model
         } else {
-            loaded = try ModelLoader.load(ModelURI(parsing: teacher), precision: precision.precision, threads: threads)
+            loaded = try ModelLoader.load(ModelOptions.uri(of: teacher), precision: precision.precision, threads: threads)
         }
         return .model(CachingLanguageModel(wrapping: loaded, store: store), adapter: nil)
     }

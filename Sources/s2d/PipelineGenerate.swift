@@ -21,10 +21,10 @@ struct PipelineGenerate {
             custom: custom)
         let library = try options.methodsDir.map { try MethodLibrary(directory: $0) } ?? MethodLibrary.builtin
         let method = try library.method(named: options.method)
-        let modelID = try ModelURI(parsing: model.model).description
+        let modelID = try ModelOptions.uri(of: model.model).description
         let settings = RunSettings(
             task: taskName, dataFile: inputs.dataFile, dataHash: inputs.dataHash, dataSeed: inputs.dataSeed, method: method,
-            samples: options.samples, model: modelID, adapter: model.adapter,
+            samples: options.samples ?? 8, model: modelID, adapter: model.adapter,
             adapterHash: try model.adapter.map { try AdapterFingerprint.hash(ofFolder: $0).hex }, parameters: sampling.parameters,
             adaptive: options.adaptive, adaptiveChunk: options.adaptiveChunk, perturb: options.perturb,
             minAgreement: options.minAgreement, customTask: custom)

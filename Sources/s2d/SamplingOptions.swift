@@ -6,7 +6,7 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: "Sampling temperature; 0 is greedy decoding.") var temperature = 0.7
     @Option(name: .customLong("top-p"), help: "Nucleus sampling mass.") var topP = 1.0
     @Option(name: .customLong("top-k"), help: "Keep only the k most likely tokens (0: all).") var topK = 0
-    @Option(help: "Random seed; sample i uses seed + i.") var seed: UInt64 = 0
+    @Option(help: "Random seed: sample i of a single prompt uses seed + i; with --task, sample j of an input uses a seed derived from (seed, the input's id, j).") var seed: UInt64 = 0
     @Option(name: .customLong("max-tokens"), help: "Most tokens generated per sample.") var maxTokens = 256
     @Option(help: "Stop before this string (repeatable).") var stop: [String] = []
 

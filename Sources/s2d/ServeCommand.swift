@@ -16,8 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
             requests in flight finish.
             """)
 
-    @Option(help: "Model URI: embedded:smollm2-135m (default) or gguf:/path/model.gguf.")
-    var model = ModelURI.defaultText
+    @OptionGroup var model: LocalModelOption
     @Option(help: ArgumentHelp("A PEFT LoRA adapter folder, as NAME=PATH or PATH (named after the folder). Repeatable.", valueName: "name=path"))
     var adapter: [String] = []
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
@@ -44,8 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let uri = try ModelURI(parsing: model)
-        if case .openAI = uri { throw ValidationError("s2d serve serves the embedded engine; \(model) is already a server") }
+        let uri = try model.uri()
+        if case .openAI = uri { throw ValidationError("s2d serve serves the embedded engine; \(model.model) is already a server") }
         let path = try ModelLoader.localPath(of: uri)
         let engine = try EmbeddedLanguageModel(
             path: path, identifier: uri.description, precision: precision.precision, threads: threads,

@@ -63,7 +63,7 @@ extension ServeBench {
             target = url
             report = try await ServerLoadBenchmark.run(settings)
         } else {
-            let path = try ModelOptions.localPath(of: model)
+            let path = try model.localPath()
             let engine = try EmbeddedLanguageModel(path: path, threads: threads, maximumBatch: load.maxBatch)
             let server = OpenAIServer(
                 model: engine,

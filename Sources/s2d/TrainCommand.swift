@@ -13,7 +13,7 @@ struct TrainCommand: AsyncParsableCommand {
             its checkpoint (three copies of the model) is deleted once the model is written.
             """)
 
-    @Option(help: "Model URI (embedded:NAME or gguf:PATH).") var model = ModelURI.defaultText
+    @OptionGroup var model: LocalModelOption
     @Option(help: "Training data: chat-messages JSONL.") var data: String
     @Option(name: .customLong("eval-data"), help: "Held-out chat-messages JSONL for evaluation loss.") var evalData: String?
     @Option(help: "Folder to write: the adapter (LoRA) or model.gguf (full).") var out: String
@@ -52,7 +52,7 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let path = try ModelOptions.localPath(of: model)
+        let path = try model.localPath()
         let job = FineTuneJob(
             trainData: URL(fileURLWithPath: data), evalData: evalData.map(URL.init(fileURLWithPath:)),
             output: URL(fileURLWithPath: out), initialAdapter: initAdapter.map(URL.init(fileURLWithPath:)),
