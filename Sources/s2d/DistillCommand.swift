@@ -58,7 +58,7 @@ struct DistillCommand: AsyncParsableCommand {
 
     func run() async throws {
         let out = try runDirectory.path()
-        let run = try await EndToEndRun.open(directory: out, configuration: pipeline.configuration, model: model, quiet: quiet)
+        let run = try await EndToEndRun.open(directory: out, configuration: try pipeline.configuration(), model: model, quiet: quiet)
         let report = try await run.runAll(
             curveSizes: try curveSizes(), curveSchedules: try curveScheduleList(), curveInternalization: pipeline.stageSchedule)
         if json { try JSONOutput.print(report); return }

@@ -12,7 +12,7 @@ struct EvalCommand: AsyncParsableCommand {
         discussion: """
             With --run DIR (a run of s2d distill): its test split and adapters; writes eval.json, report.md, report.html there.
             Without --run: standalone. System 1 and System 2 (--method, --system2-samples) on --test N generated items \
-            (coin-flip, last-letter; the same test split s2d distill draws for the same --seed) or the labeled --data FILE, \
+            (coin-flip, last-letter; the same test split s2d distill draws for the same --seed) or the labeled --test-data (or --data) FILE, \
             plus distilled System 1 when --adapter DIR is given (then also the verdict and the router curves). \
             --teacher-adapter DIR applies a taught adapter to System 1 and System 2. With --out DIR every call is cached \
             in DIR/run.sqlite (a re-run makes none) and eval.json and eval.md are written there.
@@ -21,7 +21,6 @@ struct EvalCommand: AsyncParsableCommand {
     @OptionGroup var pipeline: PipelineOptions
     @OptionGroup var model: ModelOptions
     @Option(name: .customLong("run"), help: "Run directory of s2d distill (its config.json wins over the flags).") var runDirectory: String?
-    @Option(help: "Standalone: labeled JSONL of the task (instead of generated --test items).") var data: String?
     @Option(name: .customLong("teacher-adapter"), help: "Standalone: adapter folder for System 1 and System 2 (a taught model).")
     var teacherAdapter: String?
     @Option(help: "Standalone: directory for the call cache, eval.json and eval.md.") var out: String?
@@ -30,8 +29,8 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(help: "No progress lines on stderr.") var quiet = false
 
     func validate() throws {
-        if runDirectory != nil, data != nil || teacherAdapter != nil || out != nil {
-            throw ValidationError("--data, --teacher-adapter and --out are for standalone evaluation (without --run)")
+        if runDirectory != nil, pipeline.data != nil || pipeline.testData != nil || teacherAdapter != nil || out != nil {
+            throw ValidationError("--data, --test-data, --teacher-adapter and --out are for standalone evaluation (without --run)")
         }
         guard pipeline.test > 0 else { throw ValidationError("--test must be ≥ 1 (got \(pipeline.test))") }
         try pipeline.refuseUnusedStageFlags()
@@ -50,16 +49,17 @@ struct EvalCommand: AsyncParsableCommand {
     }
 
     private func evaluateStandalone() async throws {
-        let task = try TaskInputs.task(named: pipeline.task)
+        let custom = try pipeline.custom.spec(task: pipeline.task)
+        let task = try TaskInputs.task(named: pipeline.task, custom: custom)
         let examples: [TaskExample]
-        if let data {
-            examples = try TaskInputs(task: pipeline.task, data: data, limit: pipeline.test).examples.filter { $0.answer != nil }
+        if let data = pipeline.testData ?? pipeline.data {
+            examples = try TaskInputs(task: pipeline.task, data: data, limit: pipeline.test, custom: custom).examples.filter { $0.answer != nil }
             guard !examples.isEmpty else { throw ValidationError("\(data): no record has a gold answer to evaluate against") }
         } else {
             guard TaskInputs.generatable.contains(pipeline.task) else {
                 throw ValidationError("task \(pipeline.task): give its labeled examples with --data FILE")
             }
-            let c = pipeline.configuration
+            let c = try pipeline.configuration()
             examples = try EndToEndConfiguration(
                 task: c.task, teachExamples: 0, unlabeledInputs: 0, testItems: c.testItems, words: c.words, maxFlips: c.maxFlips, seed: c.seed
             ).splits().test

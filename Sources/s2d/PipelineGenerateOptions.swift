@@ -6,12 +6,7 @@ import Foundation
 struct PipelineGenerateOptions: ParsableArguments {
     @Option(help: "Task: \(TaskInputs.names.joined(separator: ", ")) (custom: any JSONL of {\"input\", \"answer\"?, \"options\"?} with --data and --template).")
     var task: String?
-    @Option(help: "Custom task: the user message, with {input} (and optionally {options}) replaced by the record's.") var template: String?
-    @Option(name: .customLong("template-file"), help: "Custom task: read the template from this file.") var templateFile: String?
-    @Option(name: .customLong("answer-kind"), help: "Custom task: number, yes-no (yesno), choice (option), verdict, word or text.")
-    var answerKind = "text"
-    @Option(name: .customLong("answer-format"), help: "Custom task: the {format} sentence (default: one for the answer kind).")
-    var answerFormat: String?
+    @OptionGroup var custom: CustomTaskOptions
     @Option(help: "System 2 method name (built-in or from --methods-dir), or a method YAML file.") var method = "cot"
     @Option(name: .customLong("methods-dir"), help: "A folder of method YAML files (adds to and overrides the built-ins).")
     var methodsDir: String?
@@ -39,30 +34,9 @@ struct PipelineGenerateOptions: ParsableArguments {
         guard adaptiveChunk > 0 else { throw ValidationError("--adaptive-chunk must be ≥ 1 (got \(adaptiveChunk))") }
         guard concurrency > 0 else { throw ValidationError("--concurrency must be ≥ 1 (got \(concurrency))") }
         if let b = maxTokensBudget, b <= 0 { throw ValidationError("--max-tokens-budget must be ≥ 1 (got \(b))") }
-        if template != nil, templateFile != nil { throw ValidationError("give --template or --template-file, not both") }
-        if CustomTaskSpec.answerKind(named: answerKind) == nil {
-            throw ValidationError("--answer-kind: unknown kind \"\(answerKind)\" (number, yes-no, choice, verdict, word, text)")
-        }
-        let customFlags = template != nil || templateFile != nil || answerFormat != nil || answerKind != "text"
-        if task == CustomTaskSpec.taskName {
-            guard data != nil else { throw ValidationError("--task custom reads its inputs from --data FILE.jsonl") }
-        } else if customFlags {
-            throw ValidationError("--template, --template-file, --answer-kind and --answer-format are for --task custom")
-        }
+        try custom.validate(task: task, data: data)
     }
 
     /// The custom task's spec (nil unless `--task custom`); reads `--template-file`.
-    func customTask() throws -> CustomTaskSpec? {
-        guard task == CustomTaskSpec.taskName else { return nil }
-        var text = template ?? "{input}"
-        if let templateFile {
-            do {
-                text = try String(contentsOfFile: templateFile, encoding: .utf8)
-            } catch {
-                throw ValidationError("--template-file \(templateFile): cannot read it (\(error.localizedDescription))")
-            }
-        }
-        guard text.contains("{input}") else { throw ValidationError("the custom template must contain {input}") }
-        return CustomTaskSpec(template: text, answerKind: CustomTaskSpec.answerKind(named: answerKind)!, answerFormat: answerFormat)
-    }
+    func customTask() throws -> CustomTaskSpec? { try custom.spec(task: task) }
 }

@@ -5,7 +5,10 @@ import Inference
 
 /// The flags of `s2d distill` / `teach` / `eval --run`: task, split sizes, sampling, training.
 struct PipelineOptions: ParsableArguments {
-    @Option(help: "Task: last-letter or coin-flip (inputs are generated).") var task = "last-letter"
+    @Option(help: "Task: last-letter or coin-flip (inputs generated), or with --data: \(TaskInputs.names.joined(separator: ", ")).") var task = "last-letter"
+    @Option(help: "JSONL file of the task's examples: the teach, unlabeled and test examples are drawn from it (shuffled by --seed).") var data: String?
+    @Option(name: .customLong("test-data"), help: "JSONL file of the test examples (its first --test), instead of drawing them from --data.") var testData: String?
+    @OptionGroup var custom: CustomTaskOptions
     @Option(help: "System 2 method (cot, rar1, rar2, program, ...; program teaches and runs Python programs).") var method = "cot"
     @Option(help: "Labeled examples with gold chain of thought to teach System 2 on (0: no teaching).") var teach = 64
     @Option(help: "Unlabeled inputs for distillation.") var inputs = 64
@@ -55,6 +58,7 @@ struct PipelineOptions: ParsableArguments {
         guard temperature >= 0, temperature.isFinite else { throw ValidationError("--temperature must be ≥ 0 (got \(temperature))") }
         if let lr { guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number (got \(lr))") } }
         try stageSchedule.validate()
+        try custom.validate(task: task, data: data)
     }
 
     /// Refuses the internalization flags where nothing internalizes: neither the run
@@ -80,13 +84,14 @@ struct PipelineOptions: ParsableArguments {
             smoothing: removalSmoothing.map { RemovalSmoothing(lambda: $0) } ?? defaults.smoothing)
     }
 
-    var configuration: EndToEndConfiguration {
+    func configuration() throws -> EndToEndConfiguration {
         EndToEndConfiguration(
             task: task, method: method, teachExamples: teach, unlabeledInputs: inputs, samples: samples, minAgreement: minAgreement,
             temperature: temperature, testItems: test, system2Samples: system2Samples, maxTokens: maxTokens, teachEpochs: teachEpochs,
             distillEpochs: distillEpochs, learningRate: lr ?? tuning.defaultLearningRate, loraRank: loraRank, batchSize: batch, words: words, maxFlips: maxFlips,
             regressionTask: regression ? (task == "coin-flip" ? "last-letter" : "coin-flip") : nil, seed: seed, adaptive: adaptive,
-            schedule: schedule, internalization: internalization, distillFrom: distillFrom, tuning: tuning)
+            schedule: schedule, internalization: internalization, distillFrom: distillFrom, tuning: tuning, data: data, testData: testData,
+            customTask: try custom.spec(task: task))
     }
 }
 

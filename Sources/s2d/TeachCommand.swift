@@ -23,11 +23,11 @@ struct TeachCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let run = try await EndToEndRun.open(directory: try runDirectory.path(), configuration: pipeline.configuration, model: model, quiet: quiet)
+        let run = try await EndToEndRun.open(directory: try runDirectory.path(), configuration: try pipeline.configuration(), model: model, quiet: quiet)
         let stats = try await run.teach()
         let systems = try run.systems().filter { $0.adapter == EndToEndRun.taughtAdapter }
         let evaluator = Evaluator(task: run.task, seed: pipeline.seed &+ 99)
-        let test = try pipeline.configuration.splits().test
+        let test = try pipeline.configuration().splits().test
         var rows: [SystemEvaluation] = []
         for s in systems { rows.append(try await evaluator.evaluate(s, on: test, model: run.cached)) }
         let adapter = run.directory.appendingPathComponent("adapters/taught").path

@@ -4,8 +4,20 @@ import Inference
 /// Everything `s2d distill` decides: the task, the sizes of each split, sampling and training.
 /// Stored in the run directory, so a re-run with other settings is refused rather than mixed.
 public struct EndToEndConfiguration: Sendable, Hashable, Codable {
-    /// A built-in task with generated examples: `last-letter` or `coin-flip`.
+    /// A built-in task (`last-letter` and `coin-flip` generate their examples; the others read
+    /// `data`) or `custom` (with `customTask` and `data`).
     public var task: String
+    /// A JSONL file of the task's examples: teach, unlabeled and (without `testData`) test
+    /// examples are drawn from it, shuffled by the seed, in that order. Nil: generated examples.
+    public var data: String?
+    /// SHA-256 of `data` (set when the run opens), so a run refuses a file that changed under it.
+    public var dataHash: String?
+    /// A separate JSONL file of test examples (its first `testItems`, in file order).
+    public var testData: String?
+    /// SHA-256 of `testData`.
+    public var testDataHash: String?
+    /// The prompt template and answer kind of task `custom`.
+    public var customTask: CustomTaskSpec?
     /// The System 2 method (a `MethodLibrary` name, `cot` by default).
     public var method: String
     /// Labeled examples with gold chain of thought to teach System 2 on; 0 skips teaching.
@@ -58,9 +70,13 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         maxTokens: Int = 120, teachEpochs: Int = 3, distillEpochs: Int = 3, learningRate: Double = 2e-3, loraRank: Int = 16,
         batchSize: Int = 8, words: Int = 2, maxFlips: Int = 4, regressionTask: String? = nil, seed: UInt64 = 0,
         adaptive: Bool = false, schedule: DistillationSchedule = .direct, internalization: InternalizationSchedule? = nil,
-        distillFrom: DistillationStart = .taught, tuning: Tuning = .lora
+        distillFrom: DistillationStart = .taught, tuning: Tuning = .lora, data: String? = nil, testData: String? = nil,
+        customTask: CustomTaskSpec? = nil
     ) {
         self.task = task
+        self.data = data
+        self.testData = testData
+        self.customTask = customTask
         self.method = method
         self.teachExamples = teachExamples
         self.unlabeledInputs = unlabeledInputs
@@ -118,12 +134,38 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         // Runs from before the field continued from the taught model.
         distillFrom = try c.decodeIfPresent(DistillationStart.self, forKey: .distillFrom) ?? .taught
         tuning = try c.decodeIfPresent(Tuning.self, forKey: .tuning) ?? .lora
+        data = try c.decodeIfPresent(String.self, forKey: .data)
+        dataHash = try c.decodeIfPresent(String.self, forKey: .dataHash)
+        testData = try c.decodeIfPresent(String.self, forKey: .testData)
+        testDataHash = try c.decodeIfPresent(String.self, forKey: .testDataHash)
+        customTask = try c.decodeIfPresent(CustomTaskSpec.self, forKey: .customTask)
     }
 
-    /// The three disjoint splits, drawn with different seeds: teach (labeled, gold rationales),
-    /// unlabeled (labels never read by curation; kept only to report label accuracy), test.
+    /// The run's task: a built-in one, or `custom` from `customTask`.
+    public func resolvedTask() throws -> any DistillationTask {
+        let task = try TaskInputs.task(named: self.task, custom: customTask)
+        guard data != nil || TaskInputs.generatable.contains(self.task) else {
+            throw EndToEndError.needsData(task: self.task)
+        }
+        if testData != nil, data == nil { throw EndToEndError.testDataWithoutData }
+        return task
+    }
+
+    /// With the SHA-256 of its data files filled in (they are read now).
+    public func fingerprintingData() throws -> EndToEndConfiguration {
+        var copy = self
+        copy.dataHash = try data.map(RunSettings.fingerprint(ofFile:))
+        copy.testDataHash = try testData.map(RunSettings.fingerprint(ofFile:))
+        return copy
+    }
+
+    /// The three disjoint splits: teach (labeled, gold rationales), unlabeled (labels never read
+    /// by curation; kept only to report label accuracy), test. Generated tasks draw each with its
+    /// own seed; a data file is shuffled by the seed and cut in that order. Another task's
+    /// splits (`taskName`, the regression check) are always generated.
     public func splits(for taskName: String? = nil) throws -> (teach: [TaskExample], unlabeled: [TaskExample], test: [TaskExample]) {
         let name = taskName ?? task
+        if name == task, let data { return try splits(fromFile: data) }
         func draw(_ count: Int, _ salt: UInt64) throws -> [TaskExample] {
             let s = seed &* 1000 &+ salt
             switch name {
@@ -133,6 +175,38 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
             }
         }
         return (try draw(teachExamples, 11), try draw(unlabeledInputs, 22), try draw(testItems, 33))
+    }
+
+    private func splits(fromFile data: String) throws -> (teach: [TaskExample], unlabeled: [TaskExample], test: [TaskExample]) {
+        var examples = try TaskInputs(task: task, data: data, custom: customTask).examples
+        var random = SeededGenerator(seed: seed &* 1000 &+ 44)
+        for i in stride(from: examples.count - 1, to: 0, by: -1) { examples.swapAt(i, random.int(in: 0...i)) }
+        let trainCount = teachExamples + unlabeledInputs
+        let needed = trainCount + (testData == nil ? testItems : 0)
+        guard examples.count >= needed else {
+            throw EndToEndError.notEnoughExamples(
+                file: data, examples: examples.count,
+                needed: "\(teachExamples) to teach + \(unlabeledInputs) unlabeled" + (testData == nil ? " + \(testItems) test" : ""))
+        }
+        let teach = Array(examples[0..<teachExamples])
+        let unlabeled = Array(examples[teachExamples..<trainCount])
+        var test = Array(examples[trainCount..<needed])
+        var testFile = data
+        if let testData {
+            let all = try TaskInputs(task: task, data: testData, custom: customTask).examples
+            guard all.count >= testItems else {
+                throw EndToEndError.notEnoughExamples(file: testData, examples: all.count, needed: "\(testItems) test")
+            }
+            test = Array(all.prefix(testItems))
+            testFile = testData
+        }
+        if let unlabeledTest = test.first(where: { $0.answer == nil }) {
+            throw EndToEndError.unlabeledTestExample(file: testFile, id: unlabeledTest.id)
+        }
+        if teachExamples > 0, teach.allSatisfy({ $0.rationale == nil }) {
+            throw EndToEndError.noGoldRationales(file: data, task: task)
+        }
+        return (teach, unlabeled, test)
     }
 }
 
@@ -145,10 +219,22 @@ public enum EndToEndError: Error, Sendable, CustomStringConvertible {
     case unknownMethod(String)
     case nothingAccepted(inputs: Int)
     case missingStage(String)
+    case needsData(task: String)
+    case testDataWithoutData
+    case notEnoughExamples(file: String, examples: Int, needed: String)
+    case unlabeledTestExample(file: String, id: String)
+    case noGoldRationales(file: String, task: String)
 
     public var description: String {
         switch self {
-        case .unsupportedTask(let t): return "task \"\(t)\": s2d distill generates its inputs and supports last-letter and coin-flip"
+        case .unsupportedTask(let t): return "task \"\(t)\" is not one s2d distill knows"
+        case .needsData(let t): return "task \(t) reads its examples from a file: give --data FILE.jsonl (only \(TaskInputs.generatable.joined(separator: " and ")) are generated)"
+        case .testDataWithoutData: return "--test-data needs --data (the teach and unlabeled examples come from --data)"
+        case let .notEnoughExamples(file, examples, needed):
+            return "\(file): \(examples) examples, but the run needs \(needed) (lower --teach, --inputs or --test)"
+        case let .unlabeledTestExample(file, id): return "\(file): test example \(id) has no answer; test examples must be labeled"
+        case let .noGoldRationales(file, task):
+            return "\(file): no example of task \(task) carries a gold rationale to teach System 2 on; use --teach 0 (System 2 is then the model as it is)"
         case .unknownMethod(let m): return "method \"\(m)\" is not in the method library"
         case .nothingAccepted(let n): return "curate: none of \(n) inputs passed the self-consistency vote; nothing to distil (raise --samples or lower --min-agreement)"
         case .missingStage(let s): return "stage \(s) has not finished in this run directory; run it first"

@@ -34,10 +34,8 @@ public struct EndToEndRun: Sendable {
         directory: URL, configuration: EndToEndConfiguration, model: any AdapterServing, fineTuner: any FineTuner,
         methods: MethodLibrary = .builtin, log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
-        guard let task = BuiltinTasks.task(named: configuration.task),
-              configuration.task == "last-letter" || configuration.task == "coin-flip" else {
-            throw EndToEndError.unsupportedTask(configuration.task)
-        }
+        let task = try configuration.resolvedTask()
+        let configuration = try configuration.fingerprintingData()
         guard let method = methods.methods[configuration.method] else { throw EndToEndError.unknownMethod(configuration.method) }
         let file = Self.configurationFile(in: directory)
         try file.refuseOtherSeedRule(than: configuration)
@@ -156,10 +154,11 @@ public struct EndToEndRun: Sendable {
                 adapterHash = hash
             }
             let settings = RunSettings(
-                task: task.name, dataSeed: configuration.seed, method: method, samples: configuration.samples, model: model.identifier,
+                task: configuration.task, dataFile: configuration.data, dataHash: configuration.dataHash, dataSeed: configuration.seed, method: method, samples: configuration.samples, model: model.identifier,
                 adapter: adapterPath, adapterHash: adapterHash,
                 parameters: SamplingParameters(maxTokens: configuration.maxTokens, temperature: configuration.temperature, seed: configuration.seed &+ 7),
-                adaptive: configuration.adaptive, adaptiveChunk: EndToEndConfiguration.adaptiveChunk, minAgreement: configuration.minAgreement)
+                adaptive: configuration.adaptive, adaptiveChunk: EndToEndConfiguration.adaptiveChunk, minAgreement: configuration.minAgreement,
+                customTask: configuration.customTask)
             let run = try DistillationRun(directory: curationDirectory, settings: settings)
             log("curate: \(inputs.count) unlabeled inputs x \(configuration.samples) samples of \(method.name)")
             let log = self.log
