@@ -64,7 +64,7 @@ struct EvalCommand: AsyncParsableCommand {
                 task: c.task, teachExamples: 0, unlabeledInputs: 0, testItems: c.testItems, words: c.words, maxFlips: c.maxFlips, seed: c.seed
             ).splits().test
         }
-        let method = try MethodLibrary.builtin.method(named: pipeline.method)
+        let (method, _) = try pipeline.configuration().resolvedMethod()
         let loaded = try await model.load()
         var teacherName: String?
         if let teacherAdapter {

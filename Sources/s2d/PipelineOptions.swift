@@ -9,7 +9,8 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "JSONL file of the task's examples: the teach, unlabeled and test examples are drawn from it (shuffled by --seed).") var data: String?
     @Option(name: .customLong("test-data"), help: "JSONL file of the test examples (its first --test), instead of drawing them from --data.") var testData: String?
     @OptionGroup var custom: CustomTaskOptions
-    @Option(help: "System 2 method (cot, rar1, rar2, program, ...; program teaches and runs Python programs).") var method = "cot"
+    @Option(help: "System 2 method (cot, rar1, rar2, s2a, bsm, program, ...; program teaches and runs Python programs), or a method YAML file.") var method = "cot"
+    @Option(name: .customLong("methods-dir"), help: "A folder of method YAML files (adds to and overrides the built-ins).") var methodsDir: String?
     @Option(help: "Labeled examples with gold chain of thought to teach System 2 on (0: no teaching).") var teach = 64
     @Option(help: "Unlabeled inputs for distillation.") var inputs = 64
     @Option(help: "System 2 samples per unlabeled input (self-consistency vote).") var samples = 4
@@ -91,7 +92,7 @@ struct PipelineOptions: ParsableArguments {
             distillEpochs: distillEpochs, learningRate: lr ?? tuning.defaultLearningRate, loraRank: loraRank, batchSize: batch, words: words, maxFlips: maxFlips,
             regressionTask: regression ? (task == "coin-flip" ? "last-letter" : "coin-flip") : nil, seed: seed, adaptive: adaptive,
             schedule: schedule, internalization: internalization, distillFrom: distillFrom, tuning: tuning, data: data, testData: testData,
-            customTask: try custom.spec(task: task))
+            customTask: try custom.spec(task: task), methodsDir: methodsDir)
     }
 }
 

@@ -18,8 +18,13 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
     public var testDataHash: String?
     /// The prompt template and answer kind of task `custom`.
     public var customTask: CustomTaskSpec?
-    /// The System 2 method (a `MethodLibrary` name, `cot` by default).
+    /// The System 2 method (a `MethodLibrary` name, `cot` by default, or a method YAML file).
     public var method: String
+    /// A folder of method YAML files that adds to and overrides the built-ins.
+    public var methodsDir: String?
+    /// SHA-256 of the method's program when it is not a built-in (set when the run opens), so
+    /// a run refuses a method file edited under it.
+    public var methodHash: String?
     /// Labeled examples with gold chain of thought to teach System 2 on; 0 skips teaching.
     public var teachExamples: Int
     /// Unlabeled inputs System 2 answers for distillation.
@@ -71,9 +76,10 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         batchSize: Int = 8, words: Int = 2, maxFlips: Int = 4, regressionTask: String? = nil, seed: UInt64 = 0,
         adaptive: Bool = false, schedule: DistillationSchedule = .direct, internalization: InternalizationSchedule? = nil,
         distillFrom: DistillationStart = .taught, tuning: Tuning = .lora, data: String? = nil, testData: String? = nil,
-        customTask: CustomTaskSpec? = nil
+        customTask: CustomTaskSpec? = nil, methodsDir: String? = nil
     ) {
         self.task = task
+        self.methodsDir = methodsDir
         self.data = data
         self.testData = testData
         self.customTask = customTask
@@ -139,6 +145,18 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         testData = try c.decodeIfPresent(String.self, forKey: .testData)
         testDataHash = try c.decodeIfPresent(String.self, forKey: .testDataHash)
         customTask = try c.decodeIfPresent(CustomTaskSpec.self, forKey: .customTask)
+        methodsDir = try c.decodeIfPresent(String.self, forKey: .methodsDir)
+        methodHash = try c.decodeIfPresent(String.self, forKey: .methodHash)
+    }
+
+    /// The run's method, from `methodsDir` over the built-ins (or a method file), and the
+    /// configuration with its `methodHash` when it is not a built-in.
+    public func resolvedMethod(builtins: MethodLibrary = .builtin) throws -> (Method, EndToEndConfiguration) {
+        let library = try methodsDir.map { try MethodLibrary(directory: $0) } ?? builtins
+        let method = try library.method(named: self.method)
+        var copy = self
+        copy.methodHash = builtins.methods[self.method] == method ? nil : RunSettings.fingerprint(of: method)
+        return (method, copy)
     }
 
     /// The run's task: a built-in one, or `custom` from `customTask`.
@@ -216,7 +234,6 @@ extension EndToEndConfiguration: SeedRuledSettings {}
 /// Why an end-to-end run cannot go on.
 public enum EndToEndError: Error, Sendable, CustomStringConvertible {
     case unsupportedTask(String)
-    case unknownMethod(String)
     case nothingAccepted(inputs: Int)
     case missingStage(String)
     case needsData(task: String)
@@ -235,7 +252,6 @@ public enum EndToEndError: Error, Sendable, CustomStringConvertible {
         case let .unlabeledTestExample(file, id): return "\(file): test example \(id) has no answer; test examples must be labeled"
         case let .noGoldRationales(file, task):
             return "\(file): no example of task \(task) carries a gold rationale to teach System 2 on; use --teach 0 (System 2 is then the model as it is)"
-        case .unknownMethod(let m): return "method \"\(m)\" is not in the method library"
         case .nothingAccepted(let n): return "curate: none of \(n) inputs passed the self-consistency vote; nothing to distil (raise --samples or lower --min-agreement)"
         case .missingStage(let s): return "stage \(s) has not finished in this run directory; run it first"
         }

@@ -35,8 +35,7 @@ public struct EndToEndRun: Sendable {
         methods: MethodLibrary = .builtin, log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
         let task = try configuration.resolvedTask()
-        let configuration = try configuration.fingerprintingData()
-        guard let method = methods.methods[configuration.method] else { throw EndToEndError.unknownMethod(configuration.method) }
+        let (method, configuration) = try configuration.fingerprintingData().resolvedMethod(builtins: methods)
         let file = Self.configurationFile(in: directory)
         try file.refuseOtherSeedRule(than: configuration)
         self.store = try RunStore(directory: directory)  // creates the directory and holds its lock
