@@ -241,8 +241,10 @@ public struct EndToEndRun: Sendable {
             let evaluator = Evaluator(task: task, seed: configuration.seed &+ 99)
             var results: [SystemEvaluation] = []
             for system in try systems() {
-                let r = try await evaluator.evaluate(system, on: test, model: cached)
-                log("eval: \(r.name): \(r.accuracy.formatted), \(String(format: "%.1f", r.meanGeneratedTokens)) tokens/input")
+                var r = try await evaluator.evaluate(system, on: test, model: cached)
+                r = try await evaluator.withConsistency(r, of: system, on: test, model: cached)
+                log("eval: \(r.name): \(r.accuracy.formatted), \(String(format: "%.1f", r.meanGeneratedTokens)) tokens/input"
+                    + (r.consistency.map { ", inconsistent when perturbed: \($0.formatted)" } ?? ""))
                 results.append(r)
             }
             let n = results.count

@@ -75,6 +75,28 @@ public struct Evaluator: Sendable {
             output: traces.first?.finalOutput ?? "")
     }
 
+    /// `evaluation` (of `system` on `examples`) with its consistency under the task's first
+    /// perturbation of each input: `system` answers the perturbed inputs too (one more prediction
+    /// per input). Unchanged when the task perturbs none of them.
+    public func withConsistency(
+        _ evaluation: SystemEvaluation, of system: EvaluationSystem, on examples: [TaskExample], model: any LanguageModel
+    ) async throws -> SystemEvaluation {
+        let answers = Dictionary(evaluation.predictions.map { ($0.exampleID, $0.answer) }, uniquingKeysWith: { first, _ in first })
+        let perturbed = examples.filter { $0.answer != nil }.compactMap { example in
+            task.perturbations(of: example, seed: seed).first.map { (example, $0) }
+        }
+        guard !perturbed.isEmpty else { return evaluation }
+        let consistent = try await perturbed.concurrentMap { example, perturbation in
+            let prediction = try await predict(system, example: perturbation.example, model: model)
+            return PerturbationConsistency.check(original: answers[example.id] ?? nil, perturbed: [(perturbation, prediction.answer)], task: task).isAccepted
+        }
+        var result = evaluation
+        result.consistency = ConsistencyUnderPerturbation(
+            perturbation: ConsistencyUnderPerturbation.kind(of: perturbed[0].1.name),
+            consistent: ProportionEstimate(successes: consistent.filter { $0 }.count, total: consistent.count))
+        return result
+    }
+
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         let d = ContinuousClock.now - start
         return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18

@@ -20,6 +20,9 @@ public struct SystemEvaluation: Sendable, Hashable, Codable {
     /// Inputs whose answer could not be parsed.
     public var unparsed: Int
     public var predictions: [EvaluatedPrediction]
+    /// Answers kept under the task's perturbation of each input (nil: the task has none, or it
+    /// was not measured).
+    public var consistency: ConsistencyUnderPerturbation?
 
     /// Summarizes `predictions`.
     public init(

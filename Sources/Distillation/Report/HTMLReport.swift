@@ -75,11 +75,10 @@ public enum HTMLReport {
     }
 
     static func table(_ systems: [SystemEvaluation]) -> String {
-        var s = "<table><tr><th>system</th><th>accuracy [95% CI]</th><th>tokens/input</th><th>calls/input</th><th>seconds/input, batched</th></tr>"
-        for r in systems {
-            s += "<tr><td>\(SVGChart.escape(r.name))</td><td>\(r.accuracy.formatted) (n=\(r.accuracy.total))</td><td>\(String(format: "%.1f", r.meanGeneratedTokens))</td><td>\(String(format: "%.1f", r.meanCalls))</td><td>\(String(format: "%.2f", r.wallSecondsPerInput))</td></tr>"
+        func row(_ cells: [String], tag: String) -> String {
+            "<tr>" + cells.map { "<\(tag)>\(SVGChart.escape($0))</\(tag)>" }.joined() + "</tr>"
         }
-        return s + "</table>"
+        return "<table>" + row(ResultsTable.header(systems), tag: "th") + ResultsTable.rows(systems).map { row($0, tag: "td") }.joined() + "</table>"
     }
 }
 

@@ -4,11 +4,9 @@ import Foundation
 public enum MarkdownReport {
     /// The results table alone (also printed by the CLI).
     public static func resultsTable(_ systems: [SystemEvaluation]) -> String {
-        var s = "| system | accuracy [95% CI] | tokens/input | calls/input | seconds/input, batched |\n|---|---|---|---|---|\n"
-        for r in systems {
-            s += "| \(r.name) | \(r.accuracy.formatted) (n=\(r.accuracy.total)) | \(String(format: "%.1f", r.meanGeneratedTokens)) | \(String(format: "%.1f", r.meanCalls)) | \(String(format: "%.2f", r.wallSecondsPerInput)) |\n"
-        }
-        return s
+        func row(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |\n" }
+        let header = ResultsTable.header(systems)
+        return row(header) + "|" + String(repeating: "---|", count: header.count) + "\n" + ResultsTable.rows(systems).map(row).joined()
     }
 
     /// What `distilled` was trained on, in words: the answer (direct) or the internalization schedule.
