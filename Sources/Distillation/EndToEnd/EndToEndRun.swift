@@ -243,8 +243,10 @@ public struct EndToEndRun: Sendable {
             for system in try systems() {
                 var r = try await evaluator.evaluate(system, on: test, model: cached)
                 r = try await evaluator.withConsistency(r, of: system, on: test, model: cached)
+                r = try await evaluator.withUnbiasedAccuracy(r, of: system, on: test, model: cached)
                 log("eval: \(r.name): \(r.accuracy.formatted), \(String(format: "%.1f", r.meanGeneratedTokens)) tokens/input"
-                    + (r.consistency.map { ", inconsistent when perturbed: \($0.formatted)" } ?? ""))
+                    + (r.consistency.map { ", inconsistent when perturbed: \($0.formatted)" } ?? "")
+                    + (r.unbiasedAccuracy.map { ", without the bias: \($0.formatted)" } ?? ""))
                 results.append(r)
             }
             let n = results.count

@@ -97,6 +97,18 @@ public struct Evaluator: Sendable {
         return result
     }
 
+    /// `evaluation` with `system`'s accuracy on the unbiased form of each input
+    /// (`DistillationTask.unbiased`); unchanged when the task has none.
+    public func withUnbiasedAccuracy(
+        _ evaluation: SystemEvaluation, of system: EvaluationSystem, on examples: [TaskExample], model: any LanguageModel
+    ) async throws -> SystemEvaluation {
+        let unbiased = examples.filter { $0.answer != nil }.compactMap(task.unbiased)
+        guard !unbiased.isEmpty else { return evaluation }
+        var result = evaluation
+        result.unbiasedAccuracy = try await evaluate(system, on: unbiased, model: model).accuracy
+        return result
+    }
+
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         let d = ContinuousClock.now - start
         return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18

@@ -23,6 +23,9 @@ public struct SystemEvaluation: Sendable, Hashable, Codable {
     /// Answers kept under the task's perturbation of each input (nil: the task has none, or it
     /// was not measured).
     public var consistency: ConsistencyUnderPerturbation?
+    /// Accuracy on the same questions without what biases them (`DistillationTask.unbiased`;
+    /// nil: the task has no such form, or it was not measured).
+    public var unbiasedAccuracy: ProportionEstimate?
 
     /// Summarizes `predictions`.
     public init(

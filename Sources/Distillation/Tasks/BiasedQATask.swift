@@ -41,6 +41,15 @@ public struct BiasedQATask: DistillationTask {
         }
     }
 
+    /// The bare question, without the opinion (`fields["prompt"]`); nil when it carries none.
+    public func unbiased(_ example: TaskExample) -> TaskExample? {
+        guard example.fields["prompt"] != nil else { return nil }
+        var bare = example
+        bare.fields["prompt"] = nil
+        bare.id += "#unbiased"
+        return bare
+    }
+
     public func formatAnswer(_ answer: String, for example: TaskExample) -> String {
         if !example.options.isEmpty, let i = OptionLetters.index(of: answer), i < example.options.count {
             return "(\(answer)) \(example.options[i])"

@@ -40,6 +40,10 @@ public protocol DistillationTask: Sendable {
     /// Worked examples with a gold chain of thought for methods that use `{exemplars}` when the
     /// caller gives none (a generated task makes its own; other tasks have none).
     var fewShotExemplars: [TaskExample] { get }
+
+    /// The same question without what biases it (biased-qa: without the user's opinion), whose
+    /// accuracy the S2A paper reports beside the biased one; nil for tasks without such a form.
+    func unbiased(_ example: TaskExample) -> TaskExample?
 }
 
 extension DistillationTask {
@@ -85,6 +89,8 @@ extension DistillationTask {
     public func perturbations(of example: TaskExample, seed: UInt64) -> [Perturbation] {
         Perturbation.shuffledOptions(of: example, seed: seed).map { [$0] } ?? []
     }
+
+    public func unbiased(_ example: TaskExample) -> TaskExample? { nil }
 
     /// The canonical key an answer is counted under in a vote.
     public func voteKey(_ answer: String) -> String {
