@@ -50,7 +50,7 @@ struct EvalCommand: AsyncParsableCommand {
 
     private func evaluateStandalone() async throws {
         let custom = try pipeline.custom.spec(task: pipeline.task)
-        let task = try TaskInputs.task(named: pipeline.task, custom: custom)
+        var task = try TaskInputs.task(named: pipeline.task, custom: custom)
         let examples: [TaskExample]
         if let data = pipeline.testData ?? pipeline.data {
             examples = try TaskInputs(task: pipeline.task, data: data, limit: pipeline.test, custom: custom).examples.filter { $0.answer != nil }
@@ -65,6 +65,10 @@ struct EvalCommand: AsyncParsableCommand {
             ).splits().test
         }
         let (method, _) = try pipeline.configuration().resolvedMethod()
+        if method.usesExemplars, task.fewShotExemplars.isEmpty, let data = pipeline.data, pipeline.testData != nil {
+            // Worked examples from the training file, never the test file.
+            task = TaskWithExemplars(task, exemplars: try TaskInputs(task: pipeline.task, data: data, custom: custom).examples)
+        }
         let loaded = try await model.load()
         var teacherName: String?
         if let teacherAdapter {

@@ -1,5 +1,6 @@
 import Distillation
 import Foundation
+import TestDoubles
 import Testing
 import TestSupport
 
@@ -74,5 +75,28 @@ struct DataSplitsTests {
         try Data("{\"question\": \"1+1?\", \"answer\": \"1 + 1 = 2.\\n#### 2\"}\n".utf8).write(to: copy, options: .atomic)
         let after = try Self.configuration(data: copy.path).fingerprintingData()
         #expect(after.dataHash != before.dataHash && after != before)
+    }
+}
+
+/// `cot-fewshot` on a task read from a file: its worked examples come from the teach split.
+struct DataExemplarTests {
+    @Test func aFewShotMethodShowsTeachExamplesNeverTestOnes() throws {
+        let directory = try TestFiles.temporaryDirectory("s2d-exemplars")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let configuration = EndToEndConfiguration(
+            task: "gsm8k", method: "cot-fewshot", teachExamples: 8, unlabeledInputs: 8, testItems: 8,
+            data: DataSplitsTests.sample("gsm8k.jsonl"))
+        let run = try EndToEndRun(
+            directory: directory, configuration: configuration, model: ScriptedModel { _, _ in "" }, fineTuner: RecordingFineTuner())
+        let splits = try configuration.splits()
+        let shown = run.task.fewShotExemplars.map(\.id)
+        #expect(shown.count == TaskWithExemplars.count)
+        #expect(Set(shown).isSubset(of: Set(splits.teach.map(\.id))))
+        #expect(Set(shown).isDisjoint(with: Set(splits.test.map(\.id))))
+        let plain = try EndToEndRun(
+            directory: directory.appendingPathComponent("cot"), configuration: EndToEndConfiguration(
+                task: "gsm8k", teachExamples: 8, unlabeledInputs: 8, testItems: 8, data: DataSplitsTests.sample("gsm8k.jsonl")),
+            model: ScriptedModel { _, _ in "" }, fineTuner: RecordingFineTuner())
+        #expect(plain.task.fewShotExemplars.isEmpty, "a method without {exemplars} leaves the task as it is")
     }
 }

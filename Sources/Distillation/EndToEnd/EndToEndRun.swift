@@ -34,8 +34,13 @@ public struct EndToEndRun: Sendable {
         directory: URL, configuration: EndToEndConfiguration, model: any AdapterServing, fineTuner: any FineTuner,
         methods: MethodLibrary = .builtin, log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
-        let task = try configuration.resolvedTask()
+        var task = try configuration.resolvedTask()
         let (method, configuration) = try configuration.fingerprintingData().resolvedMethod(builtins: methods)
+        // A task read from a file has no few-shot examples of its own: a method that shows
+        // some takes them from the teach split (gold chains of thought), never from the test split.
+        if method.usesExemplars, task.fewShotExemplars.isEmpty, configuration.data != nil {
+            task = TaskWithExemplars(task, exemplars: try configuration.splits().teach)
+        }
         let file = Self.configurationFile(in: directory)
         try file.refuseOtherSeedRule(than: configuration)
         self.store = try RunStore(directory: directory)  // creates the directory and holds its lock

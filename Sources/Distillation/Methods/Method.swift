@@ -23,6 +23,11 @@ public struct Method: Sendable, Hashable, Codable {
         self.answerStep = answerStep ?? steps.last?.name ?? ""
         self.answerFrom = answerFrom == .text ? nil : answerFrom
     }
+
+    /// Whether a step shows worked examples (`{exemplars}`).
+    public var usesExemplars: Bool {
+        steps.contains { ($0.prompt + ($0.system ?? "")).contains("{exemplars}") }
+    }
 }
 
 /// Where a method's answer comes from.
