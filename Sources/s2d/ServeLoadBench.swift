@@ -10,6 +10,8 @@ struct ServeLoadOptions: ParsableArguments {
     @Flag(help: "A second phase with hostile clients beside the well-behaved ones: invalid and oversized bodies, wrong content types and hosts, slowloris, extreme top_k/n/max_tokens/stop, hang-ups mid-stream.")
     var hostile = false
     @Option(name: .customLong("hostile-clients"), help: "Concurrent hostile clients (with --hostile).") var hostileClients = 16
+    @Option(name: .customLong("hostile-rounds"), help: "Most rounds (every hostile kind once) each hostile client sends (default: rounds until the well-behaved clients are done).")
+    var hostileRounds: Int?
     @Option(name: .customLong("requests-per-client"), help: "Requests each well-behaved client sends, one after another, per phase.") var requestsPerClient = 2
     @Option(help: "Drive a server already running on this machine (http://127.0.0.1:PORT) instead of starting one in this process.")
     var url: String?
@@ -26,8 +28,8 @@ struct ServeLoadOptions: ParsableArguments {
             if hostile { throw ValidationError("--hostile needs --clients N (the well-behaved clients whose latency it measures)") }
             return
         }
-        guard clients > 0, requestsPerClient > 0, hostileClients > 0 else {
-            throw ValidationError("--clients, --requests-per-client and --hostile-clients must be positive")
+        guard clients > 0, requestsPerClient > 0, hostileClients > 0, (hostileRounds ?? 1) > 0 else {
+            throw ValidationError("--clients, --requests-per-client, --hostile-clients and --hostile-rounds must be positive")
         }
         guard maxBodyBytes > 0, maxBatch > 0, idleTimeout > 0, timeLimit > 0, (patience ?? 1) > 0 else {
             throw ValidationError("--max-body-bytes, --max-batch, --idle-timeout, --patience and --time-limit must be positive")
@@ -55,7 +57,8 @@ extension ServeBench {
         var settings = ServerLoadBenchmark.Settings(
             port: 0, clients: clients, requestsPerClient: load.requestsPerClient, maxTokens: maxTokens,
             hostileClients: load.hostile ? load.hostileClients : 0, maxBodyBytes: load.maxBodyBytes, patience: patience,
-            apiKey: load.apiKey ?? ProcessInfo.processInfo.environment["S2D_API_KEY"], timeLimit: load.timeLimit)
+            apiKey: load.apiKey ?? ProcessInfo.processInfo.environment["S2D_API_KEY"], timeLimit: load.timeLimit,
+            hostileRounds: load.hostileRounds)
         let report: ServerLoadBenchmark.Report
         let target: String
         if let url = load.url {

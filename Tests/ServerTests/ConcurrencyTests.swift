@@ -100,7 +100,10 @@ import Testing
     }
 
     @Test func aGracefulStopLetsTheStreamInFlightFinish() async throws {
-        let server = OpenAIServer(model: try Shared.model(), configuration: ServerConfiguration(modelName: "smollm2-135m", port: 0))
+        // A grace period far past what the stream needs: its 40 tokens queue on the engine every
+        // server test shares, behind the whole suite's load (over 30 s once on 2 cores).
+        let server = OpenAIServer(
+            model: try Shared.model(), configuration: ServerConfiguration(modelName: "smollm2-135m", port: 0, shutdownGracePeriod: 600))
         let (ports, sink) = AsyncStream<Int>.makeStream()
         let running = Task { try await server.run(handlingSignals: false) { _ = sink.yield($0) } }
         var iterator = ports.makeAsyncIterator()

@@ -30,11 +30,15 @@ public enum ServerLoadBenchmark {
         public var apiKey: String?
         /// Seconds the whole benchmark may take.
         public var timeLimit: Double
+        /// Most rounds (every kind of its side once) a hostile client sends; nil: rounds until the
+        /// well-behaved clients are done. Bounds the hostile load where the phase may be long.
+        public var hostileRounds: Int?
 
         public init(
             port: Int, clients: Int = 100, requestsPerClient: Int = 2, maxTokens: Int = 16, hostileClients: Int = 16,
-            maxBodyBytes: Int = 4 << 20, patience: Double = 75, apiKey: String? = nil, timeLimit: Double = 900
+            maxBodyBytes: Int = 4 << 20, patience: Double = 75, apiKey: String? = nil, timeLimit: Double = 900, hostileRounds: Int? = nil
         ) {
+            self.hostileRounds = hostileRounds.map { max(1, $0) }
             self.port = port
             self.clients = max(1, clients)
             self.requestsPerClient = max(1, requestsPerClient)
@@ -184,7 +188,8 @@ public enum ServerLoadBenchmark {
                     var results: [(HostileRequest, RawConnection.Outcome)] = []
                     // Each client goes through every kind of its side, starting at its own.
                     var sent = 0
-                    while sent < mine.count || !stop.isRaised {
+                    let most = settings.hostileRounds.map { $0 * mine.count } ?? Int.max
+                    while sent < mine.count || (!stop.isRaised && sent < most) {
                         let kind = mine[(worker + sent) % mine.count]
                         sent += 1
                         let steps = kind.steps(port: settings.port, maxBodyBytes: settings.maxBodyBytes, random: &random)
