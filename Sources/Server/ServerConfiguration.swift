@@ -17,7 +17,8 @@ public struct ServerConfiguration: Sendable {
     /// Most samples admitted at once (decoding or waiting for a row); more get 429.
     public var maximumQueuedSamples: Int
     /// Seconds a connection may stay idle (not sending a complete request, or kept alive
-    /// between requests) before it is closed: slow clients cannot hold connections forever.
+    /// between requests) before it is closed: slow clients cannot hold connections forever. A
+    /// request body must also arrive whole within it (408), however steadily it drips.
     public var idleTimeout: Double
     /// Seconds in-flight requests get to finish after SIGTERM before they are cancelled.
     public var shutdownGracePeriod: Double
