@@ -73,26 +73,18 @@ struct CompletionHandler: Sendable {
     /// this handler) for as long as it liked. A body cut short or malformed is the client's error.
     private static func collectBody(of request: inout Request, upTo limit: Int, within seconds: Double) async throws -> ByteBuffer {
         let incoming = request
-        let collected: (ByteBuffer, Request)? = try await withThrowingTaskGroup(of: (ByteBuffer, Request)?.self) { group in
-            group.addTask {
-                var request = incoming
-                do {
-                    return (try await request.collectBody(upTo: limit), request)
-                } catch is NIOTooManyBytesError {
-                    throw APIError.bodyTooLarge(limit: limit)
-                } catch is CancellationError {
-                    return nil
-                } catch {
-                    throw APIError.invalid(nil, "The request body could not be read: it ended early or is malformed.", code: "invalid_body")
-                }
+        // Cancelling the reader at the deadline ends the connection's inbound stream: nothing more is read from it.
+        let collected = try await withDeadline(seconds: seconds) {
+            var request = incoming
+            do {
+                return (try await request.collectBody(upTo: limit), request)
+            } catch is NIOTooManyBytesError {
+                throw APIError.bodyTooLarge(limit: limit)
+            } catch let cancelled as CancellationError {
+                throw cancelled
+            } catch {
+                throw APIError.invalid(nil, "The request body could not be read: it ended early or is malformed.", code: "invalid_body")
             }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(seconds))
-                return nil
-            }
-            // Cancelling the reader ends the connection's inbound stream: nothing more is read from it.
-            defer { group.cancelAll() }
-            return try await group.next() ?? nil
         }
         guard let (buffer, withBody) = collected else { throw APIError.bodyTimedOut(seconds: seconds) }
         request = withBody

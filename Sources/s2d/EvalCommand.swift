@@ -49,7 +49,8 @@ struct EvalCommand: AsyncParsableCommand {
     }
 
     private func evaluateStandalone() async throws {
-        let custom = try pipeline.custom.spec(task: pipeline.task)
+        let configuration = try pipeline.configuration()
+        let custom = configuration.customTask
         var task = try TaskInputs.task(named: pipeline.task, custom: custom)
         let examples: [TaskExample]
         if let data = pipeline.testData ?? pipeline.data {
@@ -59,12 +60,12 @@ struct EvalCommand: AsyncParsableCommand {
             guard TaskInputs.generatable.contains(pipeline.task) else {
                 throw ValidationError("task \(pipeline.task): give its labeled examples with --data FILE")
             }
-            let c = try pipeline.configuration()
+            let c = configuration
             examples = try EndToEndConfiguration(
                 task: c.task, teachExamples: 0, unlabeledInputs: 0, testItems: c.testItems, words: c.words, maxFlips: c.maxFlips, seed: c.seed
             ).splits().test
         }
-        let (method, _) = try pipeline.configuration().resolvedMethod()
+        let (method, _) = try configuration.resolvedMethod()
         if method.usesExemplars, task.fewShotExemplars.isEmpty, let data = pipeline.data, pipeline.testData != nil {
             // Worked examples from the training file, never the test file.
             task = TaskWithExemplars(task, exemplars: try TaskInputs(task: pipeline.task, data: data, custom: custom).examples)

@@ -59,7 +59,7 @@ struct PipelineOptions: ParsableArguments {
         guard temperature >= 0, temperature.isFinite else { throw ValidationError("--temperature must be ≥ 0 (got \(temperature))") }
         if let lr { guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number (got \(lr))") } }
         try stageSchedule.validate()
-        try custom.validate(task: task, data: data)
+        try custom.validate(task: task, data: data ?? testData)
     }
 
     /// Refuses the internalization flags where nothing internalizes: neither the run

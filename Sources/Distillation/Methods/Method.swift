@@ -25,9 +25,7 @@ public struct Method: Sendable, Hashable, Codable {
     }
 
     /// Whether a step shows worked examples (`{exemplars}`).
-    public var usesExemplars: Bool {
-        steps.contains { ($0.prompt + ($0.system ?? "")).contains("{exemplars}") }
-    }
+    public var usesExemplars: Bool { steps.contains(where: \.usesExemplars) }
 }
 
 /// Where a method's answer comes from.
@@ -86,4 +84,7 @@ public struct MethodStep: Sendable, Hashable, Codable {
         if let s = stop { p.stop += s }
         return p
     }
+
+    /// Whether the step shows worked examples (`{exemplars}` in its prompt or system message).
+    public var usesExemplars: Bool { (prompt + (system ?? "")).contains("{exemplars}") }
 }

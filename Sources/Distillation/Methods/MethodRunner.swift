@@ -150,7 +150,7 @@ public struct MethodRunner: Sendable {
     /// The task's variables for `example`, plus `{exemplars}` when the step uses it.
     func variables(for example: TaskExample, step: MethodStep) throws -> [String: String] {
         var vars = task.templateVariables(for: example)
-        if (step.prompt + (step.system ?? "")).contains("{exemplars}") {
+        if step.usesExemplars {
             let shots = exemplars.filter { $0.rationale?.chainOfThought != nil && $0.id != example.id }
             guard !shots.isEmpty else { throw MethodError.noExemplars(method: method.name, step: step.name) }
             vars["exemplars"] = shots.map { "Question: \(task.prompt(for: $0))\nAnswer: \($0.rationale!.chainOfThought!)" }

@@ -114,7 +114,9 @@ public enum ServerLoadBenchmark {
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: settings.clients + 1)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
-            let report = try await withTimeLimit(settings.timeLimit) { try await measure(settings, client: client, server: server) }
+            guard let report = try await withDeadline(seconds: settings.timeLimit, { try await measure(settings, client: client, server: server) }) else {
+                throw TimeLimitExceeded(seconds: settings.timeLimit)
+            }
             try await client.shutdown()
             return report
         } catch {
@@ -232,19 +234,6 @@ public enum ServerLoadBenchmark {
             detail += ", nothing left in flight (\(server.generationsCancelled) generations cancelled by hang-ups)"
         }
         return Health(healthy: true, detail: detail)
-    }
-
-    private static func withTimeLimit<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else { throw TimeLimitExceeded(seconds: seconds) }
-            return value
-        }
     }
 }
 
