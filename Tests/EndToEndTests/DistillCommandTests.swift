@@ -13,19 +13,19 @@ import TestSupport
     ]
 
     @Test(.timeLimit(.minutes(5)))
-    func distillRunsEveryStageAndResumesAfterAKill() throws {
+    func distillRunsEveryStageAndResumesAfterAKill() async throws {
         _ = try TestFiles.smolLM2()
         let out = try TestFiles.temporaryDirectory("s2d-distill")
         defer { try? FileManager.default.removeItem(at: out) }
 
         // First run: kill it as soon as the teach stage has finished and curation has begun.
-        let first = try S2DProcess.kill(Self.tinyRun + ["--run", out.path], whenStderrContains: "curate:")
+        let first = try await S2DProcess.kill(Self.tinyRun + ["--run", out.path], whenStderrContains: "curate:")
         try #require(first.stderr.contains("curate:"), "the first run ended before curating: \(first.stderr)")
         #expect(first.killed)
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("adapters/taught/adapter_model.safetensors").path))
 
         // Second run: resumes, skipping teach.
-        let second = try S2DProcess.run(Self.tinyRun + ["--run", out.path])
+        let second = try await S2DProcess.run(Self.tinyRun + ["--run", out.path])
         #expect(second.status == 0, "second run failed: \(second.stderr)")
         #expect(second.stderr.contains("teach: already done, skipped"))
         #expect(!second.stderr.contains("teach: 4 gold"))
@@ -49,7 +49,7 @@ import TestSupport
         // in 4 stages (the run itself is direct: the stage flags are the curve's).
         let curve = ["--curve", "1,99", "--curve-schedules", "direct,internalize", "--stages", "4"]
         let internalize1 = "internalize-1-" + InternalizationSchedule(stages: 4).signature
-        let third = try S2DProcess.run(Self.tinyRun + ["--run", out.path] + curve)
+        let third = try await S2DProcess.run(Self.tinyRun + ["--run", out.path] + curve)
         #expect(third.status == 0, "curve run failed: \(third.stderr)")
         for stage in ["teach", "curate", "train", "eval"] { #expect(third.stderr.contains("\(stage): already done, skipped")) }
         let withCurve = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: out.appendingPathComponent("eval.json")))
@@ -71,7 +71,7 @@ import TestSupport
         #expect(third.stdout.contains("curve: internalize 1 curated inputs:"))
 
         // Fourth run: the curve points are stages too, so nothing is trained again.
-        let fourth = try S2DProcess.run(Self.tinyRun + ["--run", out.path] + curve)
+        let fourth = try await S2DProcess.run(Self.tinyRun + ["--run", out.path] + curve)
         #expect(fourth.status == 0)
         if curated.count > 1 {
             #expect(points.first { $0.schedule == .internalize && $0.inputs == 1 }?.internalization?.stages == 4)
@@ -83,12 +83,12 @@ import TestSupport
     /// engine serves it by name, the curation sub-run names the taught model by its content,
     /// and a re-run skips every stage.
     @Test(.timeLimit(.minutes(4)))
-    func distillWithFullFineTuningWritesModelsAndResumes() throws {
+    func distillWithFullFineTuningWritesModelsAndResumes() async throws {
         _ = try TestFiles.smolLM2()
         let out = try TestFiles.temporaryDirectory("s2d-distill-full")
         defer { try? FileManager.default.removeItem(at: out) }
         let arguments = Self.tinyRun + ["--tuning", "full", "--run", out.path]
-        let first = try S2DProcess.run(arguments)
+        let first = try await S2DProcess.run(arguments)
         #expect(first.status == 0, "full run failed: \(first.stderr)")
         #expect(first.stdout.contains("| Distilled System 1 |"))
         for name in ["taught", "distilled"] {
@@ -105,11 +105,11 @@ import TestSupport
         let report = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: out.appendingPathComponent("eval.json")))
         #expect(report.eval?.systems.count == 4)
 
-        let second = try S2DProcess.run(arguments)
+        let second = try await S2DProcess.run(arguments)
         #expect(second.status == 0)
         for stage in ["teach", "curate", "train", "eval"] { #expect(second.stderr.contains("\(stage): already done, skipped")) }
         // The same directory under LoRA is refused, naming the field.
-        let lora = try S2DProcess.run(Self.tinyRun + ["--run", out.path])
+        let lora = try await S2DProcess.run(Self.tinyRun + ["--run", out.path])
         #expect(lora.status != 0 && lora.stderr.contains("tuning: \"full\" → \"lora\""), "\(lora.stderr)")
     }
 }

@@ -27,7 +27,7 @@ import TestSupport
 
         let whole = root.appendingPathComponent("whole")
         let started = Date()
-        let uninterrupted = try await S2DProcess.runAsync(Self.run + ["--run", whole.path])
+        let uninterrupted = try await S2DProcess.run(Self.run + ["--run", whole.path])
         let wall = Date().timeIntervalSince(started)
         try #require(uninterrupted.status == 0, "\(uninterrupted.stderr)")
 
@@ -41,11 +41,11 @@ import TestSupport
         var lastLines: [String] = []
         for delay in delays {
             let arguments = Self.run + ["--run", killed.path]
-            let r = try await onOwnThread { Result { try S2DProcess.kill(arguments, after: delay) } }.get()
+            let r = try await S2DProcess.kill(arguments, after: delay)
             if r.killed { kills += 1 } else { #expect(r.status == 0, "the run before the kill at \(delay) s failed: \(r.stderr)") }
             lastLines.append(r.stderr.split(separator: "\n").last.map(String.init) ?? "(nothing yet)")
         }
-        let last = try await S2DProcess.runAsync(Self.run + ["--run", killed.path])
+        let last = try await S2DProcess.run(Self.run + ["--run", killed.path])
         #expect(last.status == 0, "the final resume failed: \(last.stderr)")
         #expect(kills >= 1, "no kill landed (seed \(seed), delays \(delays))")
         let chosen = zip(delays, lastLines).map { String(format: "%.1f s (%@)", $0, $1) }

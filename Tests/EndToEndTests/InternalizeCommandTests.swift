@@ -22,19 +22,19 @@ import TestSupport
     }
 
     @Test(.timeLimit(.minutes(5)))
-    func stagesTrainOnTheCuratedRationaleWithStepsRemovedAndResumeAtTheStageThatStopped() throws {
+    func stagesTrainOnTheCuratedRationaleWithStepsRemovedAndResumeAtTheStageThatStopped() async throws {
         _ = try TestFiles.smolLM2()
         let out = try TestFiles.temporaryDirectory("s2d-internalize")
         defer { try? FileManager.default.removeItem(at: out) }
 
         // First run: killed as soon as stage 2 (the answer-only stage) starts.
-        let first = try S2DProcess.kill(Self.tinyRun + ["--run", out.path], whenStderrContains: "train-stage-2: ")
+        let first = try await S2DProcess.kill(Self.tinyRun + ["--run", out.path], whenStderrContains: "train-stage-2: ")
         try #require(first.stderr.contains("train-stage-2: "), "the first run ended before stage 2: \(first.stderr)")
         #expect(first.killed)
         #expect(first.stderr.contains("train-stage-1: step"))
 
         // Second run: finished stages are skipped; stage 2 runs again from stage 1's adapter.
-        let second = try S2DProcess.run(Self.tinyRun + ["--run", out.path])
+        let second = try await S2DProcess.run(Self.tinyRun + ["--run", out.path])
         #expect(second.status == 0, "second run failed: \(second.stderr)")
         for stage in ["curate", "train-stage-0", "train-stage-1"] { #expect(second.stderr.contains("\(stage): already done, skipped")) }
         #expect(!second.stderr.contains("train-stage-0: step") && !second.stderr.contains("train-stage-1: step"))
@@ -86,19 +86,19 @@ import TestSupport
         #expect(settings.adaptive && settings.seedRule == SampleSeed.rule)
     }
 
-    @Test func stageFlagsWithoutTheInternalizeScheduleAreRefused() throws {
-        let direct = try S2DProcess.run(["distill", "--task", "coin-flip", "--stages", "3", "--run", "/nonexistent/never-made"])
+    @Test func stageFlagsWithoutTheInternalizeScheduleAreRefused() async throws {
+        let direct = try await S2DProcess.run(["distill", "--task", "coin-flip", "--stages", "3", "--run", "/nonexistent/never-made"])
         #expect(direct.status != 0)
         #expect(direct.stderr.contains("--stages, --steps-per-stage, --stage-epochs, --final-stage-epochs and --removal-smoothing are for --schedule internalize"))
         // A direct run whose curve internalizes takes them: it gets past validation and stops only
         // at the run directory (a path under a file, which not even root can create).
-        let curve = try S2DProcess.run([
+        let curve = try await S2DProcess.run([
             "distill", "--task", "coin-flip", "--curve", "8", "--curve-schedules", "internalize", "--stages", "3", "--run", "/dev/null/run",
         ])
         #expect(curve.status != 0 && !curve.stderr.contains("are for --schedule internalize") && curve.stderr.contains("/dev/null/run"))
-        let both = try S2DProcess.run(["distill", "--task", "coin-flip", "--run", "/nonexistent/a", "--out", "/nonexistent/b"])
+        let both = try await S2DProcess.run(["distill", "--task", "coin-flip", "--run", "/nonexistent/a", "--out", "/nonexistent/b"])
         #expect(both.status != 0 && both.stderr.contains("--out is the former name of --run"))
-        let one = try S2DProcess.run(["distill", "--task", "coin-flip", "--schedule", "internalize", "--stages", "1", "--run", "/nonexistent/never-made"])
+        let one = try await S2DProcess.run(["distill", "--task", "coin-flip", "--schedule", "internalize", "--stages", "1", "--run", "/nonexistent/never-made"])
         #expect(one.status != 0)
         #expect(one.stderr.contains("--stages: must be ≥ 2"))
     }

@@ -8,10 +8,10 @@ import TestSupport
 @Suite struct KernelPathCommandTests {
     static let prompt = ["generate", "--chat", "--prompt", "Name a color.", "--temperature", "0", "--max-tokens", "8", "--json"]
 
-    @Test func everySupportedKernelPathGivesTheSameGreedyTokens() throws {
+    @Test func everySupportedKernelPathGivesTheSameGreedyTokens() async throws {
         var texts: [String: String] = [:]
         for path in KernelPath.supported {
-            let result = try S2DProcess.run(Self.prompt, environment: ["S2D_CPU": path.rawValue])
+            let result = try await S2DProcess.run(Self.prompt, environment: ["S2D_CPU": path.rawValue])
             #expect(result.status == 0, "\(path): \(result.stderr)")
             let samples = try #require(try result.json()["samples"] as? [[String: Any]])
             texts[path.rawValue] = samples.first?["text"] as? String
@@ -20,8 +20,8 @@ import TestSupport
         #expect(texts.count == KernelPath.supported.count)
     }
 
-    @Test func anUnknownKernelPathIsAnErrorNamingTheVariable() throws {
-        let result = try S2DProcess.run(Self.prompt, environment: ["S2D_CPU": "sse9"])
+    @Test func anUnknownKernelPathIsAnErrorNamingTheVariable() async throws {
+        let result = try await S2DProcess.run(Self.prompt, environment: ["S2D_CPU": "sse9"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("S2D_CPU"), "\(result.stderr)")
         #expect(result.stderr.contains("portable"), "the error lists the supported paths: \(result.stderr)")

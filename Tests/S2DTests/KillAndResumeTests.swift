@@ -15,8 +15,8 @@ import TestSupport
          "--max-tokens", "48", "--temperature", "0.5", "--concurrency", "1", "--run", run.path, "--json"] + extra
     }
 
-    func curate(_ run: URL) throws {
-        let r = try S2DProcess.run(["curate", "--run", run.path, "--min-agreement", "0.6", "--json"])
+    func curate(_ run: URL) async throws {
+        let r = try await S2DProcess.run(["curate", "--run", run.path, "--min-agreement", "0.6", "--json"])
         #expect(r.status == 0, "curate failed: \(r.stderr)")
         #expect(try r.json()["model_calls"] as? Int == 0)
     }
@@ -27,7 +27,7 @@ import TestSupport
     /// Synchronous on purpose: it polls with plain sleeps and GRDB's blocking reads, so it keeps
     /// watching even when other tests' blocking waits hold every cooperative thread (an async
     /// loop then missed every kill point: the child finished before the loop resumed).
-    func killChild(_ process: Process, when condition: (Database) throws -> Bool, run: URL) throws -> Bool {
+    static func killChild(_ process: Process, when condition: (Database) throws -> Bool, run: URL) throws -> Bool {
         let deadline = Date().addingTimeInterval(60)
         let database = run.appendingPathComponent("run.sqlite")
         var reader: DatabaseQueue?
@@ -57,23 +57,23 @@ import TestSupport
         // 1. Uninterrupted.
         let whole = root.appendingPathComponent("whole")
         var started = clock.now
-        let first = try S2DProcess.run(generate(whole))
+        let first = try await S2DProcess.run(generate(whole))
         let wholeTime = clock.now - started
         #expect(first.status == 0, "generate failed: \(first.stderr)")
         let firstReport = try first.json()
         #expect(firstReport["complete"] as? Bool == true)
         #expect((firstReport["model_calls"] as? Int ?? 0) >= 6)
-        try curate(whole)
+        try await curate(whole)
         let expected = try exports(of: whole)
         #expect(!expected["stats.json"]!.isEmpty)
         print("uninterrupted generate: \(wholeTime)")
 
         // 2. Killed at several points, each time resumed by the same command.
         let killed = root.appendingPathComponent("killed")
-        func holds(_ sql: String) -> (Database) throws -> Bool {
+        func holds(_ sql: String) -> @Sendable (Database) throws -> Bool {
             { db in try Int.fetchOne(db, sql: sql) ?? 0 >= 1 }
         }
-        let points: [(String, (Database) throws -> Bool)] = [
+        let points: [(String, @Sendable (Database) throws -> Bool)] = [
             ("first samples stored", holds("SELECT COUNT(*) >= 1 FROM calls")),
             ("two inputs done", holds("SELECT COUNT(*) >= 2 FROM items WHERE stage = 'generate'")),
             ("four inputs done", holds("SELECT COUNT(*) >= 4 FROM items WHERE stage = 'generate'")),
@@ -82,45 +82,47 @@ import TestSupport
         started = clock.now
         for (label, condition) in points {
             let (process, out, err) = try S2DProcess.start(generate(killed))
-            if try killChild(process, when: condition, run: killed) { kills += 1 } else { print("not killed at: \(label)") }
-            _ = S2DProcess.finish(process, out, err)
+            // The watch polls with plain sleeps, on a thread of its own (not the cooperative pool).
+            let wasKilled = try await onOwnThread { Result { try Self.killChild(process, when: condition, run: killed) } }.get()
+            if wasKilled { kills += 1 } else { print("not killed at: \(label)") }
+            _ = await S2DProcess.finish(process, out, err)
         }
         #expect(kills >= 2, "the child finished before most kill points")
-        let resumed = try S2DProcess.run(generate(killed))
+        let resumed = try await S2DProcess.run(generate(killed))
         #expect(resumed.status == 0, "resume failed: \(resumed.stderr)")
         #expect(try resumed.json()["complete"] as? Bool == true)
         print("killed \(kills) times and resumed: \(clock.now - started)")
         #expect(try await RunStore(directory: killed).integrityCheck() == ["ok"])
-        try curate(killed)
+        try await curate(killed)
         #expect(try exports(of: killed) == expected)
 
         // 3. Stopped by the token budget, then resumed.
         let budget = root.appendingPathComponent("budget")
-        let stopped = try S2DProcess.run(generate(budget, ["--max-tokens-budget", "60"]))
+        let stopped = try await S2DProcess.run(generate(budget, ["--max-tokens-budget", "60"]))
         #expect(stopped.status == 0, "budget run failed: \(stopped.stderr)")
         let stoppedReport = try stopped.json()
         #expect(stoppedReport["stopped_by_budget"] as? Bool == true)
         #expect(stoppedReport["complete"] as? Bool == false)
-        let rest = try S2DProcess.run(generate(budget))
+        let rest = try await S2DProcess.run(generate(budget))
         #expect(try rest.json()["complete"] as? Bool == true)
-        try curate(budget)
+        try await curate(budget)
         #expect(try exports(of: budget) == expected)
 
         // 4. A finished run re-run: zero model calls, same exports.
-        let again = try S2DProcess.run(generate(whole))
+        let again = try await S2DProcess.run(generate(whole))
         let againReport = try again.json()
         #expect(againReport["model_calls"] as? Int == 0)
         #expect(againReport["already_done"] as? Int == 6)
-        try curate(whole)
+        try await curate(whole)
         #expect(try exports(of: whole) == expected)
 
         // 5. Dry runs: zero calls; a fresh directory is not even created.
-        let dry = try S2DProcess.run(generate(whole, ["--dry-run"]))
+        let dry = try await S2DProcess.run(generate(whole, ["--dry-run"]))
         let dryReport = try dry.json()
         #expect(dryReport["model_calls"] as? Int == 0)
         #expect((dryReport["estimate"] as? [String: Any])?["remaining"] as? Int == 0)
         let fresh = root.appendingPathComponent("fresh")
-        let dryFresh = try S2DProcess.run(generate(fresh, ["--dry-run"]))
+        let dryFresh = try await S2DProcess.run(generate(fresh, ["--dry-run"]))
         let estimate = try dryFresh.json()["estimate"] as? [String: Any]
         #expect(estimate?["model_calls"] as? Int == 6)
         #expect(estimate?["max_generated_tokens"] as? Int == 6 * 4 * 48)
@@ -133,12 +135,12 @@ import TestSupport
         let root = try TestFiles.temporaryDirectory("s2d-e2e")
         defer { try? FileManager.default.removeItem(at: root) }
         let run = root.appendingPathComponent("run")
-        let g = try S2DProcess.run(["generate", "--task", "coin-flip", "--count", "3", "--samples", "3", "--max-tokens", "32",
+        let g = try await S2DProcess.run(["generate", "--task", "coin-flip", "--count", "3", "--samples", "3", "--max-tokens", "32",
                                     "--method", "cot", "--run", run.path])
         #expect(g.status == 0, "generate failed: \(g.stderr)")
         #expect(g.stdout.contains("model calls in this invocation: 3"))
         #expect(g.stderr.contains("generate: "))  // the progress line (plain log lines off a terminal)
-        let c = try S2DProcess.run(["curate", "--run", run.path])
+        let c = try await S2DProcess.run(["curate", "--run", run.path])
         #expect(c.status == 0, "curate failed: \(c.stderr)")
         #expect(c.stdout.contains("model calls in this invocation: 0"))
         let files = try exports(of: run)

@@ -12,26 +12,26 @@ import TestSupport
         return url
     }
 
-    @Test func runPrintsWhatTheProgramPrintedAndItsResult() throws {
+    @Test func runPrintsWhatTheProgramPrintedAndItsResult() async throws {
         let file = try Self.program("def solution():\n    xs = [3, 4]\n    print('sum', sum(xs))\n    return xs[0] ** 2 + xs[1] ** 2\n")
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
-        let r = try S2DProcess.run(["pad", "run", file.path])
+        let r = try await S2DProcess.run(["pad", "run", file.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "sum 7\nresult: 25\n")
     }
 
-    @Test func aRaisingProgramPrintsThePythonErrorAndFails() throws {
+    @Test func aRaisingProgramPrintsThePythonErrorAndFails() async throws {
         let file = try Self.program("def solution():\n    words = 'a b'.split()\n    return words[5]\n")
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
-        let r = try S2DProcess.run(["pad", "run", file.path])
+        let r = try await S2DProcess.run(["pad", "run", file.path])
         #expect(r.status == 1)
         #expect(r.stdout.contains("IndexError: list index out of range (line 3)"), "\(r.stdout)")
     }
 
-    @Test func jsonReportsResultOrErrorForScripts() throws {
+    @Test func jsonReportsResultOrErrorForScripts() async throws {
         let good = try Self.program("result = sorted({'b': 1, 'a': 2})\n")
         defer { try? FileManager.default.removeItem(at: good.deletingLastPathComponent()) }
-        let ok = try S2DProcess.run(["pad", "run", good.path, "--call", "", "--json"])
+        let ok = try await S2DProcess.run(["pad", "run", good.path, "--call", "", "--json"])
         #expect(ok.status == 0, "\(ok.stderr)")
         let report = try ok.json()
         #expect(report["ok"] as? Bool == true)
@@ -40,24 +40,24 @@ import TestSupport
 
         let bad = try Self.program("def solution():\n    return undefined_name + 1\n")
         defer { try? FileManager.default.removeItem(at: bad.deletingLastPathComponent()) }
-        let failed = try S2DProcess.run(["pad", "run", bad.path, "--json"])
+        let failed = try await S2DProcess.run(["pad", "run", bad.path, "--json"])
         #expect(failed.status == 1)
         let error = try failed.json()["error"] as? [String: Any]
         #expect(error?["name"] as? String == "NameError")
         #expect(error?["line"] as? Int == 2)
     }
 
-    @Test func aMissingFileIsAClearError() throws {
-        let r = try S2DProcess.run(["pad", "run", "/nonexistent/program.py"])
+    @Test func aMissingFileIsAClearError() async throws {
+        let r = try await S2DProcess.run(["pad", "run", "/nonexistent/program.py"])
         #expect(r.status != 0)
         #expect(r.stderr.contains("/nonexistent/program.py"), "\(r.stderr)")
     }
 
-    @Test func synthesizeWithGoldProgramsWritesArtifactsAndIsResumable() throws {
+    @Test func synthesizeWithGoldProgramsWritesArtifactsAndIsResumable() async throws {
         let dir = try TestFiles.temporaryDirectory("s2d-pad-synth")
         defer { try? FileManager.default.removeItem(at: dir) }
         let args = ["pad", "synthesize", "--task", "coin-flip", "--train", "6", "--test", "0", "--run", dir.path, "--json", "--quiet"]
-        let first = try S2DProcess.run(args)
+        let first = try await S2DProcess.run(args)
         #expect(first.status == 0, "\(first.stderr)")
         let stats = try first.json()
         #expect(stats["attempts"] as? Int == 6)
@@ -67,13 +67,13 @@ import TestSupport
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name)")
         }
         let programs = try String(contentsOf: dir.appendingPathComponent("programs.jsonl"), encoding: .utf8)
-        let again = try S2DProcess.run(args)
+        let again = try await S2DProcess.run(args)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try again.json()["verified_programs"] as? Int == 6)
         #expect(try String(contentsOf: dir.appendingPathComponent("programs.jsonl"), encoding: .utf8) == programs)
 
         // Other questions in the same directory would mix two runs' artifacts: refused, naming the flag.
-        let changed = try S2DProcess.run(args.map { $0 == "6" ? "7" : $0 })
+        let changed = try await S2DProcess.run(args.map { $0 == "6" ? "7" : $0 })
         #expect(changed.status != 0)
         #expect(changed.stderr.contains("--train: 6 → 7"), "\(changed.stderr)")
     }
@@ -87,7 +87,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: dir) }
         let args = ["pad", "distill", "--task", "last-letter", "--train", "2", "--test", "1", "--epochs", "1", "--batch", "2",
                     "--max-length", "192", "--max-tokens", "64", "--solvers", "greedy,cot", "--run", dir.path, "--json"]
-        let first = try S2DProcess.run(args)
+        let first = try await S2DProcess.run(args)
         #expect(first.status == 0, "\(first.stderr)")
         let report = try first.json()
         #expect(report["verified_programs"] as? Int == 2)
@@ -101,7 +101,7 @@ import TestSupport
         #expect(first.stderr.contains("training the program adapter"), "\(first.stderr)")
         #expect(try await RunStore(directory: dir).itemCount(stage: "pad-synthesize") == 2)
 
-        let again = try S2DProcess.run(args)
+        let again = try await S2DProcess.run(args)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stderr.contains("nothing to do"), "\(again.stderr)")
         #expect(again.stdout == first.stdout)

@@ -6,7 +6,7 @@ import TestSupport
 /// backend talks to, stopped by SIGTERM.
 @Suite struct ServeCommandTests {
     /// Starts `s2d serve --port 0` and waits for its "listening on" line; returns the base URL.
-    private static func startServer() throws -> (Process, URL, URL, String) {
+    private static func startServer() async throws -> (Process, URL, URL, String) {
         let (process, out, err) = try S2DProcess.start(["serve", "--port", "0", "--threads", "1"])
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline && process.isRunning {
@@ -14,32 +14,32 @@ import TestSupport
             if let range = printed.range(of: #"http://127\.0\.0\.1:[0-9]+/v1"#, options: .regularExpression) {
                 return (process, out, err, String(printed[range]))
             }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
         process.terminate()
-        let result = S2DProcess.finish(process, out, err)
+        let result = await S2DProcess.finish(process, out, err)
         throw TestFileError("s2d serve did not start: \(result.stdout)\n\(result.stderr)")
     }
 
-    @Test func distillationThroughTheServerEqualsTheEmbeddedRunAndSigtermStopsIt() throws {
+    @Test func distillationThroughTheServerEqualsTheEmbeddedRunAndSigtermStopsIt() async throws {
         let root = try TestFiles.temporaryDirectory("s2d-serve")
         defer { try? FileManager.default.removeItem(at: root) }
-        let (server, out, err, url) = try Self.startServer()
+        let (server, out, err, url) = try await Self.startServer()
         let common = ["generate", "--task", "coin-flip", "--count", "3", "--method", "cot", "--samples", "3", "--json"]
         let served = root.appendingPathComponent("served")
-        let viaServer = try S2DProcess.run(common + ["--model", "openai:\(url)#smollm2-135m", "--run", served.path])
+        let viaServer = try await S2DProcess.run(common + ["--model", "openai:\(url)#smollm2-135m", "--run", served.path])
         kill(server.processIdentifier, SIGTERM)
-        let stopped = S2DProcess.finish(server, out, err)
+        let stopped = await S2DProcess.finish(server, out, err)
         #expect(viaServer.status == 0, "generate through the server failed: \(viaServer.stderr)")
         #expect(try viaServer.json()["model_calls"] as? Int == 3)
         #expect(stopped.status == 0 && !stopped.killed, "s2d serve did not stop cleanly: \(stopped.stderr)")
         #expect(stopped.stdout.contains("s2d serve: stopped"))
 
         let embedded = root.appendingPathComponent("embedded")
-        let inProcess = try S2DProcess.run(common + ["--run", embedded.path])
+        let inProcess = try await S2DProcess.run(common + ["--run", embedded.path])
         #expect(inProcess.status == 0, "\(inProcess.stderr)")
         for run in [served, embedded] {
-            let curate = try S2DProcess.run(["curate", "--run", run.path, "--min-agreement", "0.6"])
+            let curate = try await S2DProcess.run(["curate", "--run", run.path, "--min-agreement", "0.6"])
             #expect(curate.status == 0, "curate failed: \(curate.stderr)")
         }
         // The server samples with the request's seed exactly as the engine does in process, so

@@ -36,9 +36,12 @@ public struct S2DProcess {
         return (process, out, err)
     }
 
-    /// Waits for `process` and collects its output.
-    public static func finish(_ process: Process, _ out: URL, _ err: URL) -> Result {
-        process.waitUntilExit()
+    /// Waits for `process` and collects its output. Every wait in this type happens on a thread
+    /// of its own, never on a Swift concurrency thread: on a 2-core machine the cooperative pool
+    /// has two threads, and two tests blocked on children would starve every in-process server
+    /// (stub or real) of the suite, including the one a child may be talking to.
+    public static func finish(_ process: Process, _ out: URL, _ err: URL) async -> Result {
+        await onOwnThread { process.waitUntilExit() }
         defer {
             try? FileManager.default.removeItem(at: out)
             try? FileManager.default.removeItem(at: err)
@@ -49,42 +52,36 @@ public struct S2DProcess {
     }
 
     /// Runs `s2d arguments` to the end.
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
         let (process, out, err) = try start(arguments, environment: environment)
-        return finish(process, out, err)
-    }
-
-    /// Runs `s2d arguments` to the end without blocking a Swift concurrency thread: the wait
-    /// happens on a thread of its own. Tests that serve the child from their own process (a
-    /// stub server) must use this, or on a 2-core machine two waiting tests can take every
-    /// cooperative thread and the server never answers.
-    public static func runAsync(_ arguments: [String]) async throws -> Result {
-        let (process, out, err) = try start(arguments)
-        await onOwnThread { process.waitUntilExit() }
-        return finish(process, out, err)
+        return await finish(process, out, err)
     }
 
     /// Runs `s2d arguments` for `seconds`, then SIGKILLs it (a kill at an arbitrary point, to
     /// be resumed); the child may also end first.
-    public static func kill(_ arguments: [String], after seconds: TimeInterval) throws -> Result {
+    public static func kill(_ arguments: [String], after seconds: TimeInterval) async throws -> Result {
         let (process, out, err) = try start(arguments)
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-        return finish(process, out, err)
+        await onOwnThread {
+            let deadline = Date().addingTimeInterval(seconds)
+            while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+            if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        }
+        return await finish(process, out, err)
     }
 
     /// Runs `s2d arguments` until its standard error contains `marker`, then SIGKILLs it (a
     /// killed run, to be resumed); the child may also end first. Polls the error file with
     /// plain sleeps, so the watch goes on whatever other tests hold.
-    public static func kill(_ arguments: [String], whenStderrContains marker: String, timeout: TimeInterval = 120) throws -> Result {
+    public static func kill(_ arguments: [String], whenStderrContains marker: String, timeout: TimeInterval = 120) async throws -> Result {
         let (process, out, err) = try start(arguments)
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline {
-            if let text = try? String(contentsOf: err, encoding: .utf8), text.contains(marker) { break }
-            Thread.sleep(forTimeInterval: 0.01)
+        await onOwnThread {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning, Date() < deadline {
+                if let text = try? String(contentsOf: err, encoding: .utf8), text.contains(marker) { break }
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         }
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-        return finish(process, out, err)
+        return await finish(process, out, err)
     }
 }
