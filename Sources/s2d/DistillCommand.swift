@@ -22,6 +22,8 @@ struct DistillCommand: AsyncParsableCommand {
 
     @OptionGroup var pipeline: PipelineOptions
     @OptionGroup var model: ModelOptions
+    @Option(help: "A separate teacher model (any model URI, e.g. openai:http://host:port/v1#name): it answers the unlabeled inputs by System 2 and is System 2 at evaluation; --model is the student. Nothing is taught. Without it the (taught) student is its own teacher.")
+    var teacher: String?
     @OptionGroup var runDirectory: RunDirectoryOption
     @Option(help: "Curated-input counts of the accuracy-against-data curve, comma-separated (e.g. 64,256,512; none by default).")
     var curve: String?
@@ -32,6 +34,10 @@ struct DistillCommand: AsyncParsableCommand {
 
     func validate() throws {
         try model.refuseAdapter("s2d distill")
+        if teacher != nil, let teach = pipeline.teach, teach > 0 {
+            throw ValidationError("--teach: the --teacher answers by System 2 as it is, so nothing is taught; leave --teach out")
+        }
+        _ = try teacherURI()
         _ = try runDirectory.path()
         try pipeline.refuseUnusedStageFlags(curveInternalizes: !(try curveSizes()).isEmpty && (try curveScheduleList()).contains(.internalize))
     }
@@ -56,9 +62,19 @@ struct DistillCommand: AsyncParsableCommand {
         }
     }
 
+    /// `--teacher` as a model URI (a plain .gguf path is one too).
+    func teacherURI() throws -> String? {
+        do {
+            return try teacher.map { try ModelOptions.uri(of: $0).description }
+        } catch {
+            throw ValidationError("--teacher: \(error)")
+        }
+    }
+
     func run() async throws {
         let out = try runDirectory.path()
-        let run = try await EndToEndRun.open(directory: out, configuration: try pipeline.configuration(), model: model, quiet: quiet)
+        let configuration = try pipeline.configuration(teacher: try teacherURI())
+        let run = try await EndToEndRun.open(directory: out, configuration: configuration, model: model, quiet: quiet)
         let report = try await run.runAll(
             curveSizes: try curveSizes(), curveSchedules: try curveScheduleList(), curveInternalization: pipeline.stageSchedule)
         if json { try JSONOutput.print(report); return }

@@ -11,7 +11,8 @@ struct PipelineOptions: ParsableArguments {
     @OptionGroup var custom: CustomTaskOptions
     @Option(help: "System 2 method (cot, rar1, rar2, s2a, bsm, program, ...; program teaches and runs Python programs), or a method YAML file.") var method = "cot"
     @Option(name: .customLong("methods-dir"), help: "A folder of method YAML files (adds to and overrides the built-ins).") var methodsDir: String?
-    @Option(help: "Labeled examples with gold chain of thought to teach System 2 on (0: no teaching).") var teach = 64
+    @Option(help: "Labeled examples with gold chain of thought to teach System 2 on (0: no teaching; default \(Self.defaultTeach), 0 with s2d distill --teacher).")
+    var teach: Int?
     @Option(help: "Unlabeled inputs for distillation.") var inputs = 64
     @Option(help: "System 2 samples per unlabeled input (self-consistency vote).") var samples = 4
     @Option(name: .customLong("min-agreement"), help: "Share of samples the winner needs.") var minAgreement = 0.75
@@ -49,7 +50,7 @@ struct PipelineOptions: ParsableArguments {
     var removalSmoothing: Double?
 
     func validate() throws {
-        for (flag, value, least) in [("--teach", teach, 0), ("--inputs", inputs, 1), ("--samples", samples, 1), ("--test", test, 1),
+        for (flag, value, least) in [("--teach", teach ?? 0, 0), ("--inputs", inputs, 1), ("--samples", samples, 1), ("--test", test, 1),
                                      ("--system2-samples", system2Samples, 1), ("--max-tokens", maxTokens, 1), ("--teach-epochs", teachEpochs, 1),
                                      ("--distill-epochs", distillEpochs, 1), ("--lora-rank", loraRank, 1), ("--batch", batch, 1),
                                      ("--words", words, 1), ("--max-flips", maxFlips, 1)] where value < least {
@@ -85,14 +86,17 @@ struct PipelineOptions: ParsableArguments {
             smoothing: removalSmoothing.map { RemovalSmoothing(lambda: $0) } ?? defaults.smoothing)
     }
 
-    func configuration() throws -> EndToEndConfiguration {
+    static let defaultTeach = 64
+
+    /// The run's settings; `teacher` is the model URI of a separate teacher (then nothing is taught by default).
+    func configuration(teacher: String? = nil) throws -> EndToEndConfiguration {
         EndToEndConfiguration(
-            task: task, method: method, teachExamples: teach, unlabeledInputs: inputs, samples: samples, minAgreement: minAgreement,
+            task: task, method: method, teachExamples: teach ?? (teacher == nil ? Self.defaultTeach : 0), unlabeledInputs: inputs, samples: samples, minAgreement: minAgreement,
             temperature: temperature, testItems: test, system2Samples: system2Samples, maxTokens: maxTokens, teachEpochs: teachEpochs,
             distillEpochs: distillEpochs, learningRate: lr ?? tuning.defaultLearningRate, loraRank: loraRank, batchSize: batch, words: words, maxFlips: maxFlips,
             regressionTask: regression ? (task == "coin-flip" ? "last-letter" : "coin-flip") : nil, seed: seed, adaptive: adaptive,
             schedule: schedule, internalization: internalization, distillFrom: distillFrom, tuning: tuning, data: data, testData: testData,
-            customTask: try custom.spec(task: task), methodsDir: methodsDir)
+            customTask: try custom.spec(task: task), methodsDir: methodsDir, teacher: teacher)
     }
 }
 
@@ -100,15 +104,17 @@ extension DistillationSchedule: ExpressibleByArgument {}
 extension DistillationStart: ExpressibleByArgument {}
 
 extension EndToEndRun {
-    /// Opens `directory` with an embedded model and trainer from `model`.
+    /// Opens `directory` with an embedded model and trainer from `model`, and the teacher the
+    /// configuration names (loaded with `model`'s engine settings when it is embedded too).
     static func open(directory: String, configuration: EndToEndConfiguration, model: ModelOptions, quiet: Bool) async throws -> EndToEndRun {
+        let teacher = try configuration.teacher.map { try ModelLoader.load(try ModelURI(parsing: $0), precision: model.precision.precision, threads: model.threads) }
         let loaded = try await model.load()
         guard let serving = loaded as? any AdapterServing else {
             throw ValidationError("\(model.model) cannot load adapters; s2d distill needs an embedded model")
         }
         let trainer = EmbeddedFineTuner(modelPath: try ModelOptions.localPath(of: model.model), threads: model.threads)
         return try EndToEndRun(
-            directory: URL(fileURLWithPath: directory), configuration: configuration, model: serving, fineTuner: trainer,
+            directory: URL(fileURLWithPath: directory), configuration: configuration, model: serving, teacher: teacher, fineTuner: trainer,
             log: stderrLog(quiet: quiet))
     }
 }

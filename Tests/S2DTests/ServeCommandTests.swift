@@ -5,26 +5,10 @@ import TestSupport
 /// `s2d serve` as a user runs it: a real process on 127.0.0.1 that the pipeline's `openai:`
 /// backend talks to, stopped by SIGTERM.
 @Suite struct ServeCommandTests {
-    /// Starts `s2d serve --port 0` and waits for its "listening on" line; returns the base URL.
-    private static func startServer() async throws -> (Process, URL, URL, String) {
-        let (process, out, err) = try S2DProcess.start(["serve", "--port", "0", "--threads", "1"])
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline && process.isRunning {
-            let printed = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-            if let range = printed.range(of: #"http://127\.0\.0\.1:[0-9]+/v1"#, options: .regularExpression) {
-                return (process, out, err, String(printed[range]))
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        process.terminate()
-        let result = await S2DProcess.finish(process, out, err)
-        throw TestFileError("s2d serve did not start: \(result.stdout)\n\(result.stderr)")
-    }
-
     @Test func distillationThroughTheServerEqualsTheEmbeddedRunAndSigtermStopsIt() async throws {
         let root = try TestFiles.temporaryDirectory("s2d-serve")
         defer { try? FileManager.default.removeItem(at: root) }
-        let (server, out, err, url) = try await Self.startServer()
+        let (server, out, err, url) = try await S2DProcess.startServer()
         let common = ["generate", "--task", "coin-flip", "--count", "3", "--method", "cot", "--samples", "3", "--json"]
         let served = root.appendingPathComponent("served")
         let viaServer = try await S2DProcess.run(common + ["--model", "openai:\(url)#smollm2-135m", "--run", served.path])

@@ -84,4 +84,21 @@ public struct S2DProcess {
         }
         return await finish(process, out, err)
     }
+
+    /// Starts `s2d serve --port 0 --threads 1` (plus `arguments`) and waits for its "listening
+    /// on" line; returns the process, its output files and the base URL (http://127.0.0.1:PORT/v1).
+    public static func startServer(_ arguments: [String] = []) async throws -> (Process, URL, URL, String) {
+        let (process, out, err) = try start(["serve", "--port", "0", "--threads", "1"] + arguments)
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline && process.isRunning {
+            let printed = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+            if let range = printed.range(of: #"http://127\.0\.0\.1:[0-9]+/v1"#, options: .regularExpression) {
+                return (process, out, err, String(printed[range]))
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        process.terminate()
+        let result = await finish(process, out, err)
+        throw TestFileError("s2d serve did not start: \(result.stdout)\n\(result.stderr)")
+    }
 }

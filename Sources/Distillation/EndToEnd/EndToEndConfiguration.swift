@@ -65,6 +65,10 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
     public var distillFrom: DistillationStart
     /// LoRA adapters or fully fine-tuned models, for every fine-tune of the run.
     public var tuning: Tuning
+    /// The model URI of a separate teacher (`s2d distill --teacher`, e.g. a large model behind an
+    /// OpenAI-compatible server): it answers the unlabeled inputs by System 2 and is evaluated as
+    /// System 2, and nothing is taught. Nil: the student (taught or not) is its own teacher.
+    public var teacher: String?
 
     /// Samples per request with `adaptive` (as `s2d generate --adaptive` by default).
     public static let adaptiveChunk = 2
@@ -76,9 +80,10 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         batchSize: Int = 8, words: Int = 2, maxFlips: Int = 4, regressionTask: String? = nil, seed: UInt64 = 0,
         adaptive: Bool = false, schedule: DistillationSchedule = .direct, internalization: InternalizationSchedule? = nil,
         distillFrom: DistillationStart = .taught, tuning: Tuning = .lora, data: String? = nil, testData: String? = nil,
-        customTask: CustomTaskSpec? = nil, methodsDir: String? = nil
+        customTask: CustomTaskSpec? = nil, methodsDir: String? = nil, teacher: String? = nil
     ) {
         self.task = task
+        self.teacher = teacher
         self.methodsDir = methodsDir
         self.data = data
         self.testData = testData
@@ -147,6 +152,7 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         customTask = try c.decodeIfPresent(CustomTaskSpec.self, forKey: .customTask)
         methodsDir = try c.decodeIfPresent(String.self, forKey: .methodsDir)
         methodHash = try c.decodeIfPresent(String.self, forKey: .methodHash)
+        teacher = try c.decodeIfPresent(String.self, forKey: .teacher)
     }
 
     /// The run's method, from `methodsDir` over the built-ins (or a method file), and the
@@ -241,6 +247,10 @@ public enum EndToEndError: Error, Sendable, CustomStringConvertible {
     case notEnoughExamples(file: String, examples: Int, needed: String)
     case unlabeledTestExample(file: String, id: String)
     case noGoldRationales(file: String, task: String)
+    /// A run with its own teacher has nothing to teach (the teacher already does System 2).
+    case teachWithTeacher(teacher: String)
+    /// The teacher given to the run is not the one its configuration names.
+    case otherTeacher(configured: String?, given: String?)
 
     public var description: String {
         switch self {
@@ -254,6 +264,10 @@ public enum EndToEndError: Error, Sendable, CustomStringConvertible {
             return "\(file): no example of task \(task) carries a gold rationale to teach System 2 on; use --teach 0 (System 2 is then the model as it is)"
         case .nothingAccepted(let n): return "curate: none of \(n) inputs passed the self-consistency vote; nothing to distil (raise --samples or lower --min-agreement)"
         case .missingStage(let s): return "stage \(s) has not finished in this run directory; run it first"
+        case .teachWithTeacher(let t):
+            return "--teach: the teacher \(t) answers by System 2 as it is, so nothing is taught; leave --teach out (or give --teach 0)"
+        case let .otherTeacher(configured, given):
+            return "the run's teacher is \(configured ?? "the student itself"), but \(given ?? "no teacher") was given"
         }
     }
 }

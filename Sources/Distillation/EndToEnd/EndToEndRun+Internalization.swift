@@ -23,7 +23,7 @@ extension EndToEndRun {
     /// Each stage is its own fine-tune (a fresh optimizer) from the previous stage's adapter.
     func trainInStages(_ schedule: InternalizationSchedule) async throws -> TrainStats {
         let start = ContinuousClock.now
-        let calls0 = cached.statistics.modelCalls
+        let calls0 = modelCalls
         let rationales = try CuratedRationale.read(from: rationalesURL)
         let schedule = schedule.resolved(for: rationales, method: method)
         let internalization = try await internalize(

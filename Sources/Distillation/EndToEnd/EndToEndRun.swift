@@ -11,6 +11,9 @@ import Inference
 /// training on the curated (System 1 prompt → answer) pairs from a fresh adapter or from
 /// `taught` (`EndToEndConfiguration.distillFrom`), in one fine-tune (`.direct`) or in stages
 /// that remove the curated reasoning step by step (`.internalize`, `InternalizationSchedule`).
+/// With a separate teacher (`EndToEndConfiguration.teacher`, e.g. a large model on a server)
+/// nothing is taught: the teacher answers the unlabeled inputs and is System 2 at evaluation,
+/// and the student's System 1 is evaluated before and after.
 public struct EndToEndRun: Sendable {
     public let directory: URL
     public let configuration: EndToEndConfiguration
@@ -21,6 +24,8 @@ public struct EndToEndRun: Sendable {
     public let model: any AdapterServing
     /// Every call goes through this cache.
     public let cached: CachingLanguageModel
+    /// The separate teacher's calls, cached in the same store (nil: the student is its own teacher).
+    public let cachedTeacher: CachingLanguageModel?
     public let fineTuner: any FineTuner
     /// Progress lines.
     public let log: @Sendable (String) -> Void
@@ -29,11 +34,16 @@ public struct EndToEndRun: Sendable {
     public static let distilledAdapter = "distilled"
 
     /// Opens (or creates) the run directory; refuses one started with other settings, or under
-    /// another seed rule (its samples could not be continued or reproduced).
+    /// another seed rule (its samples could not be continued or reproduced). `teacher` is the
+    /// model `configuration.teacher` names (nil when it names none).
     public init(
-        directory: URL, configuration: EndToEndConfiguration, model: any AdapterServing, fineTuner: any FineTuner,
-        methods: MethodLibrary = .builtin, log: @escaping @Sendable (String) -> Void = { _ in }
+        directory: URL, configuration: EndToEndConfiguration, model: any AdapterServing, teacher: (any LanguageModel)? = nil,
+        fineTuner: any FineTuner, methods: MethodLibrary = .builtin, log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
+        guard configuration.teacher == teacher?.identifier else {
+            throw EndToEndError.otherTeacher(configured: configuration.teacher, given: teacher?.identifier)
+        }
+        if let teacher, configuration.teachExamples > 0 { throw EndToEndError.teachWithTeacher(teacher: teacher.identifier) }
         var task = try configuration.resolvedTask()
         let (method, configuration) = try configuration.fingerprintingData().resolvedMethod(builtins: methods)
         // A task read from a file has no few-shot examples of its own: a method that shows
@@ -43,7 +53,8 @@ public struct EndToEndRun: Sendable {
         }
         let file = Self.configurationFile(in: directory)
         try file.refuseOtherSeedRule(than: configuration)
-        self.store = try RunStore(directory: directory)  // creates the directory and holds its lock
+        let store = try RunStore(directory: directory)  // creates the directory and holds its lock
+        self.store = store
         try file.record(configuration)
         self.directory = directory
         self.configuration = configuration
@@ -51,6 +62,7 @@ public struct EndToEndRun: Sendable {
         self.method = method
         self.model = model
         self.cached = CachingLanguageModel(wrapping: model, store: store)
+        self.cachedTeacher = teacher.map { CachingLanguageModel(wrapping: $0, store: store) }
         self.fineTuner = fineTuner
         self.log = log
     }
@@ -61,6 +73,8 @@ public struct EndToEndRun: Sendable {
     }
 
     var teaches: Bool { configuration.teachExamples > 0 }
+    /// The model that answers by System 2: the separate teacher, or the (taught) student.
+    var system2Model: any LanguageModel { cachedTeacher ?? cached }
     /// The adapter System 1 and System 2 use (nil: the base model).
     var teacherAdapter: String? { teaches ? Self.taughtAdapter : nil }
     func adapterURL(_ name: String) -> URL { directory.appendingPathComponent("adapters/\(name)") }
@@ -113,8 +127,11 @@ public struct EndToEndRun: Sendable {
         try await model.loadAdapter(named: name, from: adapterURL(name))
     }
 
+    /// Model calls made by this process so far (the student's and the teacher's; cache hits are not calls).
+    var modelCalls: Int { cached.statistics.modelCalls + (cachedTeacher?.statistics.modelCalls ?? 0) }
+
     func cost(_ stage: String, since start: ContinuousClock.Instant, callsBefore: Int, tokens: Int) -> StageCost {
-        StageCost(stage: stage, seconds: Evaluator.seconds(since: start), modelCalls: cached.statistics.modelCalls - callsBefore, tokens: tokens)
+        StageCost(stage: stage, seconds: Evaluator.seconds(since: start), modelCalls: modelCalls - callsBefore, tokens: tokens)
     }
 
     // MARK: stages
@@ -124,7 +141,7 @@ public struct EndToEndRun: Sendable {
     public func teach() async throws -> TeachStats {
         let stats: TeachStats = try await stage("teach") {
             let start = ContinuousClock.now
-            let calls0 = cached.statistics.modelCalls
+            let calls0 = modelCalls
             let records = try TeachData.records(task: task, method: method, examples: try configuration.splits().teach)
             try TeachData.write(records, to: teachDataURL)
             log("teach: \(records.count) gold \(method.answerFrom == .program ? "programs" : "chains of thought"), \(configuration.teachEpochs) epochs")
@@ -157,8 +174,10 @@ public struct EndToEndRun: Sendable {
                 adapterPath = path
                 adapterHash = hash
             }
+            // The sub-run caches its own calls, so it gets the bare teacher, not this run's cache.
+            let generator: any LanguageModel = cachedTeacher?.base ?? model
             let settings = RunSettings(
-                task: configuration.task, dataFile: configuration.data, dataHash: configuration.dataHash, dataSeed: configuration.seed, method: method, samples: configuration.samples, model: model.identifier,
+                task: configuration.task, dataFile: configuration.data, dataHash: configuration.dataHash, dataSeed: configuration.seed, method: method, samples: configuration.samples, model: generator.identifier,
                 adapter: adapterPath, adapterHash: adapterHash,
                 parameters: SamplingParameters(maxTokens: configuration.maxTokens, temperature: configuration.temperature, seed: configuration.seed &+ 7),
                 adaptive: configuration.adaptive, adaptiveChunk: EndToEndConfiguration.adaptiveChunk, minAgreement: configuration.minAgreement,
@@ -167,7 +186,7 @@ public struct EndToEndRun: Sendable {
             log("curate: \(inputs.count) unlabeled inputs x \(configuration.samples) samples of \(method.name)")
             let log = self.log
             let generated = try await GenerateStage(run: run, task: task, method: method, concurrency: max(1, inputs.count))
-                .generate(inputs: inputs, model: model) { p in
+                .generate(inputs: inputs, model: generator) { p in
                     let done = p.done - p.doneBefore, todo = p.total - p.doneBefore
                     if done > 0, done % max(1, todo / 4) == 0 { log("curate: \(p.done)/\(p.total)") }
                 }
@@ -207,7 +226,7 @@ public struct EndToEndRun: Sendable {
                 return try await trainInStages(configuration.internalization ?? InternalizationSchedule())
             }
             let start = ContinuousClock.now
-            let calls0 = cached.statistics.modelCalls
+            let calls0 = modelCalls
             let lines = try String(contentsOf: distillDataURL, encoding: .utf8).split(separator: "\n").count
             guard lines > 0 else { throw EndToEndError.nothingAccepted(inputs: configuration.unlabeledInputs) }
             log("train: \(lines) curated answers, \(configuration.distillEpochs) epochs, from \(distillationStart == nil ? "the base model" : "taught")")
@@ -220,19 +239,30 @@ public struct EndToEndRun: Sendable {
         return stats
     }
 
-    /// The systems compared on the test split.
+    /// The systems compared on the test split. With a separate teacher: the student's System 1,
+    /// the teacher's System 2 and distilled System 1.
     public func systems() throws -> [EvaluationSystem] {
         let system1 = try MethodLibrary.builtin.method(named: "system1")
+        let distilled = EvaluationSystem(
+            name: "Distilled System 1", method: system1, adapter: Self.distilledAdapter, temperature: configuration.temperature, maxTokens: 48,
+            withConfidence: true, agreementSamples: 2)
+        let system2Name = "System 2 (\(method.name)\(configuration.system2Samples > 1 ? ", maj@\(configuration.system2Samples)" : ""))"
+        if cachedTeacher != nil {
+            return [
+                EvaluationSystem(name: "Student System 1", method: system1, adapter: nil, maxTokens: 48, withConfidence: true),
+                EvaluationSystem(
+                    name: "Teacher " + system2Name, method: method, samples: configuration.system2Samples, temperature: configuration.temperature,
+                    maxTokens: configuration.maxTokens, onTeacher: true),
+                distilled,
+            ]
+        }
         var out: [EvaluationSystem] = []
         if teaches { out.append(EvaluationSystem(name: "Base System 1", method: system1, adapter: nil, maxTokens: 48, withConfidence: true)) }
         out.append(EvaluationSystem(name: teaches ? "System 1 (taught)" : "System 1", method: system1, adapter: teacherAdapter, maxTokens: 48, withConfidence: true))
         out.append(EvaluationSystem(
-            name: "System 2 (\(method.name)\(configuration.system2Samples > 1 ? ", maj@\(configuration.system2Samples)" : ""))",
-            method: method, adapter: teacherAdapter, samples: configuration.system2Samples, temperature: configuration.temperature,
-            maxTokens: configuration.maxTokens))
-        out.append(EvaluationSystem(
-            name: "Distilled System 1", method: system1, adapter: Self.distilledAdapter, temperature: configuration.temperature, maxTokens: 48,
-            withConfidence: true, agreementSamples: 2))
+            name: system2Name, method: method, adapter: teacherAdapter, samples: configuration.system2Samples,
+            temperature: configuration.temperature, maxTokens: configuration.maxTokens))
+        out.append(distilled)
         return out
     }
 
@@ -241,14 +271,15 @@ public struct EndToEndRun: Sendable {
         try await ensureAdapters()
         return try await stage("eval") {
             let start = ContinuousClock.now
-            let calls0 = cached.statistics.modelCalls
+            let calls0 = modelCalls
             let test = try configuration.splits().test
             let evaluator = Evaluator(task: task, seed: configuration.seed &+ 99)
             var results: [SystemEvaluation] = []
             for system in try systems() {
-                var r = try await evaluator.evaluate(system, on: test, model: cached)
-                r = try await evaluator.withConsistency(r, of: system, on: test, model: cached)
-                r = try await evaluator.withUnbiasedAccuracy(r, of: system, on: test, model: cached)
+                let answering: any LanguageModel = system.onTeacher ? system2Model : cached
+                var r = try await evaluator.evaluate(system, on: test, model: answering)
+                r = try await evaluator.withConsistency(r, of: system, on: test, model: answering)
+                r = try await evaluator.withUnbiasedAccuracy(r, of: system, on: test, model: answering)
                 log("eval: \(r.name): \(r.accuracy.formatted), \(String(format: "%.1f", r.meanGeneratedTokens)) tokens/input"
                     + (r.consistency.map { ", inconsistent when perturbed: \($0.formatted)" } ?? "")
                     + (r.unbiasedAccuracy.map { ", without the bias: \($0.formatted)" } ?? ""))
@@ -273,7 +304,7 @@ public struct EndToEndRun: Sendable {
         try await ensureAdapters()
         return try await stage("regression") {
             let start = ContinuousClock.now
-            let calls0 = cached.statistics.modelCalls
+            let calls0 = modelCalls
             let name = configuration.regressionTask ?? (task.name == "coin-flip" ? "last-letter" : "coin-flip")
             guard let other = BuiltinTasks.task(named: name) else { throw EndToEndError.unsupportedTask(name) }
             let test = try configuration.splits(for: name).test

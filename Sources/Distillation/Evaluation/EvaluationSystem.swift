@@ -15,11 +15,14 @@ public struct EvaluationSystem: Sendable, Hashable, Codable {
     /// With `withConfidence`: also draw this many cheap samples at `temperature` and record how
     /// many agree with the greedy answer (the router's second signal); 0 draws none.
     public var agreementSamples: Int
+    /// Answered by the run's separate teacher model (`s2d distill --teacher`), not the student.
+    public var onTeacher: Bool
 
     public init(
         name: String, method: Method, adapter: String? = nil, samples: Int = 1, temperature: Double = 0.7,
-        maxTokens: Int = 160, withConfidence: Bool = false, agreementSamples: Int = 0
+        maxTokens: Int = 160, withConfidence: Bool = false, agreementSamples: Int = 0, onTeacher: Bool = false
     ) {
+        self.onTeacher = onTeacher
         self.name = name
         self.method = method
         self.adapter = adapter

@@ -6,7 +6,7 @@ public enum HTMLReport {
     public static func render(_ report: RunReport) -> String {
         let c = report.configuration
         var body = "<h1>System 2 distillation: \(SVGChart.escape(c.task))</h1>"
-        body += "<p>System 2 method <code>\(SVGChart.escape(c.method))</code>; \(c.teachExamples) teach examples, \(c.unlabeledInputs) unlabeled inputs × \(c.samples) samples\(c.adaptive ? " (adaptive)" : ""), \(c.testItems) test items. Distilled System 1 trained on the \(SVGChart.escape(MarkdownReport.scheduleSummary(c))).</p>"
+        body += "<p>System 2 method <code>\(SVGChart.escape(c.method))</code>; \(c.teachExamples) teach examples, \(c.unlabeledInputs) unlabeled inputs × \(c.samples) samples\(c.adaptive ? " (adaptive)" : ""), \(c.testItems) test items. Model plan: \(SVGChart.escape(MarkdownReport.modelPlan(c))).</p>"
         if let e = report.eval {
             body += "<h2>Results</h2>" + table(e.systems)
             if let v = e.verdict { body += "<p><b>Verdict.</b> \(SVGChart.escape(v.summary))</p>" }

@@ -20,6 +20,18 @@ public enum MarkdownReport {
             + "epoch\(i.finalStageEpochs == 1 ? "" : "s"))"
     }
 
+    /// Which model answers as System 2 and what `distilled` starts from and learns.
+    static func modelPlan(_ c: EndToEndConfiguration) -> String {
+        let tuning = c.tuning == .full ? "full fine-tuning" : "LoRA"
+        let learns = "on curated System 1 prompt → \(scheduleSummary(c))"
+        if let teacher = c.teacher {
+            return "the teacher `\(teacher)` answers by System 2 (curation and evaluation); the student is `--model`; `distilled` = \(tuning) of the student \(learns)"
+        }
+        guard c.teachExamples > 0 else { return "System 1 and System 2 are the model as it is; `distilled` = \(tuning) \(learns)" }
+        let start = c.distillFrom == .taught ? "training continued from `taught`" : "\(tuning) from the base model"
+        return "`taught` = \(tuning) on System 2 prompt → gold CoT; System 1 and System 2 use `taught`; `distilled` = \(start) \(learns)"
+    }
+
     /// The internalization stages: what each removed and how its loss went.
     static func internalizationTable(_ i: InternalizationStats) -> String {
         func row(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |\n" }
@@ -32,7 +44,7 @@ public enum MarkdownReport {
     public static func render(_ report: RunReport) -> String {
         let c = report.configuration
         var s = "# System 2 distillation: \(c.task)\n\n"
-        s += "System 2 method `\(c.method)`; teach \(c.teachExamples) gold chains of thought, \(c.unlabeledInputs) unlabeled inputs × \(c.samples) samples (agreement ≥ \(c.minAgreement)\(c.adaptive ? ", adaptive" : "")), \(c.testItems) test items. Model plan: `taught` = \(c.tuning == .full ? "full fine-tuning" : "LoRA") on System 2 prompt → gold CoT; System 1 and System 2 use `taught`; `distilled` = training continued from `taught` on curated System 1 prompt → \(scheduleSummary(c)).\n\n"
+        s += "System 2 method `\(c.method)`; \(c.teacher == nil ? "teach \(c.teachExamples) gold chains of thought, " : "")\(c.unlabeledInputs) unlabeled inputs × \(c.samples) samples (agreement ≥ \(c.minAgreement)\(c.adaptive ? ", adaptive" : "")), \(c.testItems) test items. Model plan: \(modelPlan(c)).\n\n"
         if let e = report.eval {
             s += "## Results\n\n" + resultsTable(e.systems) + "\n"
             if let v = e.verdict { s += "**Verdict.** \(v.summary)\n\n" }
