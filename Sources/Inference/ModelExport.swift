@@ -14,10 +14,10 @@ public enum ModelExport {
         public var bytes: Int
     }
 
-    /// Writes `output` from the GGUF at `basePath` and `fineTuned` (a PEFT adapter folder, or a
-    /// folder with the `model.gguf` of a full fine-tune; nil: the base model alone), with its
-    /// matrices encoded as `type`.
-    public static func export(basePath: String, fineTuned: URL?, to output: URL, type: ModelFileType) throws -> Summary {
+    /// The weights of the GGUF at `basePath` with `fineTuned` applied (a PEFT adapter folder
+    /// merged in, or the `model.gguf` a full fine-tune wrote into that folder; nil: the base
+    /// alone), and the file whose metadata describes them.
+    static func fineTunedWeights(basePath: String, fineTuned: URL?) throws -> (weights: LlamaTrainingWeights, source: GGUFFile) {
         let base = try GGUFFile(path: basePath)
         var source = base
         if let fineTuned {
@@ -28,6 +28,13 @@ public enum ModelExport {
         if let fineTuned, source.path == base.path {
             weights.merge(try PEFTAdapter.load(from: fineTuned, model: weights.configuration))
         }
+        return (weights, source)
+    }
+
+    /// Writes `output` from the GGUF at `basePath` and `fineTuned` (see `fineTunedWeights`),
+    /// with its matrices encoded as `type`.
+    public static func export(basePath: String, fineTuned: URL?, to output: URL, type: ModelFileType) throws -> Summary {
+        let (weights, source) = try fineTunedWeights(basePath: basePath, fineTuned: fineTuned)
         let writer = try weights.ggufWriter(metadataFrom: source, matrixType: type.ggmlType)
         try writer.write(to: output)
         let bytes = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0

@@ -28,6 +28,14 @@ public enum LinearTarget: String, Sendable, Hashable, Codable, CaseIterable, Com
         }
     }
 
+    /// The Hugging Face submodule of the block that holds it (`self_attn` or `mlp`).
+    public var hfBlock: String {
+        switch self {
+        case .q, .k, .v, .o: "self_attn"
+        case .gate, .up, .down: "mlp"
+        }
+    }
+
     /// (outputs, inputs) of this layer's weight in `configuration`.
     public func shape(in configuration: LlamaConfiguration) -> (outputs: Int, inputs: Int) {
         let h = configuration.hiddenSize, f = configuration.feedForwardSize, kv = configuration.kvSize

@@ -19,9 +19,9 @@ public struct S2DProcess {
     }
 
     /// Starts `s2d arguments`; output goes to files so a killed child cannot block on a pipe.
-    public static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, URL, URL) {
+    public static func start(_ arguments: [String], environment: [String: String] = [:], executable: URL? = nil) throws -> (Process, URL, URL) {
         let process = Process()
-        process.executableURL = try TestFiles.s2dExecutable()
+        process.executableURL = try executable ?? TestFiles.s2dExecutable()
         process.arguments = arguments
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -54,6 +54,12 @@ public struct S2DProcess {
     /// Runs `s2d arguments` to the end.
     public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
         let (process, out, err) = try start(arguments, environment: environment)
+        return await finish(process, out, err)
+    }
+
+    /// Runs another program (`executable arguments`, e.g. a Python check) to the end, the same way.
+    public static func runTool(_ executable: String, _ arguments: [String]) async throws -> Result {
+        let (process, out, err) = try start(arguments, executable: URL(fileURLWithPath: executable))
         return await finish(process, out, err)
     }
 

@@ -25,12 +25,7 @@ public enum PEFTAdapter {
 
     /// `base_model.model.model.layers.{i}.self_attn.q_proj.lora_A.weight` and the like.
     public static func tensorName(layer: Int, _ target: LinearTarget, _ matrix: String) -> String {
-        let block: String
-        switch target {
-        case .q, .k, .v, .o: block = "self_attn"
-        case .gate, .up, .down: block = "mlp"
-        }
-        return "base_model.model.model.layers.\(layer).\(block).\(target.hfModuleName).lora_\(matrix).weight"
+        "base_model.model.model.layers.\(layer).\(target.hfBlock).\(target.hfModuleName).lora_\(matrix).weight"
     }
 
     /// Writes `adapter` (rows in GGUF order) as a PEFT folder, B of q and k un-permuted to HF order.
