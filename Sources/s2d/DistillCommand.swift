@@ -82,6 +82,7 @@ struct DistillCommand: AsyncParsableCommand {
         if let e = report.eval {
             print(MarkdownReport.resultsTable(e.systems), terminator: "")
             if let v = e.verdict { print(v.summary) }
+            if let reason = report.nothingToDistil { print(reason) }
         }
         if let r = report.regression {
             print(String(format: "regression on %@: base %@ -> distilled %@", r.task, r.systems[0].accuracy.formatted, r.systems[1].accuracy.formatted))

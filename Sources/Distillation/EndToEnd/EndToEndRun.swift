@@ -94,6 +94,14 @@ public struct EndToEndRun: Sendable {
     ) async throws -> RunReport {
         let teach = teaches ? try await self.teach() : nil
         let curate = try await self.curate()
+        guard curate.accepted > 0 else {
+            // Nothing passed the vote: the report still says what System 1 and System 2 do and why
+            // nothing was distilled, instead of the run ending in an error without one.
+            log("curate: none of \(curate.inputs) inputs passed the self-consistency vote; nothing to distil")
+            let report = RunReport(configuration: configuration, teach: teach, curate: curate, train: nil, eval: try await evaluate(), regression: nil, curve: nil)
+            try ReportWriter.write(report, to: directory)
+            return report
+        }
         let train = try await self.train()
         let eval = try await self.evaluate()
         let regression = configuration.regressionTask == nil ? nil : try await self.regression()
@@ -239,9 +247,20 @@ public struct EndToEndRun: Sendable {
         return stats
     }
 
+    /// Whether curation accepted anything to distil (when it accepted nothing, the run has no
+    /// distilled System 1 and evaluates only the others).
+    func hasCuratedInputs() async throws -> Bool {
+        try await store.stageStats("curate", as: CurateStats.self).map { $0.accepted > 0 } ?? true
+    }
+
     /// The systems compared on the test split. With a separate teacher: the student's System 1,
-    /// the teacher's System 2 and distilled System 1.
-    public func systems() throws -> [EvaluationSystem] {
+    /// the teacher's System 2 and distilled System 1. Without `distilled`, the last is left out.
+    public func systems(distilled includesDistilled: Bool = true) throws -> [EvaluationSystem] {
+        let all = try allSystems()
+        return includesDistilled ? all : all.filter { $0.adapter != Self.distilledAdapter }
+    }
+
+    private func allSystems() throws -> [EvaluationSystem] {
         let system1 = try MethodLibrary.builtin.method(named: "system1")
         let distilled = EvaluationSystem(
             name: "Distilled System 1", method: system1, adapter: Self.distilledAdapter, temperature: configuration.temperature, maxTokens: 48,
@@ -266,16 +285,18 @@ public struct EndToEndRun: Sendable {
         return out
     }
 
-    /// Evaluate: every system on the labeled test split, the router sweep and the verdict.
+    /// Evaluate: every system on the labeled test split, the router sweep and the verdict (the
+    /// last two need distilled System 1, which a run that curated nothing has not).
     public func evaluate() async throws -> EvalStats {
-        try await ensureAdapters()
+        let distilled = try await hasCuratedInputs()
+        try await ensureAdapters(distilled: distilled)
         return try await stage("eval") {
             let start = ContinuousClock.now
             let calls0 = modelCalls
             let test = try configuration.splits().test
             let evaluator = Evaluator(task: task, seed: configuration.seed &+ 99)
             var results: [SystemEvaluation] = []
-            for system in try systems() {
+            for system in try systems(distilled: distilled) {
                 let answering: any LanguageModel = system.onTeacher ? system2Model : cached
                 var r = try await evaluator.evaluate(system, on: test, model: answering)
                 r = try await evaluator.withConsistency(r, of: system, on: test, model: answering)
@@ -285,13 +306,16 @@ public struct EndToEndRun: Sendable {
                     + (r.unbiasedAccuracy.map { ", without the bias: \($0.formatted)" } ?? ""))
                 results.append(r)
             }
+            let tokens = results.reduce(0) { $0 + $1.predictions.reduce(0) { $0 + $1.generatedTokens } }
+            guard distilled else {
+                return EvalStats(task: task.name, systems: results, router: [], verdict: nil, cost: cost("eval", since: start, callsBefore: calls0, tokens: tokens))
+            }
             let n = results.count
             // The baseline is the fast answer: with a teach stage, the base model's System 1, since
             // the taught model writes its reasoning even under the System 1 prompt.
             let s1 = results[0], s2 = results[n - 2], distilled = results[n - 1]
             let router = Router.sweep(system1: distilled.predictions, system2: s2.predictions)
             let agreementRouter = Router.sweep(system1: distilled.predictions, system2: s2.predictions, signal: .agreement)
-            let tokens = results.reduce(0) { $0 + $1.predictions.reduce(0) { $0 + $1.generatedTokens } }
             return EvalStats(
                 task: task.name, systems: results, router: router, agreementRouter: agreementRouter,
                 verdict: DistillabilityVerdict(task: task.name, system1: s1, system2: s2, distilled: distilled),
@@ -322,11 +346,12 @@ public struct EndToEndRun: Sendable {
         }
     }
 
-    func ensureAdapters() async throws {
+    func ensureAdapters(distilled: Bool = true) async throws {
         if teaches {
             guard try await store.isStageFinished("teach") else { throw EndToEndError.missingStage("teach") }
             try await loadAdapter(Self.taughtAdapter)
         }
+        guard distilled else { return }
         guard try await store.isStageFinished("train") else { throw EndToEndError.missingStage("train") }
         try await loadAdapter(Self.distilledAdapter)
     }

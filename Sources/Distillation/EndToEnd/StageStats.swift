@@ -136,6 +136,14 @@ public struct RunReport: Sendable, Hashable, Codable {
         self.curve = curve
     }
 
+    /// Why there is no distilled System 1, when curation accepted nothing (nil otherwise).
+    public var nothingToDistil: String? {
+        guard let curate, curate.accepted == 0 else { return nil }
+        return "Nothing to distil: none of the \(curate.inputs) unlabeled inputs passed the self-consistency vote (agreement ≥ "
+            + "\(configuration.minAgreement) of \(configuration.samples) samples), so distilled System 1 was not trained; "
+            + "raise --samples, lower --min-agreement or teach System 2 first."
+    }
+
     /// Stage costs in pipeline order.
     public var costs: [StageCost] {
         [teach?.cost, curate?.cost, train?.cost, eval?.cost, regression?.cost].compactMap { $0 }

@@ -10,6 +10,7 @@ public enum HTMLReport {
         if let e = report.eval {
             body += "<h2>Results</h2>" + table(e.systems)
             if let v = e.verdict { body += "<p><b>Verdict.</b> \(SVGChart.escape(v.summary))</p>" }
+            if let reason = report.nothingToDistil { body += "<p><b>Verdict.</b> \(SVGChart.escape(reason))</p>" }
             body += SVGChart.bars(
                 e.systems.map { .init(label: $0.name, value: $0.accuracy.rate * 100, low: $0.accuracy.lower * 100, high: $0.accuracy.upper * 100) },
                 title: "Accuracy (%) with 95% Wilson interval", maximum: 100) { String(format: "%.1f%%", $0) }

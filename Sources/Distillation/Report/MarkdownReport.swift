@@ -48,6 +48,7 @@ public enum MarkdownReport {
         if let e = report.eval {
             s += "## Results\n\n" + resultsTable(e.systems) + "\n"
             if let v = e.verdict { s += "**Verdict.** \(v.summary)\n\n" }
+            if let reason = report.nothingToDistil { s += "**Verdict.** \(reason)\n\n" }
             if !e.router.isEmpty {
                 s += "## Router (distilled System 1 when confident, else System 2)\n\n"
                 s += "Signals: the probability of System 1's answer, and the share of 2 extra System 1 samples agreeing with it "
