@@ -48,7 +48,7 @@ def main():
             failures.append(f"chat template ids: {ids}, expected {case['ids']}")
     summary["tokenizer_cases"] = len(vectors["vectors"]) + len(vectors["chat_template"])
 
-    model = AutoModelForCausalLM.from_pretrained(args.folder, torch_dtype=torch.float32)
+    model = AutoModelForCausalLM.from_pretrained(args.folder, dtype=torch.float32)
     model.eval()
     logits_cases = json.load(open(os.path.join(args.fixtures, "logits.json")))["cases"]
     worst = 0.0
