@@ -11,20 +11,7 @@ import Transformer
 /// reference tokenization and logits that HF transformers made from the original GGUF.
 @Suite struct HuggingFaceExportTests {
     /// A Python that imports transformers and torch, or nil (the check is then skipped, visibly).
-    static let python: String? = {
-        let candidates = [ProcessInfo.processInfo.environment["S2D_HF_PYTHON"], "/usr/bin/python3", "/usr/local/bin/python3"].compactMap { $0 }
-        return candidates.first { candidate in
-            guard FileManager.default.isExecutableFile(atPath: candidate) else { return false }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: candidate)
-            process.arguments = ["-c", "import transformers, torch"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            guard (try? process.run()) != nil else { return false }
-            process.waitUntilExit()
-            return process.terminationStatus == 0
-        }
-    }()
+    static let python = pythonWithModules(["transformers", "torch"])
 
     @Test(.timeLimit(.minutes(5)))
     func theFolderHoldsTheWeightsUnderHFNamesAndTransformersReproducesTheReference() async throws {
