@@ -31,6 +31,10 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "Words per last-letter input.") var words = 2
     @Option(name: .customLong("max-flips"), help: "Most people per coin-flip input.") var maxFlips = 4
     @Flag(help: "Also check the other built-in task for regressions.") var regression = false
+    @Flag(help: "Also sample each unlabeled input's perturbations (shuffled options, swapped responses) and keep only answers that survive them.")
+    var perturb = false
+    @Option(help: "How curation decides an input: vote (self-consistency, --min-agreement) or usc (universal self-consistency: the System 2 model picks the most consistent of its responses).")
+    var curation: CurationMode = .vote
     @Option(help: "Seed of the task inputs, the samples and the training order.") var seed: UInt64 = 0
     @Flag(help: "Adaptive voting: an input stops sampling once its vote is decided (samples drawn \(EndToEndConfiguration.adaptiveChunk) per request).")
     var adaptive = false
@@ -61,6 +65,7 @@ struct PipelineOptions: ParsableArguments {
         if let lr { guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number (got \(lr))") } }
         try stageSchedule.validate()
         try custom.validate(task: task, data: data ?? testData)
+        if curation == .usc, perturb { throw ValidationError("--perturb's check is a vote; it does not combine with --curation usc") }
     }
 
     /// Refuses the internalization flags where nothing internalizes: neither the run
@@ -96,7 +101,8 @@ struct PipelineOptions: ParsableArguments {
             distillEpochs: distillEpochs, learningRate: lr ?? tuning.defaultLearningRate, loraRank: loraRank, batchSize: batch, words: words, maxFlips: maxFlips,
             regressionTask: regression ? (task == "coin-flip" ? "last-letter" : "coin-flip") : nil, seed: seed, adaptive: adaptive,
             schedule: schedule, internalization: internalization, distillFrom: distillFrom, tuning: tuning, data: data, testData: testData,
-            customTask: try custom.spec(task: task), methodsDir: methodsDir, teacher: teacher)
+            customTask: try custom.spec(task: task), methodsDir: methodsDir, teacher: teacher,
+            perturb: perturb, curation: curation)
     }
 }
 

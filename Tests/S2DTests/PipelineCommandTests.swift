@@ -154,6 +154,8 @@ import TestSupport
         (["teach", "--test", "-1"], "--test"), (["distill", "--words", "-1"], "--words"), (["distill", "--min-agreement", "2"], "--min-agreement"),
         (["distill", "--lr", "0"], "--lr"), (["train", "--data", "x.jsonl", "--targets", "q,q"], "--targets"),
         (["train", "--data", "x.jsonl", "--epochs", "0"], "--epochs"),
+        (["distill", "--perturb", "--curation", "usc"], "--perturb"), (["distill", "--curation", "best"], "--curation"),
+        (["distill", "--teacher", "openai:ftp://host/v1#m"], "--teacher"),
     ])
     func outOfRangeValuesAreUsageErrors(arguments: [String], flag: String) async throws {
         let root = try TestFiles.temporaryDirectory("s2d-values")

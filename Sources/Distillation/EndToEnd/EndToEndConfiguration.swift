@@ -69,6 +69,12 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
     /// OpenAI-compatible server): it answers the unlabeled inputs by System 2 and is evaluated as
     /// System 2, and nothing is taught. Nil: the student (taught or not) is its own teacher.
     public var teacher: String?
+    /// Also sample the task's perturbed inputs (shuffled options, swapped responses) and keep
+    /// only answers that survive them (`s2d generate --perturb`).
+    public var perturb: Bool
+    /// How curation decides an input: a self-consistency vote, or universal self-consistency
+    /// (the System 2 model picks the most consistent of its responses).
+    public var curation: CurationMode
 
     /// Samples per request with `adaptive` (as `s2d generate --adaptive` by default).
     public static let adaptiveChunk = 2
@@ -80,10 +86,13 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         batchSize: Int = 8, words: Int = 2, maxFlips: Int = 4, regressionTask: String? = nil, seed: UInt64 = 0,
         adaptive: Bool = false, schedule: DistillationSchedule = .direct, internalization: InternalizationSchedule? = nil,
         distillFrom: DistillationStart = .taught, tuning: Tuning = .lora, data: String? = nil, testData: String? = nil,
-        customTask: CustomTaskSpec? = nil, methodsDir: String? = nil, teacher: String? = nil
+        customTask: CustomTaskSpec? = nil, methodsDir: String? = nil, teacher: String? = nil, perturb: Bool = false,
+        curation: CurationMode = .vote
     ) {
         self.task = task
         self.teacher = teacher
+        self.perturb = perturb
+        self.curation = curation
         self.methodsDir = methodsDir
         self.data = data
         self.testData = testData
@@ -153,6 +162,8 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         methodsDir = try c.decodeIfPresent(String.self, forKey: .methodsDir)
         methodHash = try c.decodeIfPresent(String.self, forKey: .methodHash)
         teacher = try c.decodeIfPresent(String.self, forKey: .teacher)
+        perturb = try c.decodeIfPresent(Bool.self, forKey: .perturb) ?? false
+        curation = try c.decodeIfPresent(CurationMode.self, forKey: .curation) ?? .vote
     }
 
     /// The run's method, from `methodsDir` over the built-ins (or a method file), and the

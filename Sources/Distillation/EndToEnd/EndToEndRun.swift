@@ -188,17 +188,20 @@ public struct EndToEndRun: Sendable {
                 task: configuration.task, dataFile: configuration.data, dataHash: configuration.dataHash, dataSeed: configuration.seed, method: method, samples: configuration.samples, model: generator.identifier,
                 adapter: adapterPath, adapterHash: adapterHash,
                 parameters: SamplingParameters(maxTokens: configuration.maxTokens, temperature: configuration.temperature, seed: configuration.seed &+ 7),
-                adaptive: configuration.adaptive, adaptiveChunk: EndToEndConfiguration.adaptiveChunk, minAgreement: configuration.minAgreement,
-                customTask: configuration.customTask)
+                adaptive: configuration.adaptive, adaptiveChunk: EndToEndConfiguration.adaptiveChunk, perturb: configuration.perturb,
+                minAgreement: configuration.minAgreement, customTask: configuration.customTask)
             let run = try DistillationRun(directory: curationDirectory, settings: settings)
-            log("curate: \(inputs.count) unlabeled inputs x \(configuration.samples) samples of \(method.name)")
+            log("curate: \(inputs.count) unlabeled inputs x \(configuration.samples) samples of \(method.name)"
+                + (configuration.perturb ? " (and of each input's perturbations)" : "") + (configuration.curation == .usc ? ", chosen by universal self-consistency" : ""))
             let log = self.log
             let generated = try await GenerateStage(run: run, task: task, method: method, concurrency: max(1, inputs.count))
                 .generate(inputs: inputs, model: generator) { p in
                     let done = p.done - p.doneBefore, todo = p.total - p.doneBefore
                     if done > 0, done % max(1, todo / 4) == 0 { log("curate: \(p.done)/\(p.total)") }
                 }
-            let curated = try await CurateStage(run: run).curate()
+            // Universal self-consistency asks the model that answered (and its adapter) to choose.
+            let curated = try await CurateStage(run: run, mode: configuration.curation)
+                .curate(model: configuration.curation == .usc ? generator : nil)
             let stats = curated.stats
             for name in [CurateStage.distillFileName, CurateStage.rejectedFileName, CuratedRationale.fileName] {
                 try AtomicFile.write(try Data(contentsOf: run.file(name)), to: directory.appendingPathComponent(name))
