@@ -12,19 +12,20 @@ struct CurateCommand: AsyncParsableCommand {
         commandName: "curate",
         abstract: "Keep the inputs whose samples agree; write RUN/distill.jsonl, rejected.jsonl and stats.json.",
         discussion: """
-            --mode vote (default): the most frequent answer wins if it reaches --min-agreement without a tie; no model call.
-            --mode usc: universal self-consistency; the run's model (and adapter) reads each input's N responses and names \
+            --curation vote (default): the most frequent answer wins if it reaches --min-agreement without a tie; no model call.
+            --curation usc: universal self-consistency; the run's model (and adapter) reads each input's N responses and names \
             the most consistent one. Its calls are stored in RUN/run.sqlite, so a re-run makes none.
             """)
 
     @Option(name: .customLong("run"), help: "The run directory (made by s2d generate).") var runDirectory: String
-    @Option(help: "How answers are chosen: vote or usc (universal self-consistency: the model picks).") var mode: CurationMode = .vote
+    @Option(name: [.customLong("curation"), .customLong("mode")], help: "How answers are chosen: vote or usc (universal self-consistency: the model picks); --mode is the same option.")
+    var mode: CurationMode = .vote
     @Option(name: .customLong("min-agreement"), help: "Fraction of N the winning answer needs (vote mode; default: the run's).")
     var minAgreement: Double?
     @Option(name: .customLong("usc-max-tokens"), help: "Token bound of each usc selection call.") var uscMaxTokens = 64
-    @Option(help: "Embedded engine precision for --mode usc: quantized (default) or float32.") var precision: PrecisionArgument = .quantized
-    @Option(help: "Threads of the embedded engine (--mode usc).") var threads = 2
-    @Option(help: "Selection calls in flight at once (--mode usc).") var concurrency = 8
+    @Option(help: "Embedded engine precision for --curation usc: quantized (default) or float32.") var precision: PrecisionArgument = .quantized
+    @Option(help: "Threads of the embedded engine (--curation usc).") var threads = 2
+    @Option(help: "Selection calls in flight at once (--curation usc).") var concurrency = 8
     @Flag(help: "Print the report as JSON.") var json = false
 
     func validate() throws {

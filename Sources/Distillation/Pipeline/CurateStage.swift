@@ -79,10 +79,10 @@ public struct CurateStage: Sendable {
         if mode == .usc {
             if run.settings.perturb {
                 throw PipelineError.invalidOption(
-                    name: "--mode usc", reason: "\(run.directory.path) was generated with --perturb, whose check is a vote; curate it by vote")
+                    name: "--curation usc", reason: "\(run.directory.path) was generated with --perturb, whose check is a vote; curate it by vote")
             }
             if let minAgreement, minAgreement != run.settings.minAgreement {
-                throw PipelineError.invalidOption(name: "--min-agreement", reason: "has no effect with --mode usc (the model chooses, nothing is counted)")
+                throw PipelineError.invalidOption(name: "--min-agreement", reason: "has no effect with --curation usc (the model chooses, nothing is counted)")
             }
         }
         let threshold = minAgreement ?? run.settings.minAgreement
@@ -111,7 +111,7 @@ public struct CurateStage: Sendable {
         var universalDecisions: [UniversalDecision]? = nil
         var modelCalls = 0
         if mode == .usc {
-            guard let model else { throw PipelineError.invalidOption(name: "--mode usc", reason: "needs the run's model to choose responses") }
+            guard let model else { throw PipelineError.invalidOption(name: "--curation usc", reason: "needs the run's model to choose responses") }
             guard model.identifier == settings.model else {
                 throw run.mismatch(field: "model", stored: settings.model, requested: model.identifier)
             }
