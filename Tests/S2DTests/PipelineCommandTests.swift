@@ -82,7 +82,7 @@ import TestSupport
             let uscStats = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("stats.json"))) as? [String: Any]
             #expect(uscStats?["mode"] as? String == "usc")
             #expect((uscStats?["rejection_reasons"] as? [String: Int]) == ["no-selection": 3])
-            let again = try await S2DProcess.run(["curate", "--run", run.path, "--mode", "usc", "--json"])
+            let again = try await S2DProcess.run(["curate", "--run", run.path, "--curation", "usc", "--json"])
             #expect(try again.json()["model_calls"] as? Int == 0)
             #expect(await counter.count == calls + 3)
 
