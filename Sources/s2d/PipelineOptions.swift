@@ -9,7 +9,7 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "JSONL file of the task's examples: the teach, unlabeled and test examples are drawn from it (shuffled by --seed).") var data: String?
     @Option(name: .customLong("test-data"), help: "JSONL file of the test examples (its first --test), instead of drawing them from --data.") var testData: String?
     @OptionGroup var custom: CustomTaskOptions
-    @Option(help: "System 2 method (cot, rar1, rar2, s2a, bsm, program, ...; program teaches and runs Python programs), or a method YAML file.") var method = "cot"
+    @Option(help: "System 2 method (cot, rar1, rar2, s2a, bsm, bsm-sum, program, ...; program teaches and runs Python programs), or a method YAML file.") var method = "cot"
     @Option(name: .customLong("methods-dir"), help: "A folder of method YAML files (adds to and overrides the built-ins).") var methodsDir: String?
     @Option(help: "Labeled examples with gold chain of thought to teach System 2 on (0: no teaching; default \(Self.defaultTeach), 0 with s2d distill --teacher).")
     var teach: Int?

@@ -20,6 +20,8 @@ public enum TeachData {
             switch method.answerFrom ?? .text {
             case .text: rationale = example.rationale?.chainOfThought
             case .program: rationale = example.rationale?.program.map { "```python\n\($0)\n```" }
+            // Tasks carry no gold per-criterion scores to teach.
+            case .scoreSum: rationale = nil
             }
             guard let rationale else { return nil }
             var variables = task.templateVariables(for: example)

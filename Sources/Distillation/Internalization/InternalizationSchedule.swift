@@ -182,7 +182,7 @@ extension ReasoningSteps {
     public init(rationaleOf output: String, method: Method) {
         switch method.answerFrom ?? .text {
         case .program: self.init(ProgramExtraction.program(in: output) ?? output, unit: .line)
-        case .text: self.init(output, unit: .sentence)
+        case .text, .scoreSum: self.init(output, unit: .sentence)
         }
     }
 }

@@ -10,7 +10,7 @@ public enum BuiltinMethods {
     /// Method name → YAML text, in a stable order.
     public static let yaml: [(name: String, text: String)] = [
         ("system1", system1), ("cot", cot), ("cot-fewshot", cotFewShot), ("rar1", rar1), ("rar2", rar2),
-        ("s2a", s2a), ("bsm", bsm), ("program", program),
+        ("s2a", s2a), ("bsm", bsm), ("bsm-sum", bsmSum), ("program", program),
     ]
 
     static let system1 = """
@@ -174,6 +174,47 @@ public enum BuiltinMethods {
           Weigh these evaluations into one overall judgement of which response is better. Do not \
     let the order in which the responses were shown or their length sway you. {format}
           Finish with the verdict on its own last line.
+
+    """
+
+    /// BSM as its paper runs it for pairwise judging: the criteria, a 1-5 score per criterion
+    /// for each response, the scores summed (no merge call), and the whole judged again with
+    /// the responses swapped; verdicts that differ by position are a tie.
+    static let bsmSum = """
+    name: bsm-sum
+    description: Branch-Solve-Merge as in its paper - criteria, a 1-5 score per criterion for each response, scores summed; judged in both orders, a tie when the verdicts differ.
+    answer_from: score_sum
+    both_orders: true
+    steps:
+      - name: branch
+        prompt: |-
+          Two responses to the following question are to be compared:
+
+          {question}
+
+          List the criteria (at most five) that matter most for judging responses to this \
+    particular question, such as correctness, relevance, completeness or clarity. Write one \
+    criterion per line as "1. Name: what to check". Do not judge any response yet.
+        max_tokens: 200
+      - name: solve
+        for_each: branch
+        max_items: 5
+        prompt: |-
+          Question:
+          {question}
+
+          [Response A]
+          {response_a}
+
+          [Response B]
+          {response_b}
+
+          Evaluate both responses on this one criterion only:
+          {item}
+
+          Explain briefly how well each response meets it, then score each from 1 (poor) to 5 \
+    (excellent) on a last line of the form "Response A: <score>/5, Response B: <score>/5".
+        max_tokens: 300
 
     """
 }

@@ -15,8 +15,17 @@ public struct Method: Sendable, Hashable, Codable {
     /// How the answer is read from that output; nil is `.text`. Optional so that the content
     /// hash of every method without it (and so every existing run) stays as it was.
     public var answerFrom: AnswerSource?
+    /// Run the whole method twice, the second time on the task's first perturbation of the input
+    /// (the judged responses swapped), and answer a tie when the two verdicts, mapped back, differ
+    /// (the BSM paper's guard against position bias). Nil (the default) runs once; optional, like
+    /// `answerFrom`, so existing methods keep their content hash.
+    public var bothOrders: Bool?
 
-    public init(name: String, description: String = "", steps: [MethodStep], answerStep: String? = nil, answerFrom: AnswerSource? = nil) {
+    public init(
+        name: String, description: String = "", steps: [MethodStep], answerStep: String? = nil, answerFrom: AnswerSource? = nil,
+        bothOrders: Bool? = nil
+    ) {
+        self.bothOrders = bothOrders == true ? true : nil
         self.name = name
         self.description = description
         self.steps = steps
@@ -35,6 +44,10 @@ public enum AnswerSource: String, Sendable, Hashable, Codable {
     /// The output holds a Python program (PaD's program-aided reasoning): it is run in the
     /// sandbox and its return value, read as the task's kind of answer, is the answer.
     case program
+    /// The answer step runs once per criterion (`for_each`), each output scoring both responses
+    /// ("Response A: 4/5, Response B: 2/5"); the response with the larger sum wins and equal sums
+    /// are a tie (the BSM paper's merge: arithmetic, no model call). `ScoreSum`.
+    case scoreSum = "score_sum"
 }
 
 /// One step of a method.

@@ -77,11 +77,28 @@ public struct MethodRunner: Sendable {
     }
 
     /// Runs the steps of sample `sampleIndex`, starting after `first` when the first step's
-    /// output is already known.
+    /// output is already known; with `bothOrders`, then again on the swapped input.
     func continueRun(
         model: any LanguageModel, example: TaskExample, parameters: SamplingParameters, sampleIndex: Int, first: CallRecord?
     ) async throws -> MethodTrace {
         let seed = SampleSeed.seed(runSeed: parameters.seed, inputID: example.id, sampleIndex: sampleIndex)
+        let shown = try await runSteps(model: model, example: example, parameters: parameters, seed: seed, first: first)
+        var calls = shown.calls, final = shown.final, answer = shown.answer
+        if method.bothOrders == true, let swap = task.perturbations(of: example, seed: seed).first {
+            let swapped = try await runSteps(model: model, example: swap.example, parameters: parameters, seed: seed, first: nil)
+            calls += swapped.calls
+            final += "\n\n(The same, with the responses swapped.)\n" + swapped.final
+            let mapped = swapped.answer.map(swap.mapping.mapBack)
+            // Two verdicts that differ only by position are no verdict: a tie where the task has one.
+            if answer != mapped { answer = task.answerKind == .verdict && answer != nil && mapped != nil ? "tie" : nil }
+        }
+        return MethodTrace(method: method.name, exampleID: example.id, sampleIndex: sampleIndex, calls: calls, finalOutput: final, answer: answer)
+    }
+
+    /// One pass of the steps on `example`: the calls, the answer step's output and the answer.
+    func runSteps(
+        model: any LanguageModel, example: TaskExample, parameters: SamplingParameters, seed: UInt64, first: CallRecord?
+    ) async throws -> (calls: [CallRecord], final: String, answer: String?) {
         var outputs: [String: String] = [:]
         var calls: [CallRecord] = []
         for (k, step) in method.steps.enumerated() {
@@ -112,9 +129,11 @@ public struct MethodRunner: Sendable {
             }
         }
         let final = outputs[method.answerStep] ?? ""
-        return MethodTrace(
-            method: method.name, exampleID: example.id, sampleIndex: sampleIndex, calls: calls, finalOutput: final,
-            answer: answer(from: final, for: example))
+        if method.answerFrom == .scoreSum {
+            let evaluations = calls.filter { $0.step == method.answerStep }.map(\.output)
+            return (calls, final, ScoreSum.verdict(evaluations))
+        }
+        return (calls, final, answer(from: final, for: example))
     }
 
     /// The answer `output` states: parsed by the task, or, for a program method, the return
@@ -123,6 +142,9 @@ public struct MethodRunner: Sendable {
         switch method.answerFrom ?? .text {
         case .text:
             return task.parseAnswer(output, for: example)
+        case .scoreSum:
+            // Read from the whole output: the evaluations, one per item, are all in it.
+            return ScoreSum.verdict(output.components(separatedBy: "\n\n"))
         case .program:
             guard let program = ProgramExtraction.program(in: output) else { return nil }
             let outcome = ProgramSandbox.run(source: program, call: "solution", limits: .default)

@@ -18,12 +18,14 @@ import Yams
 ///       {input}
 ///       {steps.rephrase}
 /// answer_step: answer        # optional; default the last step
-/// answer_from: text          # optional; `program` runs the Python program in the output
+/// answer_from: text          # optional; `program` runs the Python program in the output,
+///                            # `score_sum` sums per-criterion scores of two responses
+/// both_orders: false         # optional; true judges the swapped input too (tie on disagreement)
 /// ```
 ///
 /// Unknown keys are errors (a misspelt `max_token` would otherwise be ignored silently).
 public enum MethodYAML {
-    static let methodKeys: Set = ["name", "description", "steps", "answer_step", "answer_from"]
+    static let methodKeys: Set = ["name", "description", "steps", "answer_step", "answer_from", "both_orders"]
     static let stepKeys: Set = ["name", "prompt", "system", "max_tokens", "temperature", "stop", "for_each", "max_items"]
     /// Variables every template may use besides `steps.*` and `fields.*`.
     static let knownVariables: Set = ["input", "question", "options", "response_a", "response_b", "format", "exemplars"]
@@ -107,11 +109,19 @@ public enum MethodYAML {
         }
         let answerFrom = try optionalString(root["answer_from"], "answer_from", fail).map { raw -> AnswerSource in
             guard let source = AnswerSource(rawValue: raw) else {
-                throw fail(root["answer_from"], "answer_from", "\"\(raw)\" is not text or program")
+                throw fail(root["answer_from"], "answer_from", "\"\(raw)\" is not text, program or score_sum")
             }
             return source
         }
-        return Method(name: name, description: description, steps: steps, answerStep: answerStep, answerFrom: answerFrom)
+        var bothOrders = false
+        if let node = root["both_orders"] {
+            guard let value = node.bool else { throw fail(node, "both_orders", "expected true or false") }
+            bothOrders = value
+        }
+        if answerFrom == .scoreSum, steps.first(where: { $0.name == (answerStep ?? steps.last?.name) })?.forEach == nil {
+            throw fail(root["answer_from"], "answer_from", "score_sum sums the items of a for_each step; the answer step has no for_each")
+        }
+        return Method(name: name, description: description, steps: steps, answerStep: answerStep, answerFrom: answerFrom, bothOrders: bothOrders)
     }
 
     /// The method in the YAML file at `path`.
@@ -139,6 +149,7 @@ public enum MethodYAML {
         top.append(("steps", Node(steps)))
         if method.answerStep != method.steps.last?.name { top.append(("answer_step", Node(method.answerStep))) }
         if let source = method.answerFrom { top.append(("answer_from", Node(source.rawValue))) }
+        if method.bothOrders == true { top.append(("both_orders", Node("true", Tag(.bool)))) }
         return try Yams.serialize(node: Node(top), width: -1, allowUnicode: true)
     }
 
