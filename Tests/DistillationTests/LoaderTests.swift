@@ -116,7 +116,8 @@ struct LoaderTests {
         #expect(ex[0].answer == "B")
         #expect(ex[0].fields["model_b"] == "gpt-3.5-turbo")
         #expect(ex[1].answer == "tie")
-        #expect(ex[1].responses == ["a2", "b2"])
+        // Turn 2: each response carries its own assistant's first answer, then the reply judged.
+        #expect(ex[1].responses == ["(Its answer to turn 1: a1)\na2", "(Its answer to turn 1: b1)\nb2"])
         #expect(ex[1].text.hasSuffix("Q2"))
 
         let bad = try temporaryFile("""

@@ -43,7 +43,8 @@ public struct PairwiseJudgeTask: DistillationTask {
     /// Examples of an MT-bench human-judgment JSONL: `conversation_a` and `conversation_b`
     /// (lists of `{role, content}`), `winner` (`model_a`, `model_b`, `tie`, `tie (bothbad)`),
     /// optional `question` (else the first user message) and `turn` (2 judges the second
-    /// exchange: the first exchange is quoted in the question).
+    /// exchange: the earlier question is quoted in the question, and each response shows its own
+    /// assistant's earlier answers before the reply judged, as MT-bench's turn-2 judge sees them).
     public static func loadMTBench(path: String) throws -> [TaskExample] {
         try JSONLReader.records(path: path).map { r in
             let conversations = try ["conversation_a", "conversation_b"].map { key in
@@ -55,7 +56,8 @@ public struct PairwiseJudgeTask: DistillationTask {
             for (key, conversation) in zip(["conversation_a", "conversation_b"], conversations) {
                 let replies = conversation.filter { $0.role == "assistant" }.map(\.content)
                 guard replies.count >= turn else { throw r.invalid(key, "has no assistant reply for turn \(turn)") }
-                responses.append(replies[turn - 1])
+                let earlier = replies.prefix(turn - 1).enumerated().map { "(Its answer to turn \($0.offset + 1): \($0.element))" }
+                responses.append((earlier + [replies[turn - 1]]).joined(separator: "\n"))
             }
             let users = conversations[0].filter { $0.role == "user" }.map(\.content)
             guard users.count >= turn else { throw r.invalid("conversation_a", "has no user message for turn \(turn)") }
