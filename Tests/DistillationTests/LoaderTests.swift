@@ -2,6 +2,7 @@ import Distillation
 import Foundation
 import Inference
 import Testing
+import TestSupport
 
 /// Writes `text` to a fresh temporary file and returns its path.
 func temporaryFile(_ text: String, name: String = "data.jsonl") throws -> String {
@@ -128,6 +129,22 @@ struct LoaderTests {
         {"winner": "tie", "conversation_a": [{"role": "user"}], "conversation_b": []}
         """)
         #expect(errorText { try PairwiseJudgeTask.loadMTBench(path: badMessage) } == "\(badMessage):1: missing field \"conversation_a[0].content\"")
+    }
+
+    @Test func unlabeledResponsePairsAreReadAsPairwiseExamples() throws {
+        let path = try temporaryFile("""
+        {"id": "p1", "prompt": "Name a fruit.", "response_a": "An apple.", "response_b": "A chair."}
+        {"prompt": "2+2?", "response_a": "5", "response_b": "4", "winner": "model_b"}
+        """)
+        let ex = try PairwiseJudgeTask.loadMTBench(path: path)
+        #expect(ex[0].text == "Name a fruit." && ex[0].responses == ["An apple.", "A chair."] && ex[0].answer == nil)
+        #expect(ex[0].fields["id"] == "p1")
+        #expect(ex[1].answer == "B")
+        // The committed sample (OASST2-style, written by us) reads the same way, unlabeled.
+        let sample = try PairwiseJudgeTask.loadMTBench(path: TestFiles.packageRoot.appendingPathComponent("examples/data/pairwise-pairs.jsonl").path)
+        #expect(sample.count == 12 && sample.allSatisfy { $0.answer == nil && $0.responses.count == 2 })
+        let missing = try temporaryFile(#"{"prompt": "q", "response_a": "a"}"#)
+        #expect(errorText { try PairwiseJudgeTask.loadMTBench(path: missing) } == "\(missing):1: missing field \"response_b\"")
     }
 
     @Test func customTasksUseTheirTemplate() throws {

@@ -45,8 +45,21 @@ public struct PairwiseJudgeTask: DistillationTask {
     /// optional `question` (else the first user message) and `turn` (2 judges the second
     /// exchange: the earlier question is quoted in the question, and each response shows its own
     /// assistant's earlier answers before the reply judged, as MT-bench's turn-2 judge sees them).
+    ///
+    /// A record may instead be an unlabeled pair, as the BSM paper's OASST2 training pairs are:
+    /// `prompt`, `response_a`, `response_b` (and `winner` when it is known).
     public static func loadMTBench(path: String) throws -> [TaskExample] {
         try JSONLReader.records(path: path).map { r in
+            if !r.has("conversation_a"), r.has("response_a") {
+                let answer = try r.optionalString("winner").map { try verdict(ofWinner: $0, record: r) }
+                var fields: [String: String] = [:]
+                for key in ["id", "source"] {
+                    if let v = try? r.optionalString(key) { fields[key] = v }
+                }
+                return TaskExample(
+                    id: "\(r.file):\(r.line)", text: try r.string("prompt"), responses: [try r.string("response_a"), try r.string("response_b")],
+                    answer: answer, fields: fields)
+            }
             let conversations = try ["conversation_a", "conversation_b"].map { key in
                 try r.objects(key).map { m in (role: try m.string("role"), content: try m.string("content")) }
             }
@@ -65,18 +78,22 @@ public struct PairwiseJudgeTask: DistillationTask {
             if turn > 1, !r.has("question") {
                 question = "(Earlier in the conversation the user asked: \(users[turn - 2]))\n" + question
             }
-            let answer: String
-            switch try r.string("winner") {
-            case "model_a": answer = "A"
-            case "model_b": answer = "B"
-            case let w where w.hasPrefix("tie"): answer = "tie"
-            case let w: throw r.invalid("winner", "\"\(w)\" is not model_a, model_b or tie")
-            }
+            let answer = try verdict(ofWinner: try r.string("winner"), record: r)
             var fields: [String: String] = [:]
             for key in ["question_id", "model_a", "model_b", "judge"] {
                 if let v = try? r.optionalString(key) { fields[key] = v }
             }
             return TaskExample(id: "\(r.file):\(r.line)", text: question, responses: responses, answer: answer, fields: fields)
+        }
+    }
+
+    /// "A", "B" or "tie" for MT-bench's `winner` (`model_a`, `model_b`, `tie`, `tie (bothbad)`).
+    static func verdict(ofWinner winner: String, record r: JSONLRecord) throws -> String {
+        switch winner {
+        case "model_a": return "A"
+        case "model_b": return "B"
+        case let w where w.hasPrefix("tie"): return "tie"
+        case let w: throw r.invalid("winner", "\"\(w)\" is not model_a, model_b or tie")
         }
     }
 }
