@@ -78,6 +78,18 @@ struct DataSplitsTests {
     }
 }
 
+/// Unlabeled pairs to distil on, labeled MT-bench judgments to test on (the README's BSM example).
+struct UnlabeledPairSplitTests {
+    @Test func unlabeledPairsAreTheUnlabeledSplitAndLabeledJudgmentsTheTest() throws {
+        let c = EndToEndConfiguration(
+            task: "pairwise-judge", method: "bsm-sum", teachExamples: 0, unlabeledInputs: 12, testItems: 16,
+            data: DataSplitsTests.sample("pairwise-pairs.jsonl"), testData: DataSplitsTests.sample("pairwise-judge.jsonl"))
+        let splits = try c.splits()
+        #expect(splits.unlabeled.count == 12 && splits.unlabeled.allSatisfy { $0.answer == nil })
+        #expect(splits.test.count == 16 && splits.test.allSatisfy { $0.answer != nil })
+    }
+}
+
 /// `cot-fewshot` on a task read from a file: its worked examples come from the teach split.
 struct DataExemplarTests {
     @Test func aFewShotMethodShowsTeachExamplesNeverTestOnes() throws {
