@@ -21,7 +21,8 @@ public struct Evaluator: Sendable {
         let predictions = try await labeled.concurrentMap { try await predict(system, example: $0, model: model) }
         return SystemEvaluation(
             name: system.name, method: system.method.name, adapter: system.adapter, samples: system.samples,
-            predictions: predictions, wallSeconds: Self.seconds(since: start))
+            predictions: predictions, wallSeconds: Self.seconds(since: start)
+        ).withCategories(labeled.map { $0.fields["category"] })
     }
 
     /// One input: a single greedy call (with log-probabilities when asked) or k samples and a vote.

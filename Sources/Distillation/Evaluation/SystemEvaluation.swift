@@ -26,6 +26,9 @@ public struct SystemEvaluation: Sendable, Hashable, Codable {
     /// Accuracy on the same questions without what biases them (`DistillationTask.unbiased`;
     /// nil: the task has no such form, or it was not measured).
     public var unbiasedAccuracy: ProportionEstimate?
+    /// Accuracy per category of the inputs that name one (`TaskExample.fields["category"]`; for
+    /// pairwise judging, the agreement with humans per MT-bench category); nil when none does.
+    public var byCategory: [String: ProportionEstimate]?
 
     /// Summarizes `predictions`.
     public init(
@@ -43,5 +46,20 @@ public struct SystemEvaluation: Sendable, Hashable, Codable {
         meanCalls = Double(predictions.reduce(0) { $0 + $1.calls }) / n
         meanLatencySeconds = predictions.reduce(0) { $0 + $1.latencySeconds } / n
         unparsed = predictions.filter { $0.answer == nil }.count
+    }
+
+    /// With `byCategory` filled from `categories` (the category of each prediction's input, in
+    /// order; nil where an input names none).
+    public func withCategories(_ categories: [String?]) -> SystemEvaluation {
+        guard categories.count == predictions.count, categories.contains(where: { $0 != nil }) else { return self }
+        var copy = self
+        var tallies: [String: (right: Int, total: Int)] = [:]
+        for (category, prediction) in zip(categories, predictions) {
+            guard let category else { continue }
+            tallies[category, default: (0, 0)].total += 1
+            if prediction.correct { tallies[category, default: (0, 0)].right += 1 }
+        }
+        copy.byCategory = tallies.mapValues { ProportionEstimate(successes: $0.right, total: $0.total) }
+        return copy
     }
 }

@@ -9,6 +9,9 @@ public enum HTMLReport {
         body += "<p>System 2 method <code>\(SVGChart.escape(c.method))</code>; \(c.teachExamples) teach examples, \(c.unlabeledInputs) unlabeled inputs × \(c.samples) samples\(c.adaptive ? " (adaptive)" : ""), \(c.testItems) test items. Model plan: \(SVGChart.escape(MarkdownReport.modelPlan(c))).</p>"
         if let e = report.eval {
             body += "<h2>Results</h2>" + table(e.systems)
+            if let categories = ResultsTable.categories(e.systems) {
+                body += "<h3>By category (agreement with the gold label, e.g. human judges)</h3>" + table(categories.header, categories.rows)
+            }
             if let v = e.verdict { body += "<p><b>Verdict.</b> \(SVGChart.escape(v.summary))</p>" }
             if let reason = report.nothingToDistil { body += "<p><b>Verdict.</b> \(SVGChart.escape(reason))</p>" }
             body += SVGChart.bars(
@@ -76,10 +79,14 @@ public enum HTMLReport {
     }
 
     static func table(_ systems: [SystemEvaluation]) -> String {
+        table(ResultsTable.header(systems), ResultsTable.rows(systems))
+    }
+
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
         func row(_ cells: [String], tag: String) -> String {
             "<tr>" + cells.map { "<\(tag)>\(SVGChart.escape($0))</\(tag)>" }.joined() + "</tr>"
         }
-        return "<table>" + row(ResultsTable.header(systems), tag: "th") + ResultsTable.rows(systems).map { row($0, tag: "td") }.joined() + "</table>"
+        return "<table>" + row(header, tag: "th") + rows.map { row($0, tag: "td") }.joined() + "</table>"
     }
 }
 

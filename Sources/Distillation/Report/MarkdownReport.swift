@@ -47,6 +47,11 @@ public enum MarkdownReport {
         s += "System 2 method `\(c.method)`; \(c.teacher == nil ? "teach \(c.teachExamples) gold chains of thought, " : "")\(c.unlabeledInputs) unlabeled inputs × \(c.samples) samples (agreement ≥ \(c.minAgreement)\(c.adaptive ? ", adaptive" : "")), \(c.testItems) test items. Model plan: \(modelPlan(c)).\n\n"
         if let e = report.eval {
             s += "## Results\n\n" + resultsTable(e.systems) + "\n"
+            if let table = ResultsTable.categories(e.systems) {
+                func row(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |\n" }
+                s += "### By category (agreement with the gold label, e.g. human judges)\n\n" + row(table.header)
+                s += "|" + String(repeating: "---|", count: table.header.count) + "\n" + table.rows.map(row).joined() + "\n"
+            }
             if let v = e.verdict { s += "**Verdict.** \(v.summary)\n\n" }
             if let reason = report.nothingToDistil { s += "**Verdict.** \(reason)\n\n" }
             if !e.router.isEmpty {

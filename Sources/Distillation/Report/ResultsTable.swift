@@ -26,4 +26,15 @@ enum ResultsTable {
             return row
         }
     }
+
+    /// The per-category table (one row per category, one column per system), nil when no system
+    /// has categories.
+    static func categories(_ systems: [SystemEvaluation]) -> (header: [String], rows: [[String]])? {
+        let names = Set(systems.flatMap { $0.byCategory.map { Array($0.keys) } ?? [] }).sorted()
+        guard !names.isEmpty else { return nil }
+        let rows = names.map { category in
+            [category] + systems.map { r in r.byCategory?[category].map { "\($0.formatted) (n=\($0.total))" } ?? "" }
+        }
+        return (["category"] + systems.map(\.name), rows)
+    }
 }

@@ -80,11 +80,20 @@ public struct PairwiseJudgeTask: DistillationTask {
             }
             let answer = try verdict(ofWinner: try r.string("winner"), record: r)
             var fields: [String: String] = [:]
-            for key in ["question_id", "model_a", "model_b", "judge"] {
+            for key in ["question_id", "model_a", "model_b", "judge", "category"] {
                 if let v = try? r.optionalString(key) { fields[key] = v }
             }
+            if fields["category"] == nil, let id = fields["question_id"].flatMap(Int.init) { fields["category"] = mtBenchCategory(ofQuestion: id) }
             return TaskExample(id: "\(r.file):\(r.line)", text: question, responses: responses, answer: answer, fields: fields)
         }
+    }
+
+    /// MT-bench's 80 questions come ten per category, in this order, from id 81.
+    static let mtBenchCategories = ["writing", "roleplay", "reasoning", "math", "coding", "extraction", "stem", "humanities"]
+
+    /// The MT-bench category of question `id` (81...160), nil outside MT-bench's ids.
+    public static func mtBenchCategory(ofQuestion id: Int) -> String? {
+        (81...160).contains(id) ? mtBenchCategories[(id - 81) / 10] : nil
     }
 
     /// "A", "B" or "tie" for MT-bench's `winner` (`model_a`, `model_b`, `tie`, `tie (bothbad)`).
