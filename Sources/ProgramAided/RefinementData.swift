@@ -51,15 +51,19 @@ public struct RefinementDataBuilder: Sendable {
         return perQuestion.flatMap { $0 }
     }
 
-    /// Pairs every faulty attempt (not `correct`) with a verified program of its question,
-    /// rotating through the question's verified programs; identical faulty programs of one
-    /// question are paired once.
-    public static func pairs(attempts: [ProgramAttempt], verified: [VerifiedProgram]) -> [RefinementPair] {
+    /// Pairs every faulty attempt with a verified program of its question, rotating through the
+    /// question's verified programs; identical faulty programs of one question are paired once.
+    /// A faulty attempt is one the solver can see fail at inference (it raises, does not parse,
+    /// hits a limit, returns no answer, or holds no program): a program that runs and returns a
+    /// wrong answer looks fine without the gold label, so its feedback ("not the correct answer")
+    /// could never be given then, and `includeWrongAnswers` alone (for a caller with its own
+    /// verifier at inference) pairs it too.
+    public static func pairs(attempts: [ProgramAttempt], verified: [VerifiedProgram], includeWrongAnswers: Bool = false) -> [RefinementPair] {
         let fixes = Dictionary(grouping: verified, by: \.exampleID)
         var used: [String: Int] = [:]
         var seen: Set<String> = []
         var out: [RefinementPair] = []
-        for a in attempts where a.check.verdict != .correct {
+        for a in attempts where a.check.verdict != .correct && (includeWrongAnswers || a.check.verdict != .wrongAnswer) {
             guard let candidates = fixes[a.exampleID], !candidates.isEmpty else { continue }
             let faulty = a.check.program.isEmpty ? a.reply.trimmingCharacters(in: .whitespacesAndNewlines) : a.check.program
             guard seen.insert(a.exampleID + "\u{0}" + ProgramExtraction.normalized(faulty)).inserted else { continue }

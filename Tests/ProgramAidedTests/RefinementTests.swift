@@ -28,7 +28,9 @@ import Testing
             attempt("q", "def solution():\n    return 'nm'", example: example),  // wrong answer
             attempt("r", "def solution():\n    return 1 / 0", example: other),  // no verified program for r
         ]
-        let pairs = RefinementDataBuilder.pairs(attempts: attempts, verified: verified)
+        // A wrong answer is invisible at inference (no gold label), so it makes no pair by default.
+        #expect(RefinementDataBuilder.pairs(attempts: attempts, verified: verified).map(\.failureClass) == ["NameError"])
+        let pairs = RefinementDataBuilder.pairs(attempts: attempts, verified: verified, includeWrongAnswers: true)
         #expect(pairs.count == 2)
         #expect(pairs.map(\.failureClass) == ["NameError", "WrongAnswer"])
         #expect(pairs[0].feedback.contains("NameError: name 'words' is not defined"))
