@@ -6,8 +6,13 @@ import ProgramAided
 
 /// The flags of `s2d pad synthesize` / `distill`: the task and its splits, and the teacher.
 struct PadTaskOptions: ParsableArguments {
-    @Option(help: "Task: coin-flip or last-letter (inputs generated), or any built-in task with --data.") var task = "coin-flip"
-    @Option(help: "JSONL file of labelled examples read with the task's loader (default: generated inputs).") var data: String?
+    @Option(help: "Task: coin-flip or last-letter (inputs generated), any built-in task with --data, or custom (--template, --answer-kind) with --data.")
+    var task = "coin-flip"
+    @Option(help: "JSONL file of labelled examples read with the task's loader: the first --train are the training questions, the next --test the test ones (default: generated inputs).")
+    var data: String?
+    @Option(name: .customLong("test-data"), help: "JSONL file of the test questions (its first --test), instead of the ones after --train in --data.")
+    var testData: String?
+    @OptionGroup var custom: CustomTaskOptions
     @Option(help: "Training questions (programs are synthesised for them).") var train = 32
     @Option(help: "Test questions.") var test = 20
     @Option(help: "Words per last-letter input.") var words = 2
@@ -32,20 +37,32 @@ struct PadTaskOptions: ParsableArguments {
         guard samplesPerQuestion > 0 else { throw ValidationError("--samples must be ≥ 1 (got \(samplesPerQuestion))") }
         guard concurrency > 0 else { throw ValidationError("--concurrency must be ≥ 1 (got \(concurrency))") }
         guard maxTokens > 0 else { throw ValidationError("--max-tokens must be ≥ 1 (got \(maxTokens))") }
+        if testData != nil, data == nil { throw ValidationError("--test-data needs --data (the training questions come from --data)") }
+        try custom.validate(task: task, data: data)
     }
 
     /// The task and its train and test questions: generated ones use the seeds of `s2d distill`
     /// (its teach and test splits), so both pipelines are scored on the same test questions.
     func splits() throws -> (task: any DistillationTask, train: [TaskExample], test: [TaskExample]) {
-        guard let builtin = BuiltinTasks.task(named: task) else {
-            throw ValidationError("unknown task \"\(task)\" (known: \(BuiltinTasks.names.joined(separator: ", ")))")
+        let spec = try custom.spec(task: task)
+        guard task == CustomTaskSpec.taskName || BuiltinTasks.task(named: task) != nil else {
+            throw ValidationError("unknown task \"\(task)\" (known: \((BuiltinTasks.names + [CustomTaskSpec.taskName]).joined(separator: ", ")))")
         }
         if let data {
-            let all = try BuiltinTasks.load(taskNamed: task, path: data)
-            guard all.count >= train + test else {
-                throw ValidationError("\(data): \(all.count) examples, fewer than --train \(train) + --test \(test)")
+            let inputs = try TaskInputs(task: task, data: data, custom: spec)
+            if let testData {
+                guard inputs.examples.count >= train else { throw ValidationError("\(data): \(inputs.examples.count) examples, fewer than --train \(train)") }
+                let tests = try TaskInputs(task: task, data: testData, limit: test, custom: spec).examples
+                guard tests.count >= test else { throw ValidationError("\(testData): \(tests.count) examples, fewer than --test \(test)") }
+                return (inputs.task, Array(inputs.examples.prefix(train)), tests)
             }
-            return (builtin, Array(all.prefix(train)), Array(all.dropFirst(train).prefix(test)))
+            guard inputs.examples.count >= train + test else {
+                throw ValidationError("\(data): \(inputs.examples.count) examples, fewer than --train \(train) + --test \(test)")
+            }
+            return (inputs.task, Array(inputs.examples.prefix(train)), Array(inputs.examples.dropFirst(train).prefix(test)))
+        }
+        guard let builtin = BuiltinTasks.task(named: task), TaskInputs.generatable.contains(task) else {
+            throw ValidationError("task \(task) reads its questions from a file: give --data FILE")
         }
         let generated = try EndToEndConfiguration(
             task: task, teachExamples: train, unlabeledInputs: 0, testItems: test, words: words, maxFlips: maxFlips, seed: seed
@@ -78,9 +95,20 @@ struct PadTaskOptions: ParsableArguments {
 
 extension PadTaskOptions {
     /// The flags that decide the training questions and their programs (`--test` only matters to `distill`).
+    private static let sortedEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
     var settings: [String: String] {
-        ["task": task, "data": data ?? "", "train": "\(train)", "words": "\(words)", "max-flips": "\(maxFlips)",
+        var settings = ["task": task, "data": data ?? "", "train": "\(train)", "words": "\(words)", "max-flips": "\(maxFlips)",
          "teacher": teacher, "samples-per-question": "\(samplesPerQuestion)", "teacher-temperature": "\(teacherTemperature)",
          "max-tokens": "\(maxTokens)", "seed": "\(seed)"]
+        // Only when given, so the settings of runs made before these flags stay equal.
+        if let spec = try? custom.spec(task: task), let json = try? Self.sortedEncoder.encode(spec) {
+            settings["custom-task"] = String(decoding: json, as: UTF8.self)
+        }
+        return settings
     }
 }

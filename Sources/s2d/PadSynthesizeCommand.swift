@@ -46,5 +46,8 @@ struct PadSynthesizeCommand: AsyncParsableCommand {
         for (outcome, count) in stats.outcomes.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) { table.add([outcome, "\(count)"]) }
         print(table.rendered)
         print("wrote \(stage.artifacts.attempts.path), \(stage.artifacts.programs.path)")
+        if stats.verifiedPrograms == 0, options.teacher == "gold" {
+            print("the \(options.task) examples carry no gold programs: give --teacher MODEL_URI (e.g. openai:http://host:port/v1#model) to have a model write them")
+        }
     }
 }

@@ -53,6 +53,29 @@ import TestSupport
         #expect(r.stderr.contains("/nonexistent/program.py"), "\(r.stderr)")
     }
 
+    @Test func padTakesACustomTaskAndSaysWhenTheDataHasNoGoldPrograms() async throws {
+        let root = try TestFiles.temporaryDirectory("s2d-pad-custom")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = TestFiles.packageRoot.appendingPathComponent("examples/data/custom-prime.jsonl").path
+        let run = try await S2DProcess.run([
+            "pad", "synthesize", "--task", "custom", "--data", data, "--template", "{input}", "--answer-kind", "yes-no", "--train", "4",
+            "--run", root.appendingPathComponent("run").path,
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("custom, teacher gold: 4 programs for 4 questions, 0 verified"), "\(run.stdout)")
+        #expect(run.stdout.contains("carry no gold programs: give --teacher MODEL_URI"))
+        let settings = try String(contentsOf: root.appendingPathComponent("run/pad-settings.json"), encoding: .utf8)
+        #expect(settings.contains("custom-task") && settings.contains("yes-no"), "\(settings)")
+
+        let orphan = try await S2DProcess.run(["pad", "synthesize", "--task", "gsm8k", "--test-data", data, "--run", root.appendingPathComponent("x").path])
+        #expect(orphan.status != 0 && orphan.stderr.contains("--test-data needs --data"), "\(orphan.stderr)")
+        let tooFew = try await S2DProcess.run([
+            "pad", "distill", "--task", "custom", "--data", data, "--test-data", data, "--test", "500", "--template", "{input}",
+            "--answer-kind", "yes-no", "--run", root.appendingPathComponent("y").path,
+        ])
+        #expect(tooFew.status != 0 && tooFew.stderr.contains("fewer than --test 500"), "\(tooFew.stderr)")
+    }
+
     @Test func synthesizeWithGoldProgramsWritesArtifactsAndIsResumable() async throws {
         let dir = try TestFiles.temporaryDirectory("s2d-pad-synth")
         defer { try? FileManager.default.removeItem(at: dir) }
