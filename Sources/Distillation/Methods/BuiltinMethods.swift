@@ -129,10 +129,9 @@ public enum BuiltinMethods {
 
     """
 
-    static let bsm = """
-    name: bsm
-    description: Branch-Solve-Merge for pairwise judging - plan criteria, judge both responses per criterion, merge into a verdict.
-    steps:
+    /// BSM's branch step and its solve step up to the scoring sentence, shared by `bsm` and
+    /// `bsm-sum` (YAML list items, so indented for a `steps:` list).
+    static let bsmBranchAndSolve = """
       - name: branch
         prompt: |-
           Two responses to the following question are to be compared:
@@ -159,6 +158,14 @@ public enum BuiltinMethods {
           Evaluate both responses on this one criterion only:
           {item}
 
+
+    """
+
+    static let bsm = """
+    name: bsm
+    description: Branch-Solve-Merge for pairwise judging - plan criteria, judge both responses per criterion, merge into a verdict.
+    steps:
+    \(bsmBranchAndSolve)\
           Explain briefly how well each response meets it, then score each from 1 to 10 as \
     "Response A: <score>/10, Response B: <score>/10".
         max_tokens: 300
@@ -186,32 +193,7 @@ public enum BuiltinMethods {
     answer_from: score_sum
     both_orders: true
     steps:
-      - name: branch
-        prompt: |-
-          Two responses to the following question are to be compared:
-
-          {question}
-
-          List the criteria (at most five) that matter most for judging responses to this \
-    particular question, such as correctness, relevance, completeness or clarity. Write one \
-    criterion per line as "1. Name: what to check". Do not judge any response yet.
-        max_tokens: 200
-      - name: solve
-        for_each: branch
-        max_items: 5
-        prompt: |-
-          Question:
-          {question}
-
-          [Response A]
-          {response_a}
-
-          [Response B]
-          {response_b}
-
-          Evaluate both responses on this one criterion only:
-          {item}
-
+    \(bsmBranchAndSolve)\
           Explain briefly how well each response meets it, then score each from 1 (poor) to 5 \
     (excellent) on a last line of the form "Response A: <score>/5, Response B: <score>/5".
         max_tokens: 300
