@@ -25,6 +25,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "The GGUF file (or with --format hf the folder) to write.") var out: String
     @Option(help: "Type of the matrices: f32, f16, bf16, q8_0 or q4_1 (default q8_0; hf: f32, f16 or bf16, default bf16).")
     var type: ModelFileType?
+    @Flag(help: "Print the summary as JSON.") var json = false
 
     enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
         case gguf, hf
@@ -35,7 +36,6 @@ struct ExportCommand: AsyncParsableCommand {
             throw ValidationError("--type \(type.rawValue): a Hugging Face folder stores f32, f16 or bf16 weights")
         }
     }
-    @Flag(help: "Print the summary as JSON.") var json = false
 
     func run() async throws {
         let fineTuned = adapter.map(URL.init(fileURLWithPath:))

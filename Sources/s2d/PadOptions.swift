@@ -94,13 +94,14 @@ struct PadTaskOptions: ParsableArguments {
 }
 
 extension PadTaskOptions {
-    /// The flags that decide the training questions and their programs (`--test` only matters to `distill`).
     private static let sortedEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return encoder
     }()
 
+    /// The flags that decide the training questions and their programs (`--test` and
+    /// `--test-data` only matter to `distill`).
     var settings: [String: String] {
         var settings = ["task": task, "data": data ?? "", "train": "\(train)", "words": "\(words)", "max-flips": "\(maxFlips)",
          "teacher": teacher, "samples-per-question": "\(samplesPerQuestion)", "teacher-temperature": "\(teacherTemperature)",
