@@ -15,7 +15,7 @@ struct EvalCommand: AsyncParsableCommand {
             (coin-flip, last-letter; the same test split s2d distill draws for the same --seed) or the labeled --test-data (or --data) FILE, \
             plus distilled System 1 when --adapter DIR is given (then also the verdict and the router curves). \
             --teacher-adapter DIR applies a taught adapter to System 1 and System 2. With --out DIR every call is cached \
-            in DIR/run.sqlite (a re-run makes none) and eval.json and eval.md are written there.
+            in DIR/run.sqlite (a re-run makes none) and eval.json, eval.md and report.html are written there.
             """)
 
     @OptionGroup var pipeline: PipelineOptions
@@ -23,7 +23,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .customLong("run"), help: "Run directory of s2d distill (its config.json wins over the flags).") var runDirectory: String?
     @Option(name: .customLong("teacher-adapter"), help: "Standalone: adapter folder for System 1 and System 2 (a taught model).")
     var teacherAdapter: String?
-    @Option(help: "Standalone: directory for the call cache, eval.json and eval.md.") var out: String?
+    @Option(help: "Standalone: directory for the call cache, eval.json, eval.md and report.html.") var out: String?
     @Flag(help: "Print the router's accuracy/token trade-off over confidence thresholds.") var route = false
     @Flag(help: "Print eval.json instead of the table (standalone).") var json = false
     @Flag(help: "No progress lines on stderr.") var quiet = false
@@ -101,6 +101,7 @@ struct EvalCommand: AsyncParsableCommand {
             var md = "# Evaluation: \(task.name)\n\n" + MarkdownReport.resultsTable(stats.systems)
             if let v = stats.verdict { md += "\n**Verdict.** \(v.summary)\n" }
             try AtomicFile.write(Data(md.utf8), to: directory.appendingPathComponent("eval.md"))
+            try AtomicFile.write(Data(HTMLReport.render(evaluation: stats).utf8), to: directory.appendingPathComponent("report.html"))
         }
         if json {
             try JSONOutput.print(stats)

@@ -110,6 +110,8 @@ import TestSupport
             #expect(systems?.map { $0["name"] as? String } == ["System 1", "System 2 (cot)"])
             #expect(systems?.allSatisfy { ($0["predictions"] as? [Any])?.count == 4 } == true)
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("eval.json").path))
+            let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+            #expect(html.contains("<h1>Evaluation: coin-flip</h1>") && html.contains("<td>System 2 (cot)</td>") && html.contains("<svg"))
             let calls = await counter.count
             #expect(calls == 8)
             let again = try await S2DProcess.run(eval + ["--route"])

@@ -7,26 +7,7 @@ public enum HTMLReport {
         let c = report.configuration
         var body = "<h1>System 2 distillation: \(SVGChart.escape(c.task))</h1>"
         body += "<p>System 2 method <code>\(SVGChart.escape(c.method))</code>; \(c.teachExamples) teach examples, \(c.unlabeledInputs) unlabeled inputs × \(c.samples) samples\(c.adaptive ? " (adaptive)" : ""), \(c.testItems) test items. Model plan: \(SVGChart.escape(MarkdownReport.modelPlan(c))).</p>"
-        if let e = report.eval {
-            body += "<h2>Results</h2>" + table(e.systems)
-            if let categories = ResultsTable.categories(e.systems) {
-                body += "<h3>By category (agreement with the gold label, e.g. human judges)</h3>" + table(categories.header, categories.rows)
-            }
-            if let v = e.verdict { body += "<p><b>Verdict.</b> \(SVGChart.escape(v.summary))</p>" }
-            if let reason = report.nothingToDistil { body += "<p><b>Verdict.</b> \(SVGChart.escape(reason))</p>" }
-            body += SVGChart.bars(
-                e.systems.map { .init(label: $0.name, value: $0.accuracy.rate * 100, low: $0.accuracy.lower * 100, high: $0.accuracy.upper * 100) },
-                title: "Accuracy (%) with 95% Wilson interval", maximum: 100) { String(format: "%.1f%%", $0) }
-            body += SVGChart.bars(e.systems.map { .init(label: $0.name, value: $0.meanGeneratedTokens) }, title: "Generated tokens per input") { String(format: "%.1f", $0) }
-            if !e.router.isEmpty {
-                var curves = [("answer probability", e.router.map { (x: $0.meanGeneratedTokens, y: $0.accuracy.rate * 100) })]
-                if let a = e.agreementRouter, !a.isEmpty {
-                    curves.append(("agreement of 2 samples", a.map { (x: $0.meanGeneratedTokens, y: $0.accuracy.rate * 100) }))
-                }
-                body += SVGChart.lines(
-                    curves, title: "Router: accuracy against tokens over confidence thresholds", xLabel: "tokens per input", yLabel: "accuracy %")
-            }
-        }
+        if let e = report.eval { body += results(e, nothingToDistil: report.nothingToDistil) }
         if let cur = report.curate {
             body += "<h2>Curation</h2><p>Accepted \(cur.accepted) of \(cur.inputs) (\(String(format: "%.0f%%", cur.acceptanceRate * 100))); curated labels right \(cur.acceptedCorrect)/\(cur.accepted).</p>"
             body += SVGChart.bars(
@@ -49,8 +30,42 @@ public enum HTMLReport {
         for s in report.costs { body += "<tr><td>\(s.stage)</td><td>\(String(format: "%.1f", s.seconds))</td><td>\(s.modelCalls)</td><td>\(s.tokens)</td></tr>" }
         body += "</table>"
         body += SVGChart.bars(report.costs.map { .init(label: $0.stage, value: $0.seconds) }, title: "Wall time per stage (s)") { String(format: "%.0f s", $0) }
+        return page(title: "System 2 distillation: \(c.task)", body: body)
+    }
+
+    /// A standalone evaluation (`s2d eval --out`): the results section alone.
+    public static func render(evaluation e: EvalStats) -> String {
+        page(title: "Evaluation: \(e.task)", body: "<h1>Evaluation: \(SVGChart.escape(e.task))</h1>" + results(e, nothingToDistil: nil))
+    }
+
+    /// The results section: the table (and per-category table), the verdict, the accuracy and
+    /// token charts and the router's curves.
+    static func results(_ e: EvalStats, nothingToDistil: String?) -> String {
+        var body = "<h2>Results</h2>" + table(e.systems)
+        if let categories = ResultsTable.categories(e.systems) {
+            body += "<h3>By category (agreement with the gold label, e.g. human judges)</h3>" + table(categories.header, categories.rows)
+        }
+        if let v = e.verdict { body += "<p><b>Verdict.</b> \(SVGChart.escape(v.summary))</p>" }
+        if let reason = nothingToDistil { body += "<p><b>Verdict.</b> \(SVGChart.escape(reason))</p>" }
+        body += SVGChart.bars(
+            e.systems.map { .init(label: $0.name, value: $0.accuracy.rate * 100, low: $0.accuracy.lower * 100, high: $0.accuracy.upper * 100) },
+            title: "Accuracy (%) with 95% Wilson interval", maximum: 100) { String(format: "%.1f%%", $0) }
+        body += SVGChart.bars(e.systems.map { .init(label: $0.name, value: $0.meanGeneratedTokens) }, title: "Generated tokens per input") { String(format: "%.1f", $0) }
+        if !e.router.isEmpty {
+            var curves = [("answer probability", e.router.map { (x: $0.meanGeneratedTokens, y: $0.accuracy.rate * 100) })]
+            if let a = e.agreementRouter, !a.isEmpty {
+                curves.append(("agreement of 2 samples", a.map { (x: $0.meanGeneratedTokens, y: $0.accuracy.rate * 100) }))
+            }
+            body += SVGChart.lines(
+                curves, title: "Router: accuracy against tokens over confidence thresholds", xLabel: "tokens per input", yLabel: "accuracy %")
+        }
+        return body
+    }
+
+    /// One self-contained page.
+    static func page(title: String, body: String) -> String {
         let style = "body{font-family:sans-serif;max-width:900px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}svg{display:block;margin:1em 0}"
-        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>System 2 distillation: \(SVGChart.escape(c.task))</title><style>\(style)</style></head><body>\(body)</body></html>\n"
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>\(SVGChart.escape(title))</title><style>\(style)</style></head><body>\(body)</body></html>\n"
     }
 
     /// The internalization stages: a table of what each removed and its loss, and each stage's loss curve.
