@@ -6,8 +6,10 @@ protocol FuzzCase {
     var seeds: [FuzzSeed] { get }
     /// A mutated copy of `seed`.
     func mutate(_ seed: FuzzSeed, random: inout RandomSource) -> [UInt8]
-    /// Reads (and, where it applies, runs) `input` as the project does.
-    func check(_ input: [UInt8], name: String) -> FuzzVerdict
+    /// Reads (and, where it applies, runs) `input` as the project does. `cpuTimeElsewhere`:
+    /// CPU time the work took on a thread other than the caller's (the sandbox runs programs
+    /// on one of its own), which the hang check adds to the caller's.
+    func check(_ input: [UInt8], name: String, cpuTimeElsewhere: inout Duration) -> FuzzVerdict
 }
 
 /// A real input to mutate.

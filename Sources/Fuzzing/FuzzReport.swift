@@ -16,13 +16,14 @@ public struct FuzzReport: Sendable, Codable, Hashable {
     /// up to 10 examples: (iteration, message).
     public var unclearErrors: Int
     public var unclearExamples: [FuzzFinding]
-    /// Iterations that took longer than the time limit (must be 0); a run stuck far past it is
-    /// stopped by the watchdog instead, naming the iteration.
+    /// Iterations that took more CPU time than the time limit (must be 0); a run stuck far past
+    /// it in wall time is stopped by the watchdog instead, naming the iteration.
     public var hangs: Int
     public var hangExamples: [FuzzFinding]
     /// Crashes: a crash kills the process, so a finished report always says 0; the watchdog's
     /// and the progress lines' iteration numbers let `--skip` reproduce one.
     public var crashes: Int
+    /// The most CPU time one iteration took.
     public var slowestSeconds: Double
     public var seconds: Double
     public var timeLimitSeconds: Double

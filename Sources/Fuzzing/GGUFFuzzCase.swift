@@ -89,7 +89,7 @@ struct GGUFFuzzCase: FuzzCase {
         return out
     }
 
-    func check(_ header: [UInt8], name: String) -> FuzzVerdict {
+    func check(_ header: [UInt8], name: String, cpuTimeElsewhere: inout Duration) -> FuzzVerdict {
         let file = header.withUnsafeBytes { h in data.withUnsafeBytes { d in MappedFile(concatenating: [h, d], path: name) } }
         do {
             let gguf = try GGUFFile(file: file)

@@ -38,7 +38,7 @@ struct JSONLFuzzCase: FuzzCase {
         ByteMutator(pieces: Self.pieces).mutate(seed.bytes, random: &random)
     }
 
-    func check(_ input: [UInt8], name: String) -> FuzzVerdict {
+    func check(_ input: [UInt8], name: String, cpuTimeElsewhere: inout Duration) -> FuzzVerdict {
         let path = scratch.appendingPathComponent(name).path
         do {
             if name == "chat.jsonl" {

@@ -25,7 +25,7 @@ struct TemplateFuzzCase: FuzzCase {
         ByteMutator(pieces: Self.pieces).mutate(seed.bytes, random: &random)
     }
 
-    func check(_ input: [UInt8], name: String) -> FuzzVerdict {
+    func check(_ input: [UInt8], name: String, cpuTimeElsewhere: inout Duration) -> FuzzVerdict {
         let text = String(decoding: input, as: UTF8.self)
         if name == Self.chatTemplateName {
             do {

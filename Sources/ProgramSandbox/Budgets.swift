@@ -1,4 +1,4 @@
-/// The run's budgets — steps, memory, wall time — and how work is charged against them.
+/// The run's budgets — steps, memory, CPU time — and how work is charged against them.
 /// Work is charged before it is done: an allocation that would pass the memory limit is
 /// refused, never made, and long work inside builtins checks the deadline as it goes.
 extension Interpreter {
@@ -14,8 +14,8 @@ extension Interpreter {
     }
 
     func checkTime() throws {
-        if clock.now > deadline {
-            throw PyError("TimeLimitExceeded", "program exceeded the wall-time limit of \(limits.wallTime)", uncatchable: true)
+        if ThreadCPUClock.now() > deadline {
+            throw PyError("TimeLimitExceeded", "program exceeded the CPU-time limit of \(limits.cpuTime)", uncatchable: true)
         }
     }
 
@@ -63,11 +63,11 @@ extension Interpreter {
     }
 
     /// Gives describing the outcome a budget of its own: memory and steps anew (the run's are
-    /// spent on the run), and a deadline a quarter of the wall-time limit away.
+    /// spent on the run), and a deadline a quarter of the CPU-time limit away.
     func startDescribing() {
         memoryUsed = 0
         steps = 0
-        deadline = clock.now.advanced(by: limits.wallTime / 4)
+        deadline = ThreadCPUClock.now() + limits.cpuTime / 4
     }
 
     private func stepLimitError() -> PyError {

@@ -7,9 +7,9 @@ final class Interpreter {
     var callDepth = 0
     var output = ""
     let globals = Scope(parent: nil)
-    let clock = ContinuousClock()
-    /// When the run must end (`limits.wallTime` after it started).
-    var deadline: ContinuousClock.Instant
+    /// When the run must end: the thread's CPU time (`ThreadCPUClock`) `limits.cpuTime` after
+    /// the run started.
+    var deadline: Duration
     /// The exception being handled, for a bare `raise`.
     var handling: [PyError] = []
     /// The frame of the outermost user-function call, kept to report its variables.
@@ -21,7 +21,7 @@ final class Interpreter {
 
     init(limits: SandboxLimits) {
         self.limits = limits
-        deadline = clock.now.advanced(by: limits.wallTime)
+        deadline = ThreadCPUClock.now() + limits.cpuTime
         globals.vars["__name__"] = .str("__main__")  // so `if __name__ == "__main__":` works
     }
 

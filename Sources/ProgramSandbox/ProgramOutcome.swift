@@ -27,7 +27,7 @@ public struct ProgramError: Error, Sendable, Equatable, CustomStringConvertible 
         case runtime
         /// The program tried something the sandbox forbids (imports, reflection, dunders, files).
         case sandbox
-        /// A resource limit fired: steps, wall time, memory.
+        /// A resource limit fired: steps, CPU time, memory.
         case limit
     }
 
@@ -117,6 +117,9 @@ public struct ProgramOutcome: Sendable {
     /// called), excluding functions and modules; present even when the run raised, so a
     /// stepwise verifier can see intermediate values.
     public let variables: [String: PythonValueDescription]
+    /// CPU time the run took on the sandbox's thread (parsing, running and describing the
+    /// outcome): what the time limit is charged against.
+    public let cpuTime: Duration
 
     /// True when the run raised nothing and hit no limit.
     public var succeeded: Bool { error == nil }

@@ -96,6 +96,7 @@ public enum ProgramSandbox {
     }
 
     private static func execute(_ source: String, _ function: String?, _ limits: SandboxLimits, prefix: Bool) -> ProgramOutcome {
+        let started = ThreadCPUClock.now()
         let interp = Interpreter(limits: limits)
         var result: Value?
         var failure: PyError?
@@ -140,6 +141,6 @@ public enum ProgramSandbox {
             }
         }
         return ProgramOutcome(result: description, printed: interp.output, error: failure.map(publicError),
-                              steps: steps, variables: variables)
+                              steps: steps, variables: variables, cpuTime: ThreadCPUClock.now() - started)
     }
 }

@@ -10,14 +10,16 @@ public struct SandboxLimits: Sendable, Equatable {
     public var memoryElements: Int
     /// Maximum nesting of user function calls (Python's default is 1000).
     public var recursionDepth: Int
-    /// Maximum wall-clock time, checked between steps and inside long builtins.
-    public var wallTime: Duration
+    /// Maximum CPU time of the thread running the program, checked between steps and inside
+    /// long builtins. CPU time, not wall time: the program runs on one thread and never waits,
+    /// so on a quiet machine the two agree, and on a busy one the outcome stays the program's.
+    public var cpuTime: Duration
 
     /// Defaults sized for grade-school-math programs: 1M steps, 10M elements, depth 1000, 1 s.
     public init(steps: Int = 1_000_000, memoryElements: Int = 10_000_000, recursionDepth: Int = 1000,
-                wallTime: Duration = .seconds(1)) {
+                cpuTime: Duration = .seconds(1)) {
         self.steps = steps; self.memoryElements = memoryElements
-        self.recursionDepth = recursionDepth; self.wallTime = wallTime
+        self.recursionDepth = recursionDepth; self.cpuTime = cpuTime
     }
 
     /// The default limits.

@@ -13,16 +13,17 @@ struct FuzzCommand: AsyncParsableCommand {
             configuration or tensor directory changed; jsonl mutates chat and task JSONL files and reads them with the \
             loaders of s2d train and s2d generate; sandbox mutates the project's Python programs (and hostile ones) and runs \
             them in the sandbox; template mutates the chat template and the built-in method YAML files. An input must be \
-            read, or refused with an error naming it (a program: an error Python or the sandbox names), within --time-limit. \
-            Iteration i is seeded by (--seed, i): --skip I --iterations 1 runs iteration I alone. Exit status 1 when \
-            anything was found, 3 when an iteration ran past 10 × --time-limit.
+            read, or refused with an error naming it (a program: an error Python or the sandbox names), within --time-limit \
+            of CPU time (so other load on the machine does not make hangs). Iteration i is seeded by (--seed, i): --skip I \
+            --iterations 1 runs iteration I alone. Exit status 1 when anything was found, 3 when an iteration ran past \
+            10 × --time-limit of wall time.
             """)
 
     @Argument(help: "What to mutate: gguf, jsonl, sandbox or template.") var target: FuzzTarget
     @Option(help: "Iterations to run.") var iterations = 1000
     @Option(help: "Seed of the mutations.") var seed: UInt64 = 0
     @Option(help: "Iterations to skip first (to run one again).") var skip = 0
-    @Option(name: .customLong("time-limit"), help: "Seconds an iteration may take.") var timeLimit: Double = 10
+    @Option(name: .customLong("time-limit"), help: "Seconds of CPU time an iteration may take.") var timeLimit: Double = 10
     @OptionGroup var model: LocalModelOption
     @Flag(help: "No progress lines.") var quiet = false
     @Flag(help: "Print the report as JSON.") var json = false
@@ -53,7 +54,7 @@ struct FuzzCommand: AsyncParsableCommand {
         } else {
             print(String(
                 format: "fuzz %@ (seed %llu, iterations %d–%d): %d inputs in %.1f s; %d read, %d refused (%d distinct errors); "
-                    + "unclear errors %d, hangs %d (limit %.1f s, slowest %.2f s), crashes %d",
+                    + "unclear errors %d, hangs %d (limit %.1f s of CPU time, slowest %.2f s), crashes %d",
                 target.rawValue, seed, skip, skip + report.iterations - 1, report.iterations, report.seconds, report.accepted, report.rejected,
                 report.distinctErrors, report.unclearErrors, report.hangs, report.timeLimitSeconds, report.slowestSeconds, report.crashes))
             for e in report.commonErrors { print(String(format: "%6d × %@", e.count, e.message)) }

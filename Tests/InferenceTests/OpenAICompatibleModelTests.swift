@@ -243,14 +243,15 @@ private let chatRequest = GenerationRequest(
     }
 
     @Test func requestThatOutlivesItsTimeoutIsRetried() async throws {
-        try await withOpenAITestServer(.stallFirst(seconds: 1.5)) { base, log in
+        try await withOpenAITestServer(.stallFirst(seconds: 20)) { base, log in
             let configuration = OpenAIClientConfiguration(
-                baseURL: base, model: "m", apiKeyVariable: "S2D_TEST_KEY", requestTimeout: 0.3,
+                baseURL: base, model: "m", apiKeyVariable: "S2D_TEST_KEY", requestTimeout: 3,
                 retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05))
             // Had the client waited out the stall, the first request would have answered and the
             // server would have seen one request: more than one proves the timeout fired and a
-            // retry answered. (Under the full suite's CPU load a retry can itself outlive 0.3 s,
-            // so the count is a lower bound, and a wall-clock bound failed there too.)
+            // retry answered. The timeout is seconds, not a fraction of one: under the full
+            // suite's CPU load every attempt once outlived a 0.3 s timeout; the count is a lower
+            // bound for the same reason.
             let response = try await OpenAICompatibleModel(configuration: configuration, environment: [:]).generate(chatRequest)
             #expect(response.completions.count == 3)
             #expect(await log.requests.count >= 2)

@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func nonTerminatingProgramHitsALimit() {
-        let v = ProgramVerifier(task: LastLetterTask(), limits: SandboxLimits(steps: 20_000, wallTime: .seconds(2)))
+        let v = ProgramVerifier(task: LastLetterTask(), limits: SandboxLimits(steps: 20_000, cpuTime: .seconds(2)))
         let c = v.check(program: "def solution():\n    n = 0\n    while True:\n        n += 1\n    return n", example: example)
         #expect(c.verdict == .failed)
         #expect(c.failure?.category == "limit")
