@@ -128,7 +128,9 @@ import Testing
     /// A client that starts a request and never finishes it (slowloris) is disconnected after
     /// the idle timeout, and the server keeps serving others. The limit is wide: its last request
     /// queues on the engine every server test shares, behind the whole suite's load (138 s once
-    /// on 2 cores); the disconnect itself is checked against 8 s.
+    /// on 2 cores); the disconnect itself is checked against 45 s: the idle timeout is 1 s, but
+    /// under the suite's load the server's event loop once took 16 s to act on it. A server
+    /// that held the connection would be seen at the 60 s receive timeout.
     @Test(.timeLimit(.minutes(4)))
     func aClientThatNeverFinishesItsRequestIsDisconnected() async throws {
         try await withServer(idleTimeout: 1) { _, base in
@@ -145,7 +147,7 @@ import Testing
             try #require(connected == 0)
             let partial = Array("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: appl".utf8)
             _ = partial.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
-            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            var timeout = timeval(tv_sec: 60, tv_usec: 0)
             setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let started = Date()
             // The blocking read runs off the cooperative pool, which the server's own tasks need.
@@ -154,7 +156,7 @@ import Testing
                 return recv(socket, &byte, 1, 0)
             }
             #expect(received == 0, "the server did not close the connection (recv returned \(received))")  // 0: closed by the server
-            #expect(Date().timeIntervalSince(started) < 8)
+            #expect(Date().timeIntervalSince(started) < 45)
             #expect(try await http(base + "/v1/completions", json: ["prompt": "Hi", "max_tokens": 1]).status == 200)
         }
     }
