@@ -194,27 +194,12 @@ public struct TokenSampler: Sendable, Hashable {
         return Double(maximum) + log(exponentials(values, shift: maximum, scale: 1, into: nil))
     }
 
-    /// w_i = e^((v_i − shift)·scale), written to `weights` when given; returns Σ w_i (16 lanes
-    /// at a time with Kernels' vectorized exp, each group's sum added in double). A pass over
-    /// the 49152 logits of SmolLM2 with libm's scalar expf cost more than sampling should.
+    /// w_i = e^((v_i − shift)·scale), written to `weights` when given; returns Σ w_i
+    /// (vectorized exp, each vector's sum added in double). A pass over the 49152 logits of
+    /// SmolLM2 with libm's scalar expf cost more than sampling should.
     static func exponentials(_ values: [Float], shift: Float, scale: Float, into weights: UnsafeMutablePointer<Float>?) -> Double {
         values.withUnsafeBufferPointer { buffer in
-            let v = buffer.baseAddress!, n = buffer.count
-            let vshift = SIMD16<Float>(repeating: shift), vscale = SIMD16<Float>(repeating: scale)
-            var total: Double = 0, i = 0
-            while i + 16 <= n {
-                let e = RowOps.exp((UnsafeRawPointer(v + i).loadUnaligned(as: SIMD16<Float>.self) - vshift) * vscale)
-                if let weights { UnsafeMutableRawPointer(weights + i).storeBytes(of: e, as: SIMD16<Float>.self) }
-                total += Double(RowOps.treeSum(e))
-                i += 16
-            }
-            while i < n {
-                let e = Foundation.exp((v[i] - shift) * scale)
-                weights?[i] = e
-                total += Double(e)
-                i += 1
-            }
-            return total
+            RowOps.exponentialSum(buffer.baseAddress!, subtracting: shift, scale: scale, into: weights, count: buffer.count)
         }
     }
 }

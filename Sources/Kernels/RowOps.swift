@@ -80,57 +80,33 @@ public enum RowOps {
 
     /// y = exp(x − shift) (y may alias x); returns Σ y. With shift = max(x) this is softmax
     /// before its normalization, and shift + log Σ y is logsumexp(x) (the cross-entropy).
+    /// The e^x row ops are C (`kc_exp_sum` and its siblings, the active kernel path): clamping
+    /// needs lane-wise min/max, which Swift SIMD compiles to scalar loops (~10× slower).
     @inlinable
     public static func exponentiate(_ x: UnsafePointer<Float>, subtracting shift: Float,
                                     into y: UnsafeMutablePointer<Float>, count n: Int) -> Float {
-        let vs = SIMD16<Float>(repeating: shift)
-        var vsum = SIMD16<Float>()
-        var i = 0
-        while i + 16 <= n {
-            let e = exp(load(x + i) - vs)
-            store(e, y + i)
-            vsum += e
-            i += 16
-        }
-        var sum = treeSum(vsum)
-        while i < n {
-            let e = Foundation.exp(x[i] - shift)
-            y[i] = e
-            sum += e
-            i += 1
-        }
-        return sum
+        Float(exponentialSum(x, subtracting: shift, into: y, count: n))
+    }
+
+    /// Σ e^((x[i] − shift)·scale), each term written to y when given (y may alias x); each
+    /// vector's terms are summed in float, the vectors' sums in double.
+    @inlinable
+    public static func exponentialSum(_ x: UnsafePointer<Float>, subtracting shift: Float, scale: Float = 1,
+                                      into y: UnsafeMutablePointer<Float>?, count n: Int) -> Double {
+        kc_exp_sum(kc_active_path(), x, shift, scale, y, Int64(n))
     }
 
     /// SiLU in place: x = x · σ(x) = x / (1 + e^−x).
     @inlinable
     public static func silu(_ x: UnsafeMutablePointer<Float>, count n: Int) {
-        let one = SIMD16<Float>(repeating: 1)
-        var i = 0
-        while i + 16 <= n {
-            let v = load(x + i)
-            store(v / (one + exp(-v)), x + i)
-            i += 16
-        }
-        while i < n { x[i] = x[i] / (1 + Foundation.exp(-x[i])); i += 1 }
+        kc_silu(kc_active_path(), x, Int64(n))
     }
 
     /// SwiGLU: out = silu(gate) ⊙ up (out may alias gate or up).
     @inlinable
     public static func swiglu(gate: UnsafePointer<Float>, up: UnsafePointer<Float>,
                               into out: UnsafeMutablePointer<Float>, count n: Int) {
-        let one = SIMD16<Float>(repeating: 1)
-        var i = 0
-        while i + 16 <= n {
-            let g = load(gate + i)
-            store(g / (one + exp(-g)) * load(up + i), out + i)
-            i += 16
-        }
-        while i < n {
-            let g = gate[i]
-            out[i] = g / (1 + Foundation.exp(-g)) * up[i]
-            i += 1
-        }
+        kc_swiglu(kc_active_path(), gate, up, out, Int64(n))
     }
 
     /// out = a + b (out may alias either).

@@ -1,4 +1,5 @@
 import Foundation
+import KernelsC
 
 /// Gradients of the row operations, for training. Each takes the forward inputs and the
 /// gradient of the output, and writes (or accumulates, where named) input gradients.
@@ -49,22 +50,7 @@ extension RowOps {
                                       outputGradient dout: UnsafePointer<Float>,
                                       gateGradient dg: UnsafeMutablePointer<Float>,
                                       upGradient du: UnsafeMutablePointer<Float>, count n: Int) {
-        let one = SIMD16<Float>(repeating: 1)
-        var i = 0
-        while i + 16 <= n {
-            let g = load(gate + i), u = load(up + i), d = load(dout + i)
-            let s = one / (one + exp(-g))
-            store(d * u * s * (one + g * (one - s)), dg + i)
-            store(d * g * s, du + i)
-            i += 16
-        }
-        while i < n {
-            let g = gate[i], u = up[i], d = dout[i]
-            let s = 1 / (1 + Foundation.exp(-g))
-            dg[i] = d * u * s * (1 + g * (1 - s))
-            du[i] = d * g * s
-            i += 1
-        }
+        kc_swiglu_backward(kc_active_path(), gate, up, dout, dg, du, Int64(n))
     }
 
     /// Softmax backward from its output p: dx = p ⊙ (dp − Σ p ⊙ dp) (dx may alias dp).

@@ -142,3 +142,36 @@ float kc_max(kc_path path, const float *x, int64_t n) {
     default: return kc_max_portable(x, n);
     }
 }
+
+double kc_exp_sum(kc_path path, const float *x, float shift, float scale, float *y, int64_t n) {
+    switch (path) {
+    case KC_PATH_AVX512: return kc_exp_sum_avx512(x, shift, scale, y, n);
+    case KC_PATH_AVX2: return kc_exp_sum_avx2(x, shift, scale, y, n);
+    default: return kc_exp_sum_portable(x, shift, scale, y, n);
+    }
+}
+
+void kc_silu(kc_path path, float *x, int64_t n) {
+    switch (path) {
+    case KC_PATH_AVX512: kc_silu_avx512(x, n); return;
+    case KC_PATH_AVX2: kc_silu_avx2(x, n); return;
+    default: kc_silu_portable(x, n); return;
+    }
+}
+
+void kc_swiglu(kc_path path, const float *gate, const float *up, float *out, int64_t n) {
+    switch (path) {
+    case KC_PATH_AVX512: kc_swiglu_avx512(gate, up, out, n); return;
+    case KC_PATH_AVX2: kc_swiglu_avx2(gate, up, out, n); return;
+    default: kc_swiglu_portable(gate, up, out, n); return;
+    }
+}
+
+void kc_swiglu_backward(kc_path path, const float *gate, const float *up, const float *dout,
+                        float *dg, float *du, int64_t n) {
+    switch (path) {
+    case KC_PATH_AVX512: kc_swiglu_backward_avx512(gate, up, dout, dg, du, n); return;
+    case KC_PATH_AVX2: kc_swiglu_backward_avx2(gate, up, dout, dg, du, n); return;
+    default: kc_swiglu_backward_portable(gate, up, dout, dg, du, n); return;
+    }
+}

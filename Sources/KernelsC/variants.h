@@ -11,6 +11,17 @@
                                           int64_t ldx, kc_qactivations *a);                    \
     float kc_max_##SUFFIX(const float *x, int64_t n);
 
+#define KC_DECLARE_ROWOPS(SUFFIX)                                                              \
+    double kc_exp_sum_##SUFFIX(const float *x, float shift, float scale, float *y, int64_t n); \
+    void kc_silu_##SUFFIX(float *x, int64_t n);                                                \
+    void kc_swiglu_##SUFFIX(const float *gate, const float *up, float *out, int64_t n);        \
+    void kc_swiglu_backward_##SUFFIX(const float *gate, const float *up, const float *dout,    \
+                                     float *dg, float *du, int64_t n);
+
+KC_DECLARE_ROWOPS(portable)
+KC_DECLARE_ROWOPS(avx2)
+KC_DECLARE_ROWOPS(avx512)
+
 KC_DECLARE_VARIANTS(portable)
 KC_DECLARE_VARIANTS(avx2)
 KC_DECLARE_VARIANTS(avx512)
@@ -27,5 +38,18 @@ KC_DECLARE_VARIANTS(avx512)
         kc_quantize_activations_portable(x, rows, k, ldx, a);                                  \
     }                                                                                          \
     float kc_max_##SUFFIX(const float *x, int64_t n) { return kc_max_portable(x, n); }
+
+#define KC_DEFINE_PORTABLE_ROWOPS_FALLBACKS(SUFFIX)                                            \
+    double kc_exp_sum_##SUFFIX(const float *x, float shift, float scale, float *y, int64_t n) { \
+        return kc_exp_sum_portable(x, shift, scale, y, n);                                     \
+    }                                                                                          \
+    void kc_silu_##SUFFIX(float *x, int64_t n) { kc_silu_portable(x, n); }                     \
+    void kc_swiglu_##SUFFIX(const float *gate, const float *up, float *out, int64_t n) {       \
+        kc_swiglu_portable(gate, up, out, n);                                                  \
+    }                                                                                          \
+    void kc_swiglu_backward_##SUFFIX(const float *gate, const float *up, const float *dout,    \
+                                     float *dg, float *du, int64_t n) {                        \
+        kc_swiglu_backward_portable(gate, up, dout, dg, du, n);                                \
+    }
 
 #endif

@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+import KernelsC
 import Testing
 
 @Suite struct RowOpsTests {
@@ -62,16 +63,44 @@ import Testing
         }
     }
 
-    @Test func vectorExpMatchesFoundationAcrossTheRange() {
-        var worst: Float = 0
-        for base in stride(from: Float(-87), through: 88, by: 0.37) {
-            let v = SIMD16<Float>((0..<16).map { base + Float($0) * 0.0231 })
-            let e = RowOps.exp(v)
-            for l in 0..<16 { worst = max(worst, abs(e[l] - Foundation.exp(v[l])) / Foundation.exp(v[l])) }
+    /// The e^x row ops of every kernel path this CPU runs: within 1e-6 of Foundation's exp across
+    /// the range (vector lanes and scalar tails), finite at the clamps, and bitwise equal to the
+    /// portable path's values, since every path runs the same steps per element.
+    @Test func exponentialRowOpsAgreeOnEveryPathAndMatchFoundation() {
+        // 16 · 476 + 5 values from −87 to 87.5: every path's vectors and a tail; then the clamps.
+        let x: [Float] = (0..<(16 * 476 + 5)).map { -87 + Float($0) * 0.0229 } + [-1000, 1000]
+        let n = x.count
+        var reference: (exp: [Float], silu: [Float], swiglu: [Float], dg: [Float], du: [Float])?
+        for path in KernelPath.supported {
+            var e = [Float](repeating: 0, count: n)
+            _ = kc_exp_sum(path.raw, x, 0, 1, &e, Int64(n))
+            var worst: Float = 0
+            for i in 0..<(n - 2) { worst = max(worst, abs(e[i] - Foundation.exp(x[i])) / Foundation.exp(x[i])) }
+            #expect(worst < 1e-6, "\(path): relative error \(worst)")
+            #expect(e[n - 2] >= 0 && e[n - 1].isFinite, "\(path)")
+            // The sum, as softmax and logsumexp use it (shifted by the maximum), with no terms kept.
+            let total = kc_exp_sum(path.raw, x, 87.5, 0.5, nil, Int64(n - 2))
+            let exact = x.prefix(n - 2).reduce(0.0) { $0 + Foundation.exp((Double($1) - 87.5) * 0.5) }
+            #expect(abs(total - exact) <= 1e-6 * exact, "\(path): sum \(total) vs \(exact)")
+            // SiLU, SwiGLU and its backward on values in the range a gate sees.
+            let g = x.map { $0 / 8 }, u = x.map { Foundation.sin($0) }, d = x.map { Foundation.cos($0) }
+            var silu = g
+            kc_silu(path.raw, &silu, Int64(n))
+            var swiglu = [Float](repeating: 0, count: n), dg = swiglu, du = swiglu
+            kc_swiglu(path.raw, g, u, &swiglu, Int64(n))
+            kc_swiglu_backward(path.raw, g, u, d, &dg, &du, Int64(n))
+            for i in 0..<n {
+                let s = 1 / (1 + Foundation.exp(-Double(g[i])))
+                #expect(abs(Double(silu[i]) - Double(g[i]) * s) <= 1e-5 * max(1, abs(Double(g[i]) * s)), "\(path) \(i)")
+                #expect(abs(Double(du[i]) - Double(d[i]) * Double(g[i]) * s) <= 1e-5 * max(1, abs(Double(g[i]))), "\(path) \(i)")
+            }
+            if let reference {
+                #expect(e == reference.exp && silu == reference.silu && swiglu == reference.swiglu, "\(path) differs from \(KernelPath.supported[0])")
+                #expect(dg == reference.dg && du == reference.du, "\(path) differs from \(KernelPath.supported[0])")
+            } else {
+                reference = (e, silu, swiglu, dg, du)
+            }
         }
-        #expect(worst < 1e-6)
-        #expect(RowOps.exp(SIMD16(repeating: -1000))[0] >= 0)
-        #expect(RowOps.exp(SIMD16(repeating: 1000))[0].isFinite)
     }
 
     @Test func argmaxFindsFirstLargest() {

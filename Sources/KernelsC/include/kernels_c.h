@@ -149,6 +149,20 @@ void kc_dequantize(const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0, int
 /// compare-and-select to scalar loops).
 float kc_max(kc_path path, const float *x, int64_t n);
 
+/// Row ops built on e^x (rowops_template.h: ~2e-7 relative error; every variant gives the same
+/// values, element for element).
+/// y[i] = e^((x[i] - shift)·scale) for i < n, when y is not NULL (y may alias x); returns the
+/// sum of the y[i], each vector's lanes summed in float and added in double.
+double kc_exp_sum(kc_path path, const float *x, float shift, float scale, float *y, int64_t n);
+/// x[i] = x[i]·σ(x[i]) (SiLU), in place.
+void kc_silu(kc_path path, float *x, int64_t n);
+/// out[i] = silu(gate[i])·up[i] (SwiGLU); out may alias gate or up.
+void kc_swiglu(kc_path path, const float *gate, const float *up, float *out, int64_t n);
+/// SwiGLU backward: dg = dout·up·silu'(gate), du = dout·silu(gate); dg and du may alias gate
+/// and up.
+void kc_swiglu_backward(kc_path path, const float *gate, const float *up, const float *dout,
+                        float *dg, float *du, int64_t n);
+
 /// Converts IEEE fp16 bits to float.
 float kc_half_to_float(uint16_t h);
 /// Converts float to IEEE fp16 bits (round to nearest even).
