@@ -175,3 +175,22 @@ void kc_swiglu_backward(kc_path path, const float *gate, const float *up, const 
     default: kc_swiglu_backward_portable(gate, up, dout, dg, du, n); return;
     }
 }
+
+void kc_attend_group(kc_path path, const float *q, int64_t q_stride, int32_t heads,
+                     const float *keys, const float *values, int64_t stride, int32_t length,
+                     int32_t d, float scale, float *scores, float *out, int64_t out_stride) {
+    switch (path) {
+    case KC_PATH_AVX512:
+        kc_attend_group_avx512(q, q_stride, heads, keys, values, stride, length, d, scale, scores,
+                               out, out_stride);
+        return;
+    case KC_PATH_AVX2:
+        kc_attend_group_avx2(q, q_stride, heads, keys, values, stride, length, d, scale, scores,
+                             out, out_stride);
+        return;
+    default:
+        kc_attend_group_portable(q, q_stride, heads, keys, values, stride, length, d, scale,
+                                 scores, out, out_stride);
+        return;
+    }
+}

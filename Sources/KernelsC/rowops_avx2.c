@@ -1,4 +1,5 @@
-// The row ops of rowops_template.h on 8-lane AVX2 vectors.
+// The row ops of rowops_template.h and the decode attention of attention_template.h,
+// on 8-lane AVX2 vectors.
 #include "variants.h"
 
 #if defined(__x86_64__)
@@ -34,6 +35,7 @@ static inline __attribute__((always_inline)) float kc_sum8(__m256 v) {
                          _mm256_set1_epi32(127)),                                              \
         23))
 #include "rowops_template.h"
+#include "attention_template.h"
 
 #pragma clang attribute pop
 

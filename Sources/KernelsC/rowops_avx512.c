@@ -1,4 +1,5 @@
-// The row ops of rowops_template.h on 16-lane AVX-512 vectors.
+// The row ops of rowops_template.h and the decode attention of attention_template.h,
+// on 16-lane AVX-512 vectors.
 #include "variants.h"
 
 #if defined(__x86_64__)
@@ -28,6 +29,7 @@
                          _mm512_set1_epi32(127)),                                              \
         23))
 #include "rowops_template.h"
+#include "attention_template.h"
 
 #pragma clang attribute pop
 

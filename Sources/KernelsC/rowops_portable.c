@@ -1,4 +1,5 @@
-// The row ops of rowops_template.h one lane at a time (kc_exp1's steps), in plain C.
+// The row ops of rowops_template.h and the decode attention of attention_template.h,
+// one lane at a time (kc_exp1's steps), in plain C.
 #include "variants.h"
 
 #pragma clang fp contract(off)
@@ -20,3 +21,4 @@
 #define V_POW2(t) kc_pow2_of_magic(t)
 
 #include "rowops_template.h"
+#include "attention_template.h"

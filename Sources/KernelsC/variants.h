@@ -16,7 +16,11 @@
     void kc_silu_##SUFFIX(float *x, int64_t n);                                                \
     void kc_swiglu_##SUFFIX(const float *gate, const float *up, float *out, int64_t n);        \
     void kc_swiglu_backward_##SUFFIX(const float *gate, const float *up, const float *dout,    \
-                                     float *dg, float *du, int64_t n);
+                                     float *dg, float *du, int64_t n);                         \
+    void kc_attend_group_##SUFFIX(const float *q, int64_t q_stride, int32_t heads,             \
+                                  const float *keys, const float *values, int64_t stride,      \
+                                  int32_t length, int32_t d, float scale, float *scores,       \
+                                  float *out, int64_t out_stride);
 
 KC_DECLARE_ROWOPS(portable)
 KC_DECLARE_ROWOPS(avx2)
@@ -50,6 +54,13 @@ KC_DECLARE_VARIANTS(avx512)
     void kc_swiglu_backward_##SUFFIX(const float *gate, const float *up, const float *dout,    \
                                      float *dg, float *du, int64_t n) {                        \
         kc_swiglu_backward_portable(gate, up, dout, dg, du, n);                                \
+    }                                                                                          \
+    void kc_attend_group_##SUFFIX(const float *q, int64_t q_stride, int32_t heads,             \
+                                  const float *keys, const float *values, int64_t stride,      \
+                                  int32_t length, int32_t d, float scale, float *scores,       \
+                                  float *out, int64_t out_stride) {                            \
+        kc_attend_group_portable(q, q_stride, heads, keys, values, stride, length, d, scale,   \
+                                 scores, out, out_stride);                                     \
     }
 
 #endif

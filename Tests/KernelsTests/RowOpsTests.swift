@@ -221,48 +221,32 @@ import Testing
     }
 }
 
+/// Decode attention on every kernel path this CPU runs against a Double reference: SmolLM2's
+/// shape (9 heads, 3 per key/value group, d 64) over 1, 7 and 40 positions on 1–3 threads,
+/// groups of 5 heads (past the kernel's 4 per pass) with d 48, and Gemma 3's d 256 (4 heads,
+/// one group).
 @Suite struct AttentionTests {
-    @Test(arguments: [(1, 1), (7, 2), (40, 3)])
-    func groupedQueryAttentionMatchesScalarReference(_ length: Int, _ threads: Int) {
-        let (heads, kvHeads, d) = (9, 3, 64), stride = kvHeads * d + 16  // padded cache rows
-        var rng = SplitMix64(seed: UInt64(length))
+    @Test(arguments: [(9, 3, 64, 1, 1), (9, 3, 64, 7, 2), (9, 3, 64, 40, 3), (10, 2, 48, 9, 1), (10, 2, 48, 33, 2), (4, 1, 256, 20, 2)])
+    func groupedQueryAttentionMatchesScalarReference(_ heads: Int, _ kvHeads: Int, _ d: Int, _ length: Int, _ threads: Int) {
+        let stride = kvHeads * d + 16  // padded cache rows
+        var rng = SplitMix64(seed: UInt64(length * d))
         let q = randomFloats(heads * d, rng: &rng)
         let keys = randomFloats(length * stride, rng: &rng), values = randomFloats(length * stride, rng: &rng)
-        var out = [Float](repeating: .nan, count: heads * d)
         let scale = 1 / Float(d).squareRoot()
-        Attention.decode(query: q, heads: heads, kvHeads: kvHeads, headDimension: d, keys: keys, values: values,
-                         length: length, stride: stride, scale: scale, into: &out, threads: threads)
-        for h in 0..<heads {
-            let g = h / (heads / kvHeads)
-            let s = (0..<length).map { t in
-                (0..<d).reduce(0.0) { $0 + Double(q[h * d + $1]) * Double(keys[t * stride + g * d + $1]) } * Double(scale)
-            }
-            let mx = s.max()!, e = s.map { Foundation.exp($0 - mx) }, z = e.reduce(0, +)
-            for i in 0..<d {
-                let ref = (0..<length).reduce(0.0) { $0 + e[$1] / z * Double(values[$1 * stride + g * d + i]) }
-                #expect(abs(Double(out[h * d + i]) - ref) < 1e-5, "head \(h) dim \(i)")
-            }
-        }
-    }
-}
-
-extension AttentionTests {
-    @Test func headDimensionOtherThan64MatchesScalarReference() {
-        // d = 64 takes the register path (tested above); d = 48 the general one.
-        let (heads, kvHeads, d, length) = (4, 2, 48, 9), stride = kvHeads * d
-        var rng = SplitMix64(seed: 77)
-        let q = randomFloats(heads * d, rng: &rng)
-        let keys = randomFloats(length * stride, rng: &rng), values = randomFloats(length * stride, rng: &rng)
-        var out = [Float](repeating: .nan, count: heads * d)
-        Attention.decode(query: q, heads: heads, kvHeads: kvHeads, headDimension: d, keys: keys, values: values,
-                         length: length, stride: stride, scale: 0.2, into: &out)
-        for h in 0..<heads {
-            let g = h / 2
-            let s = (0..<length).map { t in (0..<d).reduce(0.0) { $0 + Double(q[h * d + $1]) * Double(keys[t * stride + g * d + $1]) } * 0.2 }
-            let mx = s.max()!, e = s.map { Foundation.exp($0 - mx) }, z = e.reduce(0, +)
-            for i in 0..<d {
-                let ref = (0..<length).reduce(0.0) { $0 + e[$1] / z * Double(values[$1 * stride + g * d + i]) }
-                #expect(abs(Double(out[h * d + i]) - ref) < 1e-5)
+        for path in KernelPath.supported {
+            var out = [Float](repeating: .nan, count: heads * d)
+            Attention.decode(query: q, heads: heads, kvHeads: kvHeads, headDimension: d, keys: keys, values: values,
+                             length: length, stride: stride, scale: scale, into: &out, threads: threads, path: path)
+            for h in 0..<heads {
+                let g = h / (heads / kvHeads)
+                let s = (0..<length).map { t in
+                    (0..<d).reduce(0.0) { $0 + Double(q[h * d + $1]) * Double(keys[t * stride + g * d + $1]) } * Double(scale)
+                }
+                let mx = s.max()!, e = s.map { Foundation.exp($0 - mx) }, z = e.reduce(0, +)
+                for i in 0..<d {
+                    let ref = (0..<length).reduce(0.0) { $0 + e[$1] / z * Double(values[$1 * stride + g * d + i]) }
+                    #expect(abs(Double(out[h * d + i]) - ref) < 1e-5, "\(path): head \(h) dim \(i)")
+                }
             }
         }
     }

@@ -163,6 +163,15 @@ void kc_swiglu(kc_path path, const float *gate, const float *up, float *out, int
 void kc_swiglu_backward(kc_path path, const float *gate, const float *up, const float *dout,
                         float *dg, float *du, int64_t n);
 
+/// Attention of one query position for `heads` query heads that share one key/value head:
+/// out[h] = Σ_t softmax_t(scale · q[h]·k[t]) · v[t] over t < length (length ≥ 1). q[h] starts at
+/// q + h·q_stride, k[t] and v[t] at keys/values + t·stride, out[h] at out + h·out_stride; each
+/// is d floats, d a multiple of 16. `scores` is scratch for min(heads, 4)·length floats. Each
+/// key and value row is read once for up to 4 heads.
+void kc_attend_group(kc_path path, const float *q, int64_t q_stride, int32_t heads,
+                     const float *keys, const float *values, int64_t stride, int32_t length,
+                     int32_t d, float scale, float *scores, float *out, int64_t out_stride);
+
 /// Converts IEEE fp16 bits to float.
 float kc_half_to_float(uint16_t h);
 /// Converts float to IEEE fp16 bits (round to nearest even).
