@@ -11,6 +11,7 @@
 #define KC_ROWOPS_SUFFIX avx512
 #define VF __m512
 #define W 16
+#define KC_ATTEND_T 4
 #define V_LOAD(p) _mm512_loadu_ps(p)
 #define V_STORE(p, v) _mm512_storeu_ps((p), (v))
 #define V_SET1(x) _mm512_set1_ps(x)
