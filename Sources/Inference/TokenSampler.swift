@@ -68,7 +68,7 @@ public struct TokenSampler: Sendable, Hashable {
             token = Self.topIndices(values, count: 1)[0]
         } else if keepsAll {
             // One pass: w_i = e^((l_i − max)/T), then the first token whose cumulative weight exceeds u·Σw.
-            let maximum = values.max()!
+            let maximum = Self.maximum(values)
             var weights = [Float](repeating: 0, count: values.count)
             let total = weights.withUnsafeMutableBufferPointer { w in
                 Self.exponentials(values, shift: maximum, scale: Float(1 / temperature), into: w.baseAddress)
@@ -119,7 +119,7 @@ public struct TokenSampler: Sendable, Hashable {
     /// summing to 1, most likely first for truncated distributions, in token order otherwise.
     public func distribution(_ rawLogits: [Float]) -> [(token: Int, probability: Double)] {
         let logits = Self.finite(rawLogits)
-        let maximum = Double(logits.max() ?? 0)
+        let maximum = Double(Self.maximum(logits))
         let t = max(temperature, 1e-6)
         func weight(_ i: Int) -> Double { exp((Double(logits[i]) - maximum) / t) }
 
@@ -190,8 +190,14 @@ public struct TokenSampler: Sendable, Hashable {
 
     /// log Σ exp(values): exponentials in float32, their sum in double.
     public static func logSumExp(_ values: [Float]) -> Double {
-        let maximum = values.max() ?? 0
+        let maximum = Self.maximum(values)
         return Double(maximum) + log(exponentials(values, shift: maximum, scale: 1, into: nil))
+    }
+
+    /// The largest of finite `values` (0 when there are none), with the vector max of the active
+    /// kernel path: `Sequence.max` checks every element for NaN, one at a time.
+    static func maximum(_ values: [Float]) -> Float {
+        values.isEmpty ? 0 : values.withUnsafeBufferPointer { RowOps.maximum($0.baseAddress!, count: $0.count) }
     }
 
     /// w_i = e^((v_i − shift)·scale), written to `weights` when given; returns Σ w_i
