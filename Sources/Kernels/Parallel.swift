@@ -1,4 +1,5 @@
 import Dispatch
+import KernelsC
 
 /// A raw pointer wrapped as `Sendable`, from when the parallel-for took `@Sendable` jobs.
 /// `parallelFor` no longer needs it; MatMul still wraps its pointers in it.
@@ -20,9 +21,12 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
 /// kernels and for training.
 ///
 /// On the calling thread, in order, when `count` or `threads` is at most 1 (no fork/join);
-/// otherwise with `DispatchQueue.concurrentPerform`, which spreads the jobs over the cores
-/// (~0.5 µs fork/join; a TaskGroup costs ~15 µs). Callers that split work themselves pass
-/// as many jobs as they want workers.
+/// otherwise on KernelsC's worker pool (`kc_parallel_for`: the caller and one worker per further
+/// core, which spin briefly between regions instead of sleeping, as a decode step runs ~150
+/// short regions per token), or, when the pool is taken by another thread's region or this is
+/// a nested call, with `DispatchQueue.concurrentPerform` (~0.5 µs fork/join plus a kernel
+/// wake-up of a sleeping worker; a TaskGroup costs ~15 µs). Callers that split work themselves
+/// pass as many jobs as they want workers.
 ///
 /// `body` need not be `@Sendable`: the kernels hand it raw pointers, which Swift cannot check.
 /// Jobs must write disjoint memory; that unsafety is accepted here, once.
@@ -34,6 +38,13 @@ public func parallelFor(_ count: Int, threads: Int = .max, _ body: (Int) -> Void
         return
     }
     withoutActuallyEscaping(body) { body in
+        var job = body
+        let pooled = withUnsafeMutablePointer(to: &job) { pointer in
+            kc_parallel_for(Int64(count), { context, index in
+                context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(index))
+            }, pointer)
+        }
+        guard pooled != 0 else { return }
         let shared = UncheckedSendable(body)
         DispatchQueue.concurrentPerform(iterations: count) { shared.value($0) }
     }

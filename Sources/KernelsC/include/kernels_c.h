@@ -172,6 +172,16 @@ void kc_attend_group(kc_path path, const float *q, int64_t q_stride, int32_t hea
                      const float *keys, const float *values, int64_t stride, int32_t length,
                      int32_t d, float scale, float *scores, float *out, int64_t out_stride);
 
+/// A job of a parallel region: runs job `index` of the region with the caller's context.
+typedef void (*kc_job_fn)(void *ctx, int64_t index);
+
+/// Runs fn(ctx, i) for every i in [0, count) on the calling thread and the pool's workers (one
+/// per further CPU, started on first use; they spin for 0.2 ms after a region before sleeping).
+/// Returns 0 when done, or -1 without running anything when the pool is taken (a region in
+/// flight on another thread, or a job calling this) or has no workers: the caller then runs the
+/// jobs itself some other way. Jobs must write disjoint memory.
+int32_t kc_parallel_for(int64_t count, kc_job_fn fn, void *ctx);
+
 /// Converts IEEE fp16 bits to float.
 float kc_half_to_float(uint16_t h);
 /// Converts float to IEEE fp16 bits (round to nearest even).
