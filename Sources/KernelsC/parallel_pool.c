@@ -7,7 +7,9 @@
 // compare-and-swap, so a worker still finishing one region can never take a job of the next.
 // One region runs at a time: a call made while another is in flight (another thread's forward
 // pass, or a job that itself calls kc_parallel_for) returns -1 and the caller runs the jobs
-// some other way.
+// some other way. Workers are started as regions ask for them (a region of n jobs wants n - 1,
+// up to one per further CPU), so `--threads 2` on a large machine keeps one worker spinning,
+// not one per core.
 #include "kernels_c.h"
 
 #include <pthread.h>
@@ -30,8 +32,9 @@
 #define KC_MAX_WORKERS 63
 
 static struct {
-    pthread_once_t once;
-    int workers;
+    // Guards starting workers; `workers` only grows.
+    pthread_mutex_t start;
+    atomic_int workers;
     atomic_int busy;
     // The region's job; written before `region` is advanced, read after it is seen.
     kc_job_fn fn;
@@ -44,7 +47,7 @@ static struct {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     atomic_int sleepers;
-} pool = {.once = PTHREAD_ONCE_INIT,
+} pool = {.start = PTHREAD_MUTEX_INITIALIZER,
           .lock = PTHREAD_MUTEX_INITIALIZER,
           .wake = PTHREAD_COND_INITIALIZER};
 
@@ -100,27 +103,33 @@ static void *worker(void *unused) {
     return NULL;
 }
 
-static void start_workers(void) {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int n = cpus > 1 ? (int)cpus - 1 : 0;
-    if (n > KC_MAX_WORKERS) n = KC_MAX_WORKERS;
-    int started = 0;
-    for (int i = 0; i < n; i++) {
+// Starts workers until there are `wanted` (at most one per further CPU); returns how many there are.
+static int ensure_workers(int64_t wanted) {
+    static long cpus = 0;
+    if (atomic_load_explicit(&pool.workers, memory_order_acquire) >= wanted) return (int)wanted;
+    pthread_mutex_lock(&pool.start);
+    if (cpus == 0) cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    const int64_t limit = cpus > 1 ? (cpus - 1 < KC_MAX_WORKERS ? cpus - 1 : KC_MAX_WORKERS) : 0;
+    if (wanted > limit) wanted = limit;
+    while (atomic_load(&pool.workers) < wanted) {
         pthread_t thread;
         pthread_attr_t attributes;
         pthread_attr_init(&attributes);
         pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
-        if (pthread_create(&thread, &attributes, worker, NULL) == 0) started++;
+        const int failed = pthread_create(&thread, &attributes, worker, NULL);
         pthread_attr_destroy(&attributes);
+        if (failed) break;
+        atomic_fetch_add(&pool.workers, 1);
     }
-    pool.workers = started;
+    const int workers = atomic_load(&pool.workers);
+    pthread_mutex_unlock(&pool.start);
+    return workers;
 }
 
 int32_t kc_parallel_for(int64_t count, kc_job_fn fn, void *ctx) {
     if (count <= 0) return 0;
-    pthread_once(&pool.once, start_workers);
     int expected = 0;
-    if (count > 0xffffffffLL || pool.workers == 0 ||
+    if (count > 0xffffffffLL || ensure_workers(count - 1) == 0 ||
         !atomic_compare_exchange_strong(&pool.busy, &expected, 1))
         return -1;
     pool.fn = fn;

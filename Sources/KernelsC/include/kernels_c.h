@@ -175,8 +175,9 @@ void kc_attend_group(kc_path path, const float *q, int64_t q_stride, int32_t hea
 /// A job of a parallel region: runs job `index` of the region with the caller's context.
 typedef void (*kc_job_fn)(void *ctx, int64_t index);
 
-/// Runs fn(ctx, i) for every i in [0, count) on the calling thread and the pool's workers (one
-/// per further CPU, started on first use; they spin for 0.2 ms after a region before sleeping).
+/// Runs fn(ctx, i) for every i in [0, count) on the calling thread and the pool's workers
+/// (started as regions ask for them: count - 1, up to one per further CPU; they spin for 0.2 ms
+/// after a region before sleeping).
 /// Returns 0 when done, or -1 without running anything when the pool is taken (a region in
 /// flight on another thread, or a job calling this) or has no workers: the caller then runs the
 /// jobs itself some other way. Jobs must write disjoint memory.
