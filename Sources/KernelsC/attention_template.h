@@ -46,9 +46,7 @@ static inline __attribute__((always_inline)) void KC_FN(kc_attend_heads)(
     // softmax over t, per head
     for (int h = 0; h < hn; h++) {
         float *s = scores + (int64_t)h * length;
-        float m = s[0];
-        for (int32_t i = 1; i < length; i++) m = s[i] > m ? s[i] : m;
-        const float inverse = (float)(1.0 / KC_FN(kc_exp_sum)(s, m, 1.0f, s, length));
+        const float inverse = (float)(1.0 / KC_FN(kc_exp_sum)(s, KC_FN(kc_max)(s, length), 1.0f, s, length));
         for (int32_t i = 0; i < length; i++) s[i] *= inverse;
     }
     // out[h] = Σ_t p[h][t]·v[t], one W-wide column of the value rows at a time
