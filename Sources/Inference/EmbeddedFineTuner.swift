@@ -70,7 +70,7 @@ public struct EmbeddedFineTuner: FineTuner {
                 warmupSteps: Self.warmupSteps(job, sequences: train.count), weightDecay: Float(job.weightDecay)),
             batchSize: job.batchSize, epochs: job.epochs, evaluationInterval: evaluation.isEmpty ? 0 : 10,
             seed: job.seed, checkpointInterval: checkpointInterval, threads: threads,
-            groupByLength: job.groupByLength)
+            groupByLength: job.groupByLength, matmulPrecision: job.matmulPrecision.arithmetic)
         let trainer = try Trainer(weights: weights, configuration: configuration, initialAdapter: job.tuning == .lora ? initial : nil)
 
         let curve = LossCurve()

@@ -28,10 +28,13 @@ public struct PaDTrainingSettings: Sendable, Hashable, Codable {
     public var loraAlpha: Double
     public var maxSequenceLength: Int
     public var seed: UInt64
+    /// The arithmetic of the products with the model's weights.
+    public var matmulPrecision: MatmulPrecision
 
     public init(epochs: Int = 2, learningRate: Double = 1e-3, batchSize: Int = 8, loraRank: Int = 16, loraAlpha: Double = 32,
-                maxSequenceLength: Int = 384, seed: UInt64 = 0, tuning: Tuning = .lora) {
+                maxSequenceLength: Int = 384, seed: UInt64 = 0, tuning: Tuning = .lora, matmulPrecision: MatmulPrecision = .float32) {
         self.tuning = tuning
+        self.matmulPrecision = matmulPrecision
         self.epochs = epochs
         self.learningRate = learningRate
         self.batchSize = batchSize
@@ -44,7 +47,8 @@ public struct PaDTrainingSettings: Sendable, Hashable, Codable {
     /// The job training on `data` into `output`.
     public func job(data: URL, output: URL, initialAdapter: URL? = nil) -> FineTuneJob {
         FineTuneJob(trainData: data, output: output, initialAdapter: initialAdapter, tuning: tuning, epochs: epochs, learningRate: learningRate,
-                    batchSize: batchSize, loraRank: loraRank, loraAlpha: loraAlpha, maxSequenceLength: maxSequenceLength, seed: seed)
+                    batchSize: batchSize, loraRank: loraRank, loraAlpha: loraAlpha, maxSequenceLength: maxSequenceLength, seed: seed,
+                    matmulPrecision: matmulPrecision)
     }
 }
 

@@ -102,20 +102,23 @@ struct TrainBench: AsyncParsableCommand {
     @Option(help: "Timed steps per method (one more, untimed, warms up).") var steps = 3
     @Flag(help: "Recompute each layer's activations in the backward pass (less memory).") var recompute = false
     @Option(help: "Kernel path: portable, avx2 or avx512 (default: S2D_CPU, else the fastest this CPU runs).") var cpu: String?
+    @Option(name: .customLong("matmul-precision"), help: MatmulPrecisionArgument.help) var matmulPrecision: MatmulPrecisionArgument = .auto
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
         let kernels = try KernelPath.choose(cpu)
         let path = try model.localPath()
+        let precision = matmulPrecision.precision
         let results = try TrainingBenchmark.run(
             modelPath: path, threads: threads, batchSize: batch, sequenceLength: sequenceLength, steps: steps,
-            recomputeLayers: recompute)
+            recomputeLayers: recompute, matmulPrecision: precision.arithmetic)
         if json {
-            try JSONOutput.print(results.map { ["method": $0.method, "kernel_path": kernels.rawValue, "tokens_per_second": String(format: "%.1f", $0.tokensPerSecond),
+            try JSONOutput.print(results.map { ["method": $0.method, "kernel_path": kernels.rawValue, "matmul_precision": precision.rawValue,
+                                               "tokens_per_second": String(format: "%.1f", $0.tokensPerSecond),
                                                "peak_memory_gb": String(format: "%.2f", Double($0.peakMemoryBytes) / 1e9)] })
             return
         }
-        print("train: \(path), batch \(batch) x \(sequenceLength), \(threads) threads\(recompute ? ", recompute" : ""), kernel path \(KernelPath.summary)")
+        print("train: \(path), batch \(batch) x \(sequenceLength), \(threads) threads\(recompute ? ", recompute" : ""), \(precision) products\(precision.isNative ? "" : " (emulated)"), kernel path \(KernelPath.summary)")
         var table = TextTable(["method", "tokens/s", "s/step", "peak memory"])
         for result in results {
             table.add([result.method, String(format: "%.1f", result.tokensPerSecond), String(format: "%.2f", result.secondsPerStep),

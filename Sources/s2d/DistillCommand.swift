@@ -73,7 +73,7 @@ struct DistillCommand: AsyncParsableCommand {
 
     func run() async throws {
         let out = try runDirectory.path()
-        let configuration = try pipeline.configuration(teacher: try teacherURI())
+        let configuration = try pipeline.configuration(teacher: try teacherURI(), runDirectory: out)
         let run = try await EndToEndRun.open(directory: out, configuration: configuration, model: model, quiet: quiet)
         let report = try await run.runAll(
             curveSizes: try curveSizes(), curveSchedules: try curveScheduleList(), curveInternalization: pipeline.stageSchedule)

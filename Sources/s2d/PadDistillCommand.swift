@@ -31,6 +31,7 @@ struct PadDistillCommand: AsyncParsableCommand {
     @Option(help: "Learning rate (default \(Tuning.lora.defaultLearningRate) with LoRA, \(Tuning.full.defaultLearningRate) with full fine-tuning).")
     var lr: Double?
     @Option(help: "Sequences per training batch.") var batch = 4
+    @Option(name: .customLong("matmul-precision"), help: MatmulPrecisionArgument.help) var matmulPrecision: MatmulPrecisionArgument = .auto
     @Option(name: .customLong("lora-rank"), help: "LoRA rank (alpha is twice the rank).") var loraRank = 16
     @Option(name: .customLong("max-length"), help: "Tokens per training sequence.") var maxLength = 384
     @Option(help: "Solvers to evaluate, comma-separated: greedy, sample, refine, beam, cot.") var solvers = "greedy,sample,refine,beam,cot"
@@ -74,7 +75,12 @@ struct PadDistillCommand: AsyncParsableCommand {
             "refine-rounds": "\(refineRounds)", "beam-width": "\(beamWidth)", "beam-candidates": "\(beamCandidates)",
         ]
         if tuning != .lora { training["tuning"] = tuning.rawValue }  // absent in runs from before the flag
-        try PaDRunSettings.file(in: directory).record(PaDRunSettings(data: options.settings, training: training))
+        // auto keeps what the run was made with; float32 is absent, as in runs from before the flag.
+        let settingsFile = PaDRunSettings.file(in: directory)
+        let stored = try settingsFile.read()?.training.map { MatmulPrecision(rawValue: $0["matmul-precision"] ?? "") ?? .float32 }
+        let arithmetic = matmulPrecision.resolved(stored: stored)
+        if arithmetic != .float32 { training["matmul-precision"] = arithmetic.rawValue }
+        try settingsFile.record(PaDRunSettings(data: options.settings, training: training))
         let store = try RunStore(directory: directory)
         let loaded = try await model.load()
         guard let student = loaded as? any AdapterServing else {
@@ -85,7 +91,7 @@ struct PadDistillCommand: AsyncParsableCommand {
         let kinds = try solverKinds()
         configuration.training = PaDTrainingSettings(epochs: epochs, learningRate: lr, batchSize: batch, loraRank: loraRank,
                                                      loraAlpha: Double(2 * loraRank), maxSequenceLength: maxLength, seed: options.seed,
-                                                     tuning: tuning)
+                                                     tuning: tuning, matmulPrecision: arithmetic)
         configuration.solvers = kinds
         configuration.trainChainOfThought = kinds.contains(.chainOfThought)
         configuration.refineSamplesPerQuestion = refineSamples

@@ -28,6 +28,7 @@ struct PipelineOptions: ParsableArguments {
     var lr: Double?
     @Option(name: .customLong("lora-rank"), help: "LoRA rank (alpha is twice the rank).") var loraRank = 16
     @Option(help: "Sequences per training batch.") var batch = 8
+    @Option(name: .customLong("matmul-precision"), help: MatmulPrecisionArgument.help) var matmulPrecision: MatmulPrecisionArgument = .auto
     @Option(help: "Words per last-letter input.") var words = 2
     @Option(name: .customLong("max-flips"), help: "Most people per coin-flip input.") var maxFlips = 4
     @Flag(help: "Also check the other built-in task for regressions.") var regression = false
@@ -94,15 +95,17 @@ struct PipelineOptions: ParsableArguments {
     static let defaultTeach = 64
 
     /// The run's settings; `teacher` is the model URI of a separate teacher (then nothing is taught by default).
-    func configuration(teacher: String? = nil) throws -> EndToEndConfiguration {
-        EndToEndConfiguration(
+    /// `--matmul-precision auto` keeps the arithmetic `runDirectory` was made with.
+    func configuration(teacher: String? = nil, runDirectory: String? = nil) throws -> EndToEndConfiguration {
+        let stored = try runDirectory.flatMap { try EndToEndRun.configurationFile(in: URL(fileURLWithPath: $0)).read()?.matmulPrecision }
+        return EndToEndConfiguration(
             task: task, method: method, teachExamples: teach ?? (teacher == nil ? Self.defaultTeach : 0), unlabeledInputs: inputs, samples: samples, minAgreement: minAgreement,
             temperature: temperature, testItems: test, system2Samples: system2Samples, maxTokens: maxTokens, teachEpochs: teachEpochs,
             distillEpochs: distillEpochs, learningRate: lr ?? tuning.defaultLearningRate, loraRank: loraRank, batchSize: batch, words: words, maxFlips: maxFlips,
             regressionTask: regression ? (task == "coin-flip" ? "last-letter" : "coin-flip") : nil, seed: seed, adaptive: adaptive,
             schedule: schedule, internalization: internalization, distillFrom: distillFrom, tuning: tuning, data: data, testData: testData,
             customTask: try custom.spec(task: task), methodsDir: methodsDir, teacher: teacher,
-            perturb: perturb, curation: curation)
+            perturb: perturb, curation: curation, matmulPrecision: matmulPrecision.resolved(stored: stored))
     }
 }
 

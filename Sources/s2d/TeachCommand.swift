@@ -23,7 +23,9 @@ struct TeachCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let run = try await EndToEndRun.open(directory: try runDirectory.path(), configuration: try pipeline.configuration(), model: model, quiet: quiet)
+        let directory = try runDirectory.path()
+        let run = try await EndToEndRun.open(
+            directory: directory, configuration: try pipeline.configuration(runDirectory: directory), model: model, quiet: quiet)
         let stats = try await run.teach()
         let systems = try run.systems().filter { $0.adapter == EndToEndRun.taughtAdapter }
         let evaluator = Evaluator(task: run.task, seed: pipeline.seed &+ 99)

@@ -32,6 +32,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(name: .customLong("lr-schedule"), help: "Decay after warm-up: linear, cosine or constant.") var lrSchedule: LearningRateSchedule = .linear
     @Option(name: .customLong("weight-decay"), help: "AdamW's decoupled weight decay.") var weightDecay = 0.0
     @Option(help: "Sequences per optimizer step.") var batch = 8
+    @Option(name: .customLong("matmul-precision"), help: MatmulPrecisionArgument.help) var matmulPrecision: MatmulPrecisionArgument = .auto
     @Option(name: .customLong("max-length"), help: "Tokens per sequence (prompts are cut from the left).") var maxLength = 256
     @Flag(name: .customLong("group-by-length"), help: "Batch sequences of similar length together: less padding, but correlated batches.")
     var groupByLength = false
@@ -58,7 +59,7 @@ struct TrainCommand: AsyncParsableCommand {
             output: URL(fileURLWithPath: out), initialAdapter: initAdapter.map(URL.init(fileURLWithPath:)),
             tuning: tuning, modelFileType: modelFileType, epochs: epochs, learningRate: lr ?? tuning.defaultLearningRate, warmupFraction: warmup, schedule: lrSchedule, weightDecay: weightDecay, batchSize: batch, loraRank: loraRank, loraAlpha: loraAlpha,
             targets: targets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
-            maxSequenceLength: maxLength, groupByLength: groupByLength, seed: seed)
+            maxSequenceLength: maxLength, groupByLength: groupByLength, seed: seed, matmulPrecision: matmulPrecision.precision)
         let progress = ProgressLine(label: "train", quiet: quiet)
         let report = try await EmbeddedFineTuner(modelPath: path, threads: threads).fineTune(job) { step in
             progress.update(String(

@@ -102,14 +102,17 @@ import TestSupport
 
     @Test func anOldConfigJSONDecodesWithoutTheNewFields() throws {
         var object = try #require(
-            try JSONSerialization.jsonObject(with: JSONEncoder().encode(EndToEndConfiguration(task: "coin-flip"))) as? [String: Any])
-        for key in ["seedRule", "adaptive", "schedule", "internalization", "distillFrom"] { object[key] = nil }
+            try JSONSerialization.jsonObject(
+                with: JSONEncoder().encode(EndToEndConfiguration(task: "coin-flip", matmulPrecision: .bfloat16))) as? [String: Any])
+        #expect(object["matmulPrecision"] as? String == "bfloat16")
+        for key in ["seedRule", "adaptive", "schedule", "internalization", "distillFrom", "matmulPrecision"] { object[key] = nil }
         let old = try JSONDecoder().decode(EndToEndConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(old.seedRule == nil)
         #expect(old.adaptive == false)
         #expect(old.schedule == .direct)
         #expect(old.internalization == nil)
         #expect(old.distillFrom == .taught)  // runs from before the field continued from taught
+        #expect(old.matmulPrecision == .float32)  // and trained in float32
         #expect(EndToEndConfiguration(task: "coin-flip").seedRule == SampleSeed.rule)
     }
 

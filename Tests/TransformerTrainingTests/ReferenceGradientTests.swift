@@ -1,13 +1,23 @@
 import Foundation
+import Kernels
 import ModelFiles
 import Testing
 import TestSupport
 import Transformer
 
 /// Loss and full float32 gradients on the real model agree with HF transformers' backward
-/// (gradients.json).
+/// (gradients.json); with bfloat16 products (HF's are float32) within bfloat16's precision.
 @Suite struct ReferenceGradientTests {
-    @Test func lossAndGradientsMatchTransformersOnTheRealModel() throws {
+    /// Relative tolerances of the loss and of each tensor's gradient statistics. Under bfloat16
+    /// every layer re-rounds its inputs, so a last-bit change anywhere (another summation order:
+    /// vdpbf16ps here, OpenBLAS on emulating paths) moves the loss by ~1% and the statistics by
+    /// up to ~3% (measured: 0.4% / 1.4% on avx512, 1.2% / 2.7% emulated on avx2).
+    static func tolerances(_ arithmetic: GemmArithmetic) -> (loss: Double, statistics: Double) {
+        arithmetic == .float32 ? (1e-4, 1e-2) : (5e-2, 1e-1)
+    }
+
+    @Test(arguments: GemmArithmetic.allCases)
+    func lossAndGradientsMatchTransformersOnTheRealModel(arithmetic: GemmArithmetic) throws {
         let reference = try TestFiles.referenceJSON("smollm2-135m-instruct/gradients.json")
         let ids = try #require(reference["ids"] as? [Int])
         let wantLoss = try #require(reference["loss"] as? Double)
@@ -15,7 +25,8 @@ import Transformer
         let names = try #require(reference["hf_to_gguf"] as? [String: String])
 
         let weights = try LlamaTrainingWeights(gguf: GGUFFile(path: TestFiles.smolLM2()))
-        let model = TrainingModel(weights: weights, threads: 2)
+        let model = TrainingModel(weights: weights, threads: 2, matmulPrecision: arithmetic)
+        let tolerance = Self.tolerances(arithmetic)
         // The reference is HF's LlamaModel, whose nn.Embedding has padding_idx = pad_token_id (2):
         // the lookup gradient of <|im_end|>'s row is dropped there. Without this the tied
         // embedding's gradient differs by 0.2% in norm (the other weights agree to ~1e-6).
@@ -26,8 +37,9 @@ import Transformer
         let loss = try model.accumulateGradients([TrainingSequence(tokens: ids, lossMask: mask)],
                                                  gradientScale: 1.0 / 8, into: &gradients)
         #expect(loss.targets == 8)
-        #expect(abs(loss.mean - wantLoss) / wantLoss < 1e-4, "loss \(loss.mean) vs \(wantLoss)")
+        #expect(abs(loss.mean - wantLoss) / wantLoss < tolerance.loss, "loss \(loss.mean) vs \(wantLoss)")
 
+        var worst = 0.0
         for (hfName, want) in grads {
             let ggufName = Self.ggufName(hfName, names)
             let entry = try #require(model.trainableLayout.entry(named: ggufName), "\(ggufName)")
@@ -41,10 +53,18 @@ import Transformer
             let wantSum = try #require(want["sum"] as? Double)
             let wantAbs = try #require(want["abs_sum"] as? Double)
             let wantNorm = try #require(want["norm"] as? Double)
-            #expect(abs(sum - wantSum) / abs(wantSum) < 1e-2, "\(hfName) sum \(sum) vs \(wantSum)")
-            #expect(abs(absSum - wantAbs) / wantAbs < 1e-2, "\(hfName) abs_sum \(absSum) vs \(wantAbs)")
-            #expect(abs(squares.squareRoot() - wantNorm) / wantNorm < 1e-2, "\(hfName) norm \(squares.squareRoot()) vs \(wantNorm)")
+            // A sum is a difference of large terms: under bfloat16 it is held to the tolerance
+            // of the absolute sum, relative to that.
+            let sumScale = arithmetic == .float32 ? abs(wantSum) : wantAbs
+            #expect(abs(sum - wantSum) / sumScale < tolerance.statistics, "\(hfName) sum \(sum) vs \(wantSum)")
+            #expect(abs(absSum - wantAbs) / wantAbs < tolerance.statistics, "\(hfName) abs_sum \(absSum) vs \(wantAbs)")
+            #expect(abs(squares.squareRoot() - wantNorm) / wantNorm < tolerance.statistics,
+                    "\(hfName) norm \(squares.squareRoot()) vs \(wantNorm)")
+            worst = max(worst, abs(absSum - wantAbs) / wantAbs, abs(squares.squareRoot() - wantNorm) / wantNorm)
         }
+        // bfloat16 really ran: float32 agrees to ~1e-6, bfloat16's 8-bit significands move the
+        // statistics by ~1e-3.
+        if arithmetic == .bfloat16 { #expect(worst > 1e-5, "bfloat16 gradients equal float32's (worst \(worst))") }
     }
 
     /// `model.layers.15.self_attn.v_proj.weight` → `blk.15.attn_v.weight` through the file's

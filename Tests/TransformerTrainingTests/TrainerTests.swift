@@ -37,15 +37,15 @@ import Transformer
         #expect(trainer.model.weights.values == weights.values)
     }
 
-    /// LoRA and full fine-tuning alike: the parameters, both AdamW moments and the data order
-    /// all come back from the checkpoint.
-    @Test(arguments: [TrainingModel.Method.lora(LoRAConfiguration(rank: 4, alpha: 8, dropout: 0.2)), .full])
-    func aResumedRunEndsOnTheSameWeightsAsAnUninterruptedOne(method: TrainingModel.Method) throws {
+    /// LoRA and full fine-tuning alike, with float32 or bfloat16 products: the parameters,
+    /// both AdamW moments and the data order all come back from the checkpoint.
+    @Test(arguments: [TrainingModel.Method.lora(LoRAConfiguration(rank: 4, alpha: 8, dropout: 0.2)), .full], GemmArithmetic.allCases)
+    func aResumedRunEndsOnTheSameWeightsAsAnUninterruptedOne(method: TrainingModel.Method, arithmetic: GemmArithmetic) throws {
         let data = TinyModel.sequences(7, length: 10, seed: 13)
         let configuration = TrainingConfiguration(
             method: method,
             optimizer: OptimizerConfiguration(learningRate: 5e-3, warmupSteps: 2), batchSize: 2, gradientAccumulation: 2,
-            epochs: 3, seed: 9, checkpointInterval: 2, threads: 2)
+            epochs: 3, seed: 9, checkpointInterval: 2, threads: 2, matmulPrecision: arithmetic)
         let uninterrupted = try Trainer(weights: TinyModel.weights(), configuration: configuration)
         try uninterrupted.train(data)
 
@@ -78,10 +78,28 @@ import Transformer
             try Trainer(weights: TinyModel.weights(seed: 8), configuration: configuration).train(data, checkpoint: folder)
         } throws: { "\($0)".contains("another base model") }
         try Trainer(weights: TinyModel.weights(), configuration: configuration).train(data, checkpoint: folder)  // the same run resumes
+        // Other arithmetic is another run too.
+        var bfloat16 = configuration
+        bfloat16.matmulPrecision = .bfloat16
+        #expect {
+            try Trainer(weights: TinyModel.weights(), configuration: bfloat16).train(data, checkpoint: folder)
+        } throws: { "\($0)".contains("another configuration") }
         configuration.optimizer.learningRate *= 2
         #expect(throws: TrainingError.self) {
             try Trainer(weights: TinyModel.weights(), configuration: configuration).train(data, checkpoint: folder)
         }
+    }
+
+    /// A float32 configuration encodes as it did before the setting existed, so checkpoints
+    /// written then still resume.
+    @Test func float32ProductsLeaveTheConfigurationJSONAsBefore() throws {
+        var configuration = TrainingConfiguration()
+        let before = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
+        #expect(!before.contains("bfloat16"))
+        configuration.matmulPrecision = .bfloat16
+        let after = try JSONEncoder().encode(configuration)
+        #expect(String(decoding: after, as: UTF8.self).contains("bfloat16"))
+        #expect(try JSONDecoder().decode(TrainingConfiguration.self, from: after).matmulPrecision == .bfloat16)
     }
 
     @Test func aBatchWhoseLabelsAreAllMaskedIsAnError() throws {
@@ -120,7 +138,8 @@ import Transformer
         #expect(abs(linear.learningRate(step: 5, totalSteps: 10) - 0.5) < 1e-6)
     }
 
-    @Test func loraOnTheRealModelLowersTheLossOfRealChats() throws {
+    @Test(arguments: GemmArithmetic.allCases)
+    func loraOnTheRealModelLowersTheLossOfRealChats(arithmetic: GemmArithmetic) throws {
         let reference = try TestFiles.referenceJSON("smollm2-135m-instruct/gradients.json")
         let ids = try #require(reference["ids"] as? [Int])
         let tokenizer = try TestFiles.referenceJSON("smollm2-135m-instruct/tokenizer.json")
@@ -134,7 +153,7 @@ import Transformer
         let data = chats.map { ids in TrainingSequence(tokens: ids, lossMask: ids.indices.map { $0 >= ids.count * 2 / 3 }) }
         let configuration = TrainingConfiguration(
             method: .lora(LoRAConfiguration(rank: 8, alpha: 16)), optimizer: OptimizerConfiguration(learningRate: 2e-3),
-            batchSize: data.count, maxSteps: 3, seed: 5, threads: 2)
+            batchSize: data.count, maxSteps: 3, seed: 5, threads: 2, matmulPrecision: arithmetic)
         let trainer = try Trainer(weights: LlamaTrainingWeights(gguf: GGUFFile(path: TestFiles.smolLM2())), configuration: configuration)
         let before = try trainer.evaluationLoss(data)
         try trainer.train(data)

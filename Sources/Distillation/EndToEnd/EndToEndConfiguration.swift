@@ -75,6 +75,8 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
     /// How curation decides an input: a self-consistency vote, or universal self-consistency
     /// (the System 2 model picks the most consistent of its responses).
     public var curation: CurationMode
+    /// The arithmetic of every fine-tune's products with the model's weights.
+    public var matmulPrecision: MatmulPrecision
 
     /// Samples per request with `adaptive` (as `s2d generate --adaptive` by default).
     public static let adaptiveChunk = 2
@@ -87,9 +89,10 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         adaptive: Bool = false, schedule: DistillationSchedule = .direct, internalization: InternalizationSchedule? = nil,
         distillFrom: DistillationStart = .taught, tuning: Tuning = .lora, data: String? = nil, testData: String? = nil,
         customTask: CustomTaskSpec? = nil, methodsDir: String? = nil, teacher: String? = nil, perturb: Bool = false,
-        curation: CurationMode = .vote
+        curation: CurationMode = .vote, matmulPrecision: MatmulPrecision = .float32
     ) {
         self.task = task
+        self.matmulPrecision = matmulPrecision
         self.teacher = teacher
         self.perturb = perturb
         self.curation = curation
@@ -164,6 +167,8 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
         teacher = try c.decodeIfPresent(String.self, forKey: .teacher)
         perturb = try c.decodeIfPresent(Bool.self, forKey: .perturb) ?? false
         curation = try c.decodeIfPresent(CurationMode.self, forKey: .curation) ?? .vote
+        // Runs from before the field trained in float32.
+        matmulPrecision = try c.decodeIfPresent(MatmulPrecision.self, forKey: .matmulPrecision) ?? .float32
     }
 
     /// The run's method, from `methodsDir` over the built-ins (or a method file), and the

@@ -364,7 +364,7 @@ public struct EndToEndRun: Sendable {
             trainData: data, output: output, initialAdapter: initial, tuning: configuration.tuning, epochs: epochs,
             learningRate: configuration.learningRate,
             batchSize: configuration.batchSize, loraRank: configuration.loraRank, loraAlpha: Double(2 * configuration.loraRank),
-            maxSequenceLength: 256, seed: configuration.seed)
+            maxSequenceLength: 256, seed: configuration.seed, matmulPrecision: configuration.matmulPrecision)
         let log = self.log
         return try await fineTuner.fineTune(job) { p in
             if p.step == p.totalSteps || p.step % max(1, p.totalSteps / 4) == 0 {

@@ -183,6 +183,23 @@ typedef void (*kc_job_fn)(void *ctx, int64_t index);
 /// jobs itself some other way. Jobs must write disjoint memory.
 int32_t kc_parallel_for(int64_t count, kc_job_fn fn, void *ctx);
 
+/// 1 when `path` computes kc_gemm_bf16 in hardware (the AVX-512 variant on a CPU with AVX-512
+/// BF16), else 0.
+int32_t kc_gemm_bf16_native(kc_path path);
+
+/// C[m, n] = alpha * A·B + beta * C (beta == 0: C is not read) with A and B rounded to
+/// bfloat16 (to nearest even) and the products summed in float32 by vdpbf16ps; single-threaded.
+/// Element (i, p) of A is a[i * rsa + p * csa], element (p, j) of B is b[p * rsb + j * csb]; C
+/// is row-major with row stride ldc. Returns 0, -1 where `path` has no such instructions
+/// (kc_gemm_bf16_native), -2 when out of memory.
+int32_t kc_gemm_bf16(kc_path path, int32_t m, int32_t n, int32_t k, float alpha, const float *a,
+                     int64_t rsa, int64_t csa, const float *b, int64_t rsb, int64_t csb,
+                     float beta, float *c, int64_t ldc);
+
+/// y[i] = x[i] rounded to bfloat16 (to nearest even, as kc_gemm_bf16 rounds its operands),
+/// kept as float32; y may be x.
+void kc_round_bf16(const float *x, float *y, int64_t n);
+
 /// Converts IEEE fp16 bits to float.
 float kc_half_to_float(uint16_t h);
 /// Converts float to IEEE fp16 bits (round to nearest even).

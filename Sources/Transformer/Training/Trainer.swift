@@ -49,7 +49,7 @@ public final class Trainer {
         self.configuration = configuration
         baseWeightsHash = weights.values.withUnsafeBytes { ContentFingerprint.fnv1a($0) }
         model = TrainingModel(weights: weights, lora: lora, threads: configuration.threads,
-                              recomputeLayers: configuration.recomputeLayers)
+                              recomputeLayers: configuration.recomputeLayers, matmulPrecision: configuration.matmulPrecision)
         optimizer = AdamW(configuration: configuration.optimizer, parameterCount: model.trainableLayout.totalCount)
     }
 

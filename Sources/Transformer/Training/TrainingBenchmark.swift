@@ -15,10 +15,11 @@ public enum TrainingBenchmark {
         public var tokensPerSecond: Double
         /// Peak resident memory of the process during this method's run (VmHWM), bytes.
         public var peakMemoryBytes: Int
+        public var matmulPrecision: GemmArithmetic
 
         public var description: String {
-            String(format: "%@: batch %d × %d tokens, %d threads: %.1f tokens/s (%.2f s/step over %d steps), peak memory %.2f GB",
-                   method, batchSize, sequenceLength, threads, tokensPerSecond, secondsPerStep, timedSteps,
+            String(format: "%@ (%@ products): batch %d × %d tokens, %d threads: %.1f tokens/s (%.2f s/step over %d steps), peak memory %.2f GB",
+                   method, matmulPrecision.rawValue, batchSize, sequenceLength, threads, tokensPerSecond, secondsPerStep, timedSteps,
                    Double(peakMemoryBytes) / 1e9)
         }
     }
@@ -29,7 +30,7 @@ public enum TrainingBenchmark {
     public static func run(
         modelPath: String, threads: Int = 2, batchSize: Int = 8, sequenceLength: Int = 128, steps: Int = 3,
         methods: [TrainingModel.Method] = [.lora(LoRAConfiguration(rank: 16, alpha: 32)), .full],
-        recomputeLayers: Bool = false
+        recomputeLayers: Bool = false, matmulPrecision: GemmArithmetic = .float32
     ) throws -> [Result] {
         var results: [Result] = []
         for method in methods {
@@ -42,7 +43,8 @@ public enum TrainingBenchmark {
             }
             let configuration = TrainingConfiguration(
                 method: method, optimizer: OptimizerConfiguration(learningRate: 1e-5), batchSize: batchSize,
-                maxSteps: steps + 1, threads: threads, recomputeLayers: recomputeLayers)
+                maxSteps: steps + 1, threads: threads, recomputeLayers: recomputeLayers,
+                matmulPrecision: matmulPrecision)
             let trainer = try Trainer(weights: weights, configuration: configuration)
             var stamps: [Date] = []
             try trainer.train(data) { _ in
@@ -57,7 +59,8 @@ public enum TrainingBenchmark {
             }
             results.append(Result(method: name, batchSize: batchSize, sequenceLength: sequenceLength, threads: threads,
                                   timedSteps: steps, secondsPerStep: seconds,
-                                  tokensPerSecond: Double(batchSize * sequenceLength) / seconds, peakMemoryBytes: peakMemory()))
+                                  tokensPerSecond: Double(batchSize * sequenceLength) / seconds, peakMemoryBytes: peakMemory(),
+                                  matmulPrecision: matmulPrecision))
         }
         return results
     }

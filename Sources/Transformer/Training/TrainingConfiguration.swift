@@ -1,3 +1,5 @@
+import Kernels
+
 /// Everything that decides a training run. The same configuration, data and seed give the
 /// same weights, bitwise, for a fixed thread count — also across a kill and resume.
 public struct TrainingConfiguration: Sendable, Hashable, Codable {
@@ -29,12 +31,20 @@ public struct TrainingConfiguration: Sendable, Hashable, Codable {
     /// but each batch then holds one kind of input (on coin-flip, one number of people), and
     /// such correlated batches can keep a hard task on its loss plateau. Off by default.
     public var groupByLength: Bool
+    /// The arithmetic of the products with the model's weight matrices (the linear layers and
+    /// the output head; attention and LoRA's rank-r products stay float32). Stored as nil for
+    /// float32, so that a checkpoint written before the setting existed still matches.
+    public var matmulPrecision: GemmArithmetic {
+        get { bfloat16Products == true ? .bfloat16 : .float32 }
+        set { bfloat16Products = newValue == .bfloat16 ? true : nil }
+    }
+    private var bfloat16Products: Bool?
 
     public init(method: TrainingModel.Method = .lora(LoRAConfiguration()), optimizer: OptimizerConfiguration = OptimizerConfiguration(),
                 batchSize: Int = 8, gradientAccumulation: Int = 1, epochs: Int = 1, maxSteps: Int? = nil,
                 evaluationInterval: Int = 0, earlyStopPatience: Int? = nil, earlyStopMinDelta: Double = 0,
                 seed: UInt64 = 0, checkpointInterval: Int = 0, threads: Int = 2, recomputeLayers: Bool = false,
-                groupByLength: Bool = false) {
+                groupByLength: Bool = false, matmulPrecision: GemmArithmetic = .float32) {
         self.method = method
         self.optimizer = optimizer
         self.batchSize = batchSize
@@ -49,6 +59,7 @@ public struct TrainingConfiguration: Sendable, Hashable, Codable {
         self.threads = threads
         self.recomputeLayers = recomputeLayers
         self.groupByLength = groupByLength
+        self.matmulPrecision = matmulPrecision
     }
 }
 

@@ -23,6 +23,8 @@ public final class TrainingModel {
     /// Recompute each layer's activations in the backward instead of keeping them
     /// (activation memory of one layer instead of all; ~1.3× the compute).
     public var recomputeLayers: Bool
+    /// The arithmetic of the products with weight matrices (linear layers, output head).
+    public var matmulPrecision: GemmArithmetic
     /// A token whose embedding row gets no gradient from the lookup, like PyTorch's
     /// `nn.Embedding(padding_idx:)` (HF Llama passes `pad_token_id`: 2, `<|im_end|>`, for
     /// SmolLM2; the output head's gradient still reaches the row). Nil by default: our pad
@@ -34,12 +36,14 @@ public final class TrainingModel {
 
     private var workspace: TrainingWorkspace?
 
-    public init(weights: LlamaTrainingWeights, lora: LoRAParameters? = nil, threads: Int = 1, recomputeLayers: Bool = false) {
+    public init(weights: LlamaTrainingWeights, lora: LoRAParameters? = nil, threads: Int = 1, recomputeLayers: Bool = false,
+                matmulPrecision: GemmArithmetic = .float32) {
         configuration = weights.configuration
         self.weights = weights
         self.lora = lora
         self.threads = max(1, threads)
         self.recomputeLayers = recomputeLayers
+        self.matmulPrecision = matmulPrecision
     }
 
     public var method: Method { lora.map { .lora($0.configuration) } ?? .full }
@@ -160,7 +164,7 @@ public final class TrainingModel {
             let losses = TrainingOps.crossEntropyHead(
                 h: ws.lnf.pointer, rows: batch.rows, targets: batch.targets, weight: p.w + head,
                 vocabulary: c.vocabularySize, columns: c.hiddenSize, gradientScale: gradientScale,
-                dh: ws.dln.pointer, dweight: grad(head), threads: threads)
+                dh: ws.dln.pointer, dweight: grad(head), threads: threads, matmulPrecision: matmulPrecision)
             guard gradientScale != nil else { return losses }
 
             // Backward: dres [N, C] = ∂L/∂(final hidden state)
@@ -227,11 +231,14 @@ public final class TrainingModel {
         TrainingOps.rmsNormForward(x: x, weight: p.w + o.attentionNorm, y: a.ln1.pointer, rstd: a.rstd1.pointer,
                                    rows: n, columns: C, epsilon: c.rmsNormEpsilon, threads: threads)
         TrainingOps.linearForward(x: a.ln1.pointer, weight: w(.q), y: a.q.pointer, rows: n, inputs: C, outputs: C,
-                                  lora: s(.q), scratch: scratch, threads: threads)
+                                  lora: s(.q), scratch: scratch, threads: threads,
+                                  matmulPrecision: matmulPrecision)
         TrainingOps.linearForward(x: a.ln1.pointer, weight: w(.k), y: a.k.pointer, rows: n, inputs: C, outputs: KV,
-                                  lora: s(.k), scratch: scratch, threads: threads)
+                                  lora: s(.k), scratch: scratch, threads: threads,
+                                  matmulPrecision: matmulPrecision)
         TrainingOps.linearForward(x: a.ln1.pointer, weight: w(.v), y: a.v.pointer, rows: n, inputs: C, outputs: KV,
-                                  lora: s(.v), scratch: scratch, threads: threads)
+                                  lora: s(.v), scratch: scratch, threads: threads,
+                                  matmulPrecision: matmulPrecision)
         TrainingOps.rope(a.q.pointer, rows: n, sequenceLength: batch.length, heads: c.headCount, rope: ws.rope, inverse: false)
         TrainingOps.rope(a.k.pointer, rows: n, sequenceLength: batch.length, heads: c.kvHeadCount, rope: ws.rope, inverse: false)
         TrainingOps.attentionForward(q: a.q.pointer, k: a.k.pointer, v: a.v.pointer, out: a.ao.pointer, probs: a.probs.pointer,
@@ -239,18 +246,22 @@ public final class TrainingModel {
         // res2 = x + ao · Woᵀ
         a.res2.pointer.update(from: x, count: n * C)
         TrainingOps.linearForward(x: a.ao.pointer, weight: w(.o), y: a.res2.pointer, rows: n, inputs: C, outputs: C,
-                                  accumulate: true, lora: s(.o), scratch: scratch, threads: threads)
+                                  accumulate: true, lora: s(.o), scratch: scratch, threads: threads,
+                                  matmulPrecision: matmulPrecision)
         TrainingOps.rmsNormForward(x: a.res2.pointer, weight: p.w + o.ffnNorm, y: a.ln2.pointer, rstd: a.rstd2.pointer,
                                    rows: n, columns: C, epsilon: c.rmsNormEpsilon, threads: threads)
         TrainingOps.linearForward(x: a.ln2.pointer, weight: w(.gate), y: a.gate.pointer, rows: n, inputs: C, outputs: F,
-                                  lora: s(.gate), scratch: scratch, threads: threads)
+                                  lora: s(.gate), scratch: scratch, threads: threads,
+                                  matmulPrecision: matmulPrecision)
         TrainingOps.linearForward(x: a.ln2.pointer, weight: w(.up), y: a.up.pointer, rows: n, inputs: C, outputs: F,
-                                  lora: s(.up), scratch: scratch, threads: threads)
+                                  lora: s(.up), scratch: scratch, threads: threads,
+                                  matmulPrecision: matmulPrecision)
         TrainingOps.swigluForward(gate: a.gate.pointer, up: a.up.pointer, h: ws.h.pointer, count: n * F, threads: threads)
         // out = res2 + h · Wdownᵀ
         out.update(from: a.res2.pointer, count: n * C)
         TrainingOps.linearForward(x: ws.h.pointer, weight: w(.down), y: out, rows: n, inputs: F, outputs: C,
-                                  accumulate: true, lora: s(.down), scratch: scratch, threads: threads)
+                                  accumulate: true, lora: s(.down), scratch: scratch, threads: threads,
+                                  matmulPrecision: matmulPrecision)
     }
 
     /// ws.dres = ∂L/∂inputs[l+1] [N, C] → ∂L/∂inputs[l], accumulating weight gradients.
@@ -270,18 +281,22 @@ public final class TrainingModel {
         ws.dres2.pointer.update(from: ws.dres.pointer, count: n * C)
         TrainingOps.swigluForward(gate: a.gate.pointer, up: a.up.pointer, h: ws.h.pointer, count: n * F, threads: threads)
         TrainingOps.linearBackward(dy: ws.dres.pointer, x: ws.h.pointer, weight: w(.down), dx: ws.dh.pointer, dweight: gw(.down),
-                                   rows: n, inputs: F, outputs: C, lora: s(.down), scratch: scratch, threads: threads)
+                                   rows: n, inputs: F, outputs: C, lora: s(.down), scratch: scratch, threads: threads,
+                                  matmulPrecision: matmulPrecision)
         TrainingOps.swigluBackward(dh: ws.dh.pointer, gate: a.gate.pointer, up: a.up.pointer, dgate: ws.dgate.pointer,
                                    dup: ws.dup.pointer, count: n * F, threads: threads)
         TrainingOps.linearBackward(dy: ws.dgate.pointer, x: a.ln2.pointer, weight: w(.gate), dx: ws.dln.pointer, dweight: gw(.gate),
-                                   rows: n, inputs: C, outputs: F, lora: s(.gate), scratch: scratch, threads: threads)
+                                   rows: n, inputs: C, outputs: F, lora: s(.gate), scratch: scratch, threads: threads,
+                                  matmulPrecision: matmulPrecision)
         TrainingOps.linearBackward(dy: ws.dup.pointer, x: a.ln2.pointer, weight: w(.up), dx: ws.dln.pointer, dweight: gw(.up),
-                                   rows: n, inputs: C, outputs: F, accumulate: true, lora: s(.up), scratch: scratch, threads: threads)
+                                   rows: n, inputs: C, outputs: F, accumulate: true, lora: s(.up), scratch: scratch, threads: threads,
+                                  matmulPrecision: matmulPrecision)
         TrainingOps.rmsNormBackward(dy: ws.dln.pointer, x: a.res2.pointer, weight: p.w + o.ffnNorm, rstd: a.rstd2.pointer,
                                     dx: ws.dres2.pointer, dweight: gn(o.ffnNorm), rows: n, columns: C, threads: threads)
         // attention: res2 = x + o(attention(rope(q), rope(k), v))
         TrainingOps.linearBackward(dy: ws.dres2.pointer, x: a.ao.pointer, weight: w(.o), dx: ws.dao.pointer, dweight: gw(.o),
-                                   rows: n, inputs: C, outputs: C, lora: s(.o), scratch: scratch, threads: threads)
+                                   rows: n, inputs: C, outputs: C, lora: s(.o), scratch: scratch, threads: threads,
+                                  matmulPrecision: matmulPrecision)
         TrainingOps.attentionBackward(dout: ws.dao.pointer, q: a.q.pointer, k: a.k.pointer, v: a.v.pointer, probs: a.probs.pointer,
                                       dq: ws.dq.pointer, dk: ws.dk.pointer, dv: ws.dv.pointer, shape: attentionShape(batch),
                                       threads: threads)
@@ -290,11 +305,14 @@ public final class TrainingModel {
         // Under LoRA nothing below layer 0 trains: its input gradient is not needed.
         let dln: UnsafeMutablePointer<Float>? = (layer == 0 && !full) ? nil : ws.dln.pointer
         TrainingOps.linearBackward(dy: ws.dq.pointer, x: a.ln1.pointer, weight: w(.q), dx: dln, dweight: gw(.q),
-                                   rows: n, inputs: C, outputs: C, lora: s(.q), scratch: scratch, threads: threads)
+                                   rows: n, inputs: C, outputs: C, lora: s(.q), scratch: scratch, threads: threads,
+                                  matmulPrecision: matmulPrecision)
         TrainingOps.linearBackward(dy: ws.dk.pointer, x: a.ln1.pointer, weight: w(.k), dx: dln, dweight: gw(.k),
-                                   rows: n, inputs: C, outputs: KV, accumulate: true, lora: s(.k), scratch: scratch, threads: threads)
+                                   rows: n, inputs: C, outputs: KV, accumulate: true, lora: s(.k), scratch: scratch, threads: threads,
+                                  matmulPrecision: matmulPrecision)
         TrainingOps.linearBackward(dy: ws.dv.pointer, x: a.ln1.pointer, weight: w(.v), dx: dln, dweight: gw(.v),
-                                   rows: n, inputs: C, outputs: KV, accumulate: true, lora: s(.v), scratch: scratch, threads: threads)
+                                   rows: n, inputs: C, outputs: KV, accumulate: true, lora: s(.v), scratch: scratch, threads: threads,
+                                  matmulPrecision: matmulPrecision)
         guard dln != nil else { return }
         // dx = dres2 + RMSNorm1ᵀ(dln)
         ws.dres.pointer.update(from: ws.dres2.pointer, count: n * C)

@@ -46,14 +46,16 @@ public struct LoRASlot {
 
 extension TrainingOps {
     /// x [N, in], W [out, in] → y [N, out] (= or += with `accumulate`) x·Wᵀ + s·(drop(x)·Aᵀ)·Bᵀ
-    /// keeps xa [N, r] = drop(x)·Aᵀ. `scratch` [N, in] is needed when dropout > 0.
+    /// keeps xa [N, r] = drop(x)·Aᵀ. `scratch` [N, in] is needed when dropout > 0. The product
+    /// with W uses `matmulPrecision`; the adapter's rank-r products stay float32.
     public static func linearForward(
         x: UnsafePointer<Float>, weight: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
         rows: Int, inputs: Int, outputs: Int, accumulate: Bool = false,
-        lora: LoRASlot? = nil, scratch: UnsafeMutablePointer<Float>? = nil, threads: Int
+        lora: LoRASlot? = nil, scratch: UnsafeMutablePointer<Float>? = nil, threads: Int,
+        matmulPrecision: GemmArithmetic = .float32
     ) {
         Gemm.multiply(transA: false, transB: true, m: rows, n: outputs, k: inputs, a: x, lda: inputs, b: weight, ldb: inputs,
-                      beta: accumulate ? 1 : 0, c: y, ldc: outputs, threads: threads)
+                      beta: accumulate ? 1 : 0, c: y, ldc: outputs, threads: threads, arithmetic: matmulPrecision)
         guard let lora else { return }
         var input = x
         if lora.dropout > 0, let scratch {
@@ -74,15 +76,16 @@ extension TrainingOps {
         dy: UnsafePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         dx: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>?,
         rows: Int, inputs: Int, outputs: Int, accumulate: Bool = false,
-        lora: LoRASlot? = nil, scratch: UnsafeMutablePointer<Float>? = nil, threads: Int
+        lora: LoRASlot? = nil, scratch: UnsafeMutablePointer<Float>? = nil, threads: Int,
+        matmulPrecision: GemmArithmetic = .float32
     ) {
         if let dweight {
             Gemm.multiply(transA: true, transB: false, m: outputs, n: inputs, k: rows, a: dy, lda: outputs, b: x, ldb: inputs,
-                          beta: 1, c: dweight, ldc: inputs, threads: threads)
+                          beta: 1, c: dweight, ldc: inputs, threads: threads, arithmetic: matmulPrecision)
         }
         if let dx {
             Gemm.multiply(transA: false, transB: false, m: rows, n: inputs, k: outputs, a: dy, lda: outputs, b: weight, ldb: inputs,
-                          beta: accumulate ? 1 : 0, c: dx, ldc: inputs, threads: threads)
+                          beta: accumulate ? 1 : 0, c: dx, ldc: inputs, threads: threads, arithmetic: matmulPrecision)
         }
         guard let lora, let scratch else { return }
         let dropped = scratch, t = scratch + rows * inputs
