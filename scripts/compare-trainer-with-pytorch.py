@@ -73,7 +73,7 @@ report = subprocess.run(
     [args.s2d, "train", "--model", f"gguf:{args.gguf}", "--data", args.data, "--out", os.path.join(work, "s2d"),
      "--init-adapter", os.path.join(work, "init"), "--lr", str(args.lr), "--batch", str(len(rows)),
      "--epochs", str(args.steps), "--lr-schedule", "constant", "--lora-rank", str(args.rank),
-     "--lora-alpha", str(2 * args.rank), "--max-length", str(width + 1), "--json"],
+     "--lora-alpha", str(2 * args.rank), "--max-length", str(width + 1), "--matmul-precision", "float32", "--json"],
     check=True, capture_output=True, text=True)
 s2d_losses = [point["loss"] for point in json.loads(report.stdout)["loss_curve"]]
 print("step  pytorch+peft  s2d train  difference")

@@ -34,7 +34,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Sequences per optimizer step.") var batch = 8
     @Option(name: .customLong("matmul-precision"), help: MatmulPrecisionArgument.help) var matmulPrecision: MatmulPrecisionArgument = .auto
     @Option(name: .customLong("max-length"), help: "Tokens per sequence (prompts are cut from the left).") var maxLength = 256
-    @Flag(name: .customLong("group-by-length"), help: "Batch sequences of similar length together: less padding, but correlated batches.")
+    @Flag(name: .customLong("group-by-length"), help: "Batch sequences of similar length together (correlated batches; batches have no padding to save).")
     var groupByLength = false
     @Option(help: "Seed of the adapter initialisation and the data order.") var seed: UInt64 = 0
     @Option(help: "Training threads.") var threads = 2

@@ -60,16 +60,16 @@ import Transformer
         let x = Self.random(rows * heads * hd, &g), r = Self.random(rows * heads * hd, &g)
         func f(_ x: [Float]) -> Double {
             var y = x
-            TrainingOps.rope(&y, rows: rows, sequenceLength: T, heads: heads, rope: rope, inverse: false)
+            TrainingOps.rope(&y, lengths: [T, T], heads: heads, rope: rope, inverse: false)
             return Self.dot(y, r)
         }
         var dx = r
-        TrainingOps.rope(&dx, rows: rows, sequenceLength: T, heads: heads, rope: rope, inverse: true)
+        TrainingOps.rope(&dx, lengths: [T, T], heads: heads, rope: rope, inverse: true)
         Self.check("rope", x: x, gradient: dx, seed: 5, loss: f)
         // Position 0 is the identity; position 1 rotates pair 0 by exactly 1 radian.
         var probe = [Float](repeating: 0, count: rows * heads * hd)
         probe[heads * hd] = 1  // row 1 (t = 1), head 0, element 0
-        TrainingOps.rope(&probe, rows: rows, sequenceLength: T, heads: heads, rope: rope, inverse: false)
+        TrainingOps.rope(&probe, lengths: [T, T], heads: heads, rope: rope, inverse: false)
         #expect(abs(probe[heads * hd] - Foundation.cos(1)) < 1e-6 && abs(probe[heads * hd + 1] - Foundation.sin(1)) < 1e-6)
     }
 
@@ -90,8 +90,10 @@ import Transformer
 
     @Test func attentionBackwardMatchesFiniteDifferences() {
         var g = SplitMix64(seed: 9)
-        let shape = TrainingOps.AttentionShape(batch: 2, sequenceLength: 5, heads: 4, kvHeads: 2, headDimension: 8)
-        let n = 2 * 5
+        // Two sequences of different lengths, rows one after the other.
+        let shape = TrainingOps.AttentionShape(lengths: [5, 3], heads: 4, kvHeads: 2, headDimension: 8)
+        let n = 5 + 3
+        #expect(shape.probabilityCount == 4 * (25 + 9))
         let q = Self.random(n * 32, &g), k = Self.random(n * 16, &g), v = Self.random(n * 16, &g), r = Self.random(n * 32, &g)
         func f(_ q: [Float], _ k: [Float], _ v: [Float]) -> Double {
             var out = [Float](repeating: 0, count: n * 32), probs = [Float](repeating: 0, count: shape.probabilityCount)
@@ -107,6 +109,13 @@ import Transformer
         Self.check("attention dv", x: v, gradient: dv, seed: 12) { f(q, k, $0) }
         // Causal: the first position of each sequence attends only to itself.
         #expect(probs[0] == 1 && probs[1] == 0)
+        #expect(probs[4 * 25] == 1 && probs[4 * 25 + 1] == 0)
+        // The second sequence attends only within itself: the same rows alone give the same output.
+        let second = TrainingOps.AttentionShape(lengths: [3], heads: 4, kvHeads: 2, headDimension: 8)
+        var alone = [Float](repeating: 0, count: 3 * 32), aloneProbs = [Float](repeating: 0, count: second.probabilityCount)
+        TrainingOps.attentionForward(q: Array(q[(5 * 32)...]), k: Array(k[(5 * 16)...]), v: Array(v[(5 * 16)...]), out: &alone,
+                                     probs: &aloneProbs, shape: second, threads: 1)
+        #expect(alone == Array(out[(5 * 32)...]))
     }
 
     @Test func loraLinearBackwardMatchesFiniteDifferences() {
@@ -184,14 +193,14 @@ import Transformer
         #expect(table == [0, 0, 10, 20, 0, 0, 101, 202])
     }
 
-    /// The whole model (every op wired together, padding and both methods) against finite
-    /// differences of its loss along a random direction of all trainable parameters.
+    /// The whole model (every op wired together, sequences of different lengths, both methods)
+    /// against finite differences of its loss along a random direction of all trainable parameters.
     @Test(arguments: [false, true])
     func wholeModelGradientsMatchFiniteDifferences(lora: Bool) throws {
         let weights = TinyModel.weights()
         let adapter = lora ? TinyModel.randomAdapter(LoRAConfiguration(rank: 4, alpha: 8), seed: 3) : nil
         let model = TrainingModel(weights: weights, lora: adapter, threads: 2)
-        // Different lengths: the batch pads, and pad rows must not change anything.
+        // Different lengths: each sequence must attend only within itself.
         var sequences = TinyModel.sequences(3, length: 9, seed: 5)
         sequences[1] = TrainingSequence(tokens: Array(sequences[1].tokens.prefix(6)), lossMask: [false, false, true, true, false, true])
         var gradients = [Float](repeating: 0, count: model.trainableLayout.totalCount)
@@ -202,10 +211,30 @@ import Transformer
             return (try? model.loss(sequences).sum) ?? .nan
         }
         model.trainableValues = theta
-        // Padding changes nothing: the short sequence alone has the same loss as inside the batch.
+        // Batching changes nothing: the short sequence alone has the same loss as inside the batch.
         let alone = try model.loss([sequences[1]]).sum
         let together = try model.loss(sequences).sum - model.loss([sequences[0]]).sum - model.loss([sequences[2]]).sum
         #expect(abs(alone - together) < 1e-4 * max(1, abs(alone)))
+    }
+
+    /// The model keeps one workspace and grows it: a batch after a larger one (stale rows and
+    /// probabilities beyond its own) gives bitwise what a fresh model gives.
+    @Test func aReusedWorkspaceGivesWhatAFreshOneGives() throws {
+        let long = TinyModel.sequences(4, length: 12, seed: 30), short = TinyModel.sequences(3, length: 7, seed: 31)
+        func gradients(_ model: TrainingModel, _ sequences: [TrainingSequence]) throws -> ([Float], Double) {
+            var gradients = [Float](repeating: 0, count: model.trainableLayout.totalCount)
+            let loss = try model.accumulateGradients(sequences, gradientScale: 1, into: &gradients)
+            return (gradients, loss.sum)
+        }
+        let adapter = TinyModel.randomAdapter(LoRAConfiguration(rank: 4, alpha: 8), seed: 2)
+        let reused = TrainingModel(weights: TinyModel.weights(), lora: adapter, threads: 2)
+        _ = try gradients(reused, long)
+        let afterLong = try gradients(reused, short)
+        let fresh = try gradients(TrainingModel(weights: TinyModel.weights(), lora: adapter, threads: 2), short)
+        #expect(afterLong.0 == fresh.0 && afterLong.1 == fresh.1)
+        // And growing again after the short batch.
+        let longAgain = try gradients(reused, long)
+        #expect(longAgain.0 == (try gradients(TrainingModel(weights: TinyModel.weights(), lora: adapter, threads: 2), long)).0)
     }
 
     /// Recomputing layers in the backward gives the same gradients as keeping activations.

@@ -75,7 +75,7 @@ public final class Trainer {
 
     /// The micro-batches of one epoch: a shuffle seeded by (seed, epoch); with
     /// `groupByLength`, windows of 16 batches are sorted by length before being cut into
-    /// batches (less padding), and the batches shuffled again.
+    /// batches, and the batches shuffled again.
     public func epochBatches(_ epoch: Int, lengths: [Int]) -> [[Int]] {
         var generator = SplitMix64(seed: configuration.seed ^ (UInt64(epoch + 1) &* 0xD6E8_FEB8_6659_FD93))
         var order = Array(lengths.indices).shuffled(using: &generator)

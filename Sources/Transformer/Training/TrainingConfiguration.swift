@@ -27,9 +27,10 @@ public struct TrainingConfiguration: Sendable, Hashable, Codable {
     /// Recompute each layer's activations in the backward (less memory, ~1.3× compute).
     public var recomputeLayers: Bool
     /// Batch sequences of similar length together (within windows of 16 batches, then the
-    /// batches are shuffled): less padding (it saved 0.2–2.2% of the tokens on the demo's data),
-    /// but each batch then holds one kind of input (on coin-flip, one number of people), and
-    /// such correlated batches can keep a hard task on its loss plateau. Off by default.
+    /// batches are shuffled). It saved padding when batches were padded (0.2–2.2% of the
+    /// tokens on the demo's data); batches now have none, so it only changes the data order:
+    /// each batch then holds one kind of input (on coin-flip, one number of people), and such
+    /// correlated batches can keep a hard task on its loss plateau. Off by default.
     public var groupByLength: Bool
     /// The arithmetic of the products with the model's weight matrices (the linear layers and
     /// the output head; attention and LoRA's rank-r products stay float32). Stored as nil for

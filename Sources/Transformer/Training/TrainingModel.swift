@@ -1,7 +1,7 @@
 import Kernels
 
 /// The training model: a full-sequence float32 forward that keeps its activations, and its
-/// backward, over a batch of right-padded sequences (llm.c style).
+/// backward, over a batch of sequences laid one after another without padding (llm.c style).
 ///
 /// Trainable parameters are either every weight (full fine-tuning) or a LoRA adapter on
 /// frozen float32 base weights. Gradients are accumulated into a caller's buffer laid out
@@ -111,12 +111,16 @@ public final class TrainingModel {
                           contextLength: configuration.contextLength, label: label)
     }
 
-    private func prepareWorkspace(batch: Int, length: Int) -> TrainingWorkspace {
-        if let workspace, workspace.batch == batch, workspace.length == length, workspace.recompute == recomputeLayers {
+    private func prepareWorkspace(_ batch: TrainingBatch, _ shape: TrainingOps.AttentionShape) -> TrainingWorkspace {
+        if let workspace, workspace.fits(rows: batch.rowCount, probabilities: shape.probabilityCount, longest: batch.longest,
+                                         recompute: recomputeLayers) {
             return workspace
         }
+        // Grown to hold the old batches and this one, so that it settles after a few steps.
+        let old = workspace.map { $0.recompute == recomputeLayers ? ($0.rows, $0.probabilities, $0.longest) : (0, 0, 0) } ?? (0, 0, 0)
         workspace = nil  // free the old buffers first
-        let fresh = TrainingWorkspace(batch: batch, length: length, configuration: configuration,
+        let fresh = TrainingWorkspace(rows: max(old.0, batch.rowCount), probabilities: max(old.1, shape.probabilityCount),
+                                      longest: max(old.2, batch.longest), configuration: configuration,
                                       lora: lora?.configuration, recompute: recomputeLayers)
         workspace = fresh
         return fresh
@@ -132,7 +136,7 @@ public final class TrainingModel {
     }
 
     private func pass(_ batch: TrainingBatch, gradients: UnsafeMutablePointer<Float>?, gradientScale: Float?) -> [Float] {
-        let workspace = prepareWorkspace(batch: batch.batch, length: batch.length)
+        let workspace = prepareWorkspace(batch, attentionShape(batch))
         return weights.values.withUnsafeBufferPointer { w in
             let adapter = lora?.values ?? []
             return adapter.withUnsafeBufferPointer { l in
@@ -143,7 +147,7 @@ public final class TrainingModel {
     }
 
     private func run(_ batch: TrainingBatch, _ ws: TrainingWorkspace, _ p: Pointers, gradientScale: Float?) -> [Float] {
-        let c = configuration, n = batch.batch * batch.length
+        let c = configuration, n = batch.rowCount
         let layout = weights.layout
         let full = lora == nil
         let embedding = p.w + layout.offset(of: "token_embd.weight")
@@ -160,7 +164,7 @@ public final class TrainingModel {
             let final = ws.inputs[c.layerCount].pointer
             TrainingOps.rmsNormForward(x: final, weight: p.w + outputNorm, y: ws.lnf.pointer, rstd: ws.rstdf.pointer,
                                        rows: n, columns: c.hiddenSize, epsilon: c.rmsNormEpsilon, threads: threads)
-            if gradientScale != nil { ws.dln.zero() }
+            if gradientScale != nil { ws.dln.zero(n * c.hiddenSize) }
             let losses = TrainingOps.crossEntropyHead(
                 h: ws.lnf.pointer, rows: batch.rows, targets: batch.targets, weight: p.w + head,
                 vocabulary: c.vocabularySize, columns: c.hiddenSize, gradientScale: gradientScale,
@@ -168,7 +172,7 @@ public final class TrainingModel {
             guard gradientScale != nil else { return losses }
 
             // Backward: dres [N, C] = ∂L/∂(final hidden state)
-            ws.dres.zero()
+            ws.dres.zero(n * c.hiddenSize)
             TrainingOps.rmsNormBackward(dy: ws.dln.pointer, x: final, weight: p.w + outputNorm, rstd: ws.rstdf.pointer,
                                         dx: ws.dres.pointer, dweight: grad(outputNorm), rows: n, columns: c.hiddenSize,
                                         threads: threads)
@@ -214,13 +218,13 @@ public final class TrainingModel {
     }
 
     private func attentionShape(_ batch: TrainingBatch) -> TrainingOps.AttentionShape {
-        TrainingOps.AttentionShape(batch: batch.batch, sequenceLength: batch.length, heads: configuration.headCount,
+        TrainingOps.AttentionShape(lengths: batch.lengths, heads: configuration.headCount,
                                    kvHeads: configuration.kvHeadCount, headDimension: configuration.headDimension)
     }
 
     /// inputs[l] [N, C] → inputs[l+1] [N, C], keeping the layer's activations.
     private func layerForward(_ layer: Int, _ batch: TrainingBatch, _ ws: TrainingWorkspace, _ p: Pointers) {
-        let c = configuration, n = batch.batch * batch.length
+        let c = configuration, n = batch.rowCount
         let C = c.hiddenSize, KV = c.kvSize, F = c.feedForwardSize
         let o = offsets(layer), a = ws.activations(layer: layer)
         let x = ws.inputs[layer].pointer, out = ws.inputs[layer + 1].pointer
@@ -239,8 +243,8 @@ public final class TrainingModel {
         TrainingOps.linearForward(x: a.ln1.pointer, weight: w(.v), y: a.v.pointer, rows: n, inputs: C, outputs: KV,
                                   lora: s(.v), scratch: scratch, threads: threads,
                                   matmulPrecision: matmulPrecision)
-        TrainingOps.rope(a.q.pointer, rows: n, sequenceLength: batch.length, heads: c.headCount, rope: ws.rope, inverse: false)
-        TrainingOps.rope(a.k.pointer, rows: n, sequenceLength: batch.length, heads: c.kvHeadCount, rope: ws.rope, inverse: false)
+        TrainingOps.rope(a.q.pointer, lengths: batch.lengths, heads: c.headCount, rope: ws.rope, inverse: false)
+        TrainingOps.rope(a.k.pointer, lengths: batch.lengths, heads: c.kvHeadCount, rope: ws.rope, inverse: false)
         TrainingOps.attentionForward(q: a.q.pointer, k: a.k.pointer, v: a.v.pointer, out: a.ao.pointer, probs: a.probs.pointer,
                                      shape: attentionShape(batch), threads: threads)
         // res2 = x + ao · Woᵀ
@@ -266,7 +270,7 @@ public final class TrainingModel {
 
     /// ws.dres = ∂L/∂inputs[l+1] [N, C] → ∂L/∂inputs[l], accumulating weight gradients.
     private func layerBackward(_ layer: Int, _ batch: TrainingBatch, _ ws: TrainingWorkspace, _ p: Pointers) {
-        let c = configuration, n = batch.batch * batch.length
+        let c = configuration, n = batch.rowCount
         let C = c.hiddenSize, KV = c.kvSize, F = c.feedForwardSize
         let o = offsets(layer), a = ws.activations(layer: layer)
         let x = ws.inputs[layer].pointer
@@ -300,8 +304,8 @@ public final class TrainingModel {
         TrainingOps.attentionBackward(dout: ws.dao.pointer, q: a.q.pointer, k: a.k.pointer, v: a.v.pointer, probs: a.probs.pointer,
                                       dq: ws.dq.pointer, dk: ws.dk.pointer, dv: ws.dv.pointer, shape: attentionShape(batch),
                                       threads: threads)
-        TrainingOps.rope(ws.dq.pointer, rows: n, sequenceLength: batch.length, heads: c.headCount, rope: ws.rope, inverse: true)
-        TrainingOps.rope(ws.dk.pointer, rows: n, sequenceLength: batch.length, heads: c.kvHeadCount, rope: ws.rope, inverse: true)
+        TrainingOps.rope(ws.dq.pointer, lengths: batch.lengths, heads: c.headCount, rope: ws.rope, inverse: true)
+        TrainingOps.rope(ws.dk.pointer, lengths: batch.lengths, heads: c.kvHeadCount, rope: ws.rope, inverse: true)
         // Under LoRA nothing below layer 0 trains: its input gradient is not needed.
         let dln: UnsafeMutablePointer<Float>? = (layer == 0 && !full) ? nil : ws.dln.pointer
         TrainingOps.linearBackward(dy: ws.dq.pointer, x: a.ln1.pointer, weight: w(.q), dx: dln, dweight: gw(.q),

@@ -73,15 +73,19 @@ extension TrainingOps {
 // MARK: - RoPE
 
 extension TrainingOps {
-    /// In place on x [B·T, heads·headDim]: row b·T + t of every head rotated for position t
-    /// (`Rope`, llama.cpp's NORM layout). Backward (`inverse`): the transpose, a rotation by
-    /// −angle, applied to the gradient.
+    /// In place on x [N, heads·headDim], sequences of `lengths` rows one after another: row t of
+    /// each sequence rotated for position t, every head (`Rope`, llama.cpp's NORM layout).
+    /// Backward (`inverse`): the transpose, a rotation by −angle, applied to the gradient.
     public static func rope(
-        _ x: UnsafeMutablePointer<Float>, rows: Int, sequenceLength: Int, heads: Int, rope: Rope, inverse: Bool
+        _ x: UnsafeMutablePointer<Float>, lengths: [Int], heads: Int, rope: Rope, inverse: Bool
     ) {
         let width = heads * rope.headDimension
-        for row in 0..<rows {
-            rope.apply(x + row * width, heads: heads, position: row % sequenceLength, inverse: inverse)
+        var row = 0
+        for length in lengths {
+            for position in 0..<length {
+                rope.apply(x + row * width, heads: heads, position: position, inverse: inverse)
+                row += 1
+            }
         }
     }
 }

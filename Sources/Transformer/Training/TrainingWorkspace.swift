@@ -11,17 +11,18 @@ final class FloatBuffer {
         pointer.initialize(repeating: 0, count: max(count, 1))
     }
     deinit { pointer.deallocate() }
-    func zero() { pointer.update(repeating: 0, count: count) }
+    /// Zeroes the first `count` floats (default: all).
+    func zero(_ count: Int? = nil) { pointer.update(repeating: 0, count: min(count ?? self.count, self.count)) }
 }
 
-/// What one layer's forward keeps for its backward. N = batch · T rows.
+/// What one layer's forward keeps for its backward, for up to N rows.
 final class LayerActivations {
     let ln1: FloatBuffer      // [N, C]  attention RMSNorm output
     let rstd1: FloatBuffer    // [N]
     let q: FloatBuffer        // [N, C]  after RoPE
     let k: FloatBuffer        // [N, KV] after RoPE
     let v: FloatBuffer        // [N, KV]
-    let probs: FloatBuffer    // [B, H, T, T]
+    let probs: FloatBuffer    // per sequence [H, T, T]
     let ao: FloatBuffer       // [N, C]  attention output, input of o
     let res2: FloatBuffer     // [N, C]  residual after attention
     let ln2: FloatBuffer      // [N, C]
@@ -30,13 +31,13 @@ final class LayerActivations {
     let up: FloatBuffer       // [N, F]
     let loraXA: [LinearTarget: FloatBuffer]  // [N, rank] per adapted layer
 
-    init(rows n: Int, shape: TrainingOps.AttentionShape, configuration c: LlamaConfiguration, lora: LoRAConfiguration?) {
+    init(rows n: Int, probabilities: Int, configuration c: LlamaConfiguration, lora: LoRAConfiguration?) {
         ln1 = FloatBuffer(n * c.hiddenSize)
         rstd1 = FloatBuffer(n)
         q = FloatBuffer(n * c.hiddenSize)
         k = FloatBuffer(n * c.kvSize)
         v = FloatBuffer(n * c.kvSize)
-        probs = FloatBuffer(shape.probabilityCount)
+        probs = FloatBuffer(probabilities)
         ao = FloatBuffer(n * c.hiddenSize)
         res2 = FloatBuffer(n * c.hiddenSize)
         ln2 = FloatBuffer(n * c.hiddenSize)
@@ -49,11 +50,14 @@ final class LayerActivations {
     }
 }
 
-/// Every buffer of one training pass for a given batch × length: activations of each layer
-/// (or of one, shared, when layers are recomputed), the residual stream at each layer
-/// boundary, and the scratch of the backward.
+/// Every buffer of a training pass over up to `rows` rows (attention probabilities up to
+/// `probabilities` floats, positions up to `longest`): activations of each layer (or of one,
+/// shared, when layers are recomputed), the residual stream at each layer boundary, and the
+/// scratch of the backward. A batch uses the first rows of each buffer; the model keeps one
+/// workspace and grows it when a batch needs more, so batches of varying length do not
+/// allocate (and fault in) fresh memory every step.
 final class TrainingWorkspace {
-    let batch: Int, length: Int, recompute: Bool
+    let rows: Int, probabilities: Int, longest: Int, recompute: Bool
     let inputs: [FloatBuffer]        // L+1 × [N, C]: input of each layer, then the final hidden state
     let layers: [LayerActivations]   // L, or 1 shared when recomputing
     let lnf: FloatBuffer, rstdf: FloatBuffer
@@ -61,18 +65,16 @@ final class TrainingWorkspace {
     let dln: FloatBuffer, dq: FloatBuffer, dao: FloatBuffer, dres2: FloatBuffer, dres: FloatBuffer  // [N, C]
     let dk: FloatBuffer, dv: FloatBuffer  // [N, KV]
     let loraScratch: FloatBuffer          // [N, F + rank]
-    let rope: Rope                        // cos/sin of positions 0..<length
+    let rope: Rope                        // cos/sin of positions 0..<longest
 
-    init(batch: Int, length: Int, configuration c: LlamaConfiguration, lora: LoRAConfiguration?, recompute: Bool) {
-        self.batch = batch
-        self.length = length
+    init(rows n: Int, probabilities: Int, longest: Int, configuration c: LlamaConfiguration, lora: LoRAConfiguration?, recompute: Bool) {
+        rows = n
+        self.probabilities = probabilities
+        self.longest = longest
         self.recompute = recompute
-        let n = batch * length
-        let shape = TrainingOps.AttentionShape(batch: batch, sequenceLength: length, heads: c.headCount,
-                                               kvHeads: c.kvHeadCount, headDimension: c.headDimension)
         inputs = (0...c.layerCount).map { _ in FloatBuffer(n * c.hiddenSize) }
         layers = (0..<(recompute ? 1 : c.layerCount)).map { _ in
-            LayerActivations(rows: n, shape: shape, configuration: c, lora: lora)
+            LayerActivations(rows: n, probabilities: probabilities, configuration: c, lora: lora)
         }
         lnf = FloatBuffer(n * c.hiddenSize)
         rstdf = FloatBuffer(n)
@@ -88,7 +90,13 @@ final class TrainingWorkspace {
         dk = FloatBuffer(n * c.kvSize)
         dv = FloatBuffer(n * c.kvSize)
         loraScratch = FloatBuffer(lora == nil ? 0 : n * (max(c.feedForwardSize, c.hiddenSize) + lora!.rank))
-        rope = Rope(headDimension: c.headDimension, base: Double(c.ropeBase), cachedPositions: length)
+        rope = Rope(headDimension: c.headDimension, base: Double(c.ropeBase), cachedPositions: longest)
+    }
+
+    /// Whether a batch of `rows` rows, `probabilities` attention floats and sequences up to
+    /// `longest` fits.
+    func fits(rows: Int, probabilities: Int, longest: Int, recompute: Bool) -> Bool {
+        rows <= self.rows && probabilities <= self.probabilities && longest <= self.longest && recompute == self.recompute
     }
 
     func activations(layer: Int) -> LayerActivations { recompute ? layers[0] : layers[layer] }
