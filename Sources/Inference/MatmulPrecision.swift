@@ -6,7 +6,8 @@ public enum MatmulPrecision: String, Sendable, Hashable, Codable, CaseIterable, 
     /// float32 operands and sums.
     case float32
     /// Operands rounded to bfloat16, float32 sums (PyTorch's bf16 autocast): ~1.7× faster
-    /// products where the CPU has AVX-512 BF16, emulated (same results, no gain) elsewhere.
+    /// products where the CPU has AVX-512 BF16; elsewhere emulated (the same rounding, sums in
+    /// another order, slower than float32).
     case bfloat16
 
     /// The engine's name for it (`Gemm.multiply`, `TrainingConfiguration`).

@@ -6,8 +6,9 @@ public enum GemmArithmetic: String, Sendable, Hashable, Codable, CaseIterable, C
     case float32
     /// Operands rounded to bfloat16 (to nearest even), products summed in float32: what
     /// PyTorch's bf16 autocast computes. AVX-512 BF16 (vdpbf16ps) runs it at ~1.7× float32's
-    /// speed; elsewhere it is emulated (operands rounded, then OpenBLAS), so a run's
-    /// arithmetic, and its resume, do not depend on the machine.
+    /// speed; elsewhere it is emulated (rounded copies of the operands, then OpenBLAS: slower
+    /// than float32, and a copy of each operand per call), so that a run's arithmetic, and its
+    /// resume, do not depend on the machine.
     case bfloat16
 
     /// Whether `path` computes bfloat16 products in hardware.

@@ -9,4 +9,12 @@ enum JSONOutput {
         let data = try encoder.encode(value)
         Swift.print(String(decoding: data, as: UTF8.self))
     }
+
+    /// `value` as one line of JSON (an event a script reads line by line).
+    static func line<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+    }
 }

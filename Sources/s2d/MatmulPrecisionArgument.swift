@@ -14,7 +14,7 @@ enum MatmulPrecisionArgument: String, ExpressibleByArgument, CaseIterable {
     /// The arithmetic on this machine's active kernel path (after `--cpu` / `S2D_CPU`).
     var precision: MatmulPrecision { resolved(stored: nil) }
 
-    /// As `arithmetic`, except that `auto` keeps what a run directory was made with (`stored`),
+    /// As `precision`, except that `auto` keeps what a run directory was made with (`stored`),
     /// so that resuming a run on another machine never changes its arithmetic.
     func resolved(stored: MatmulPrecision?) -> MatmulPrecision {
         switch self {

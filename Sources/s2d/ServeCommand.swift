@@ -35,6 +35,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("default-max-tokens"), help: "max_tokens of requests that give none.") var defaultMaxTokens = 512
     @Option(help: "Embedded engine precision: quantized (default) or float32.") var precision: PrecisionArgument = .quantized
     @Option(help: "Threads of the embedded engine.") var threads = 2
+    @Flag(help: "Print the listening and stopped lines as JSON objects, one per line (event, url, port, models, api_key_required).")
+    var json = false
+    @Flag(help: "No warnings on stderr.") var quiet = false
+
+    /// What `--json` prints: `listening` once the port is open, `stopped` after the last request.
+    struct Event: Encodable {
+        var event: String
+        var url: String?
+        var port: Int?
+        var models: [String]?
+        var apiKeyRequired: Bool?
+    }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535 (got \(port))") }
@@ -59,18 +71,26 @@ struct ServeCommand: AsyncParsableCommand {
             try await server.loadAdapter(named: name, from: URL(fileURLWithPath: folder))
         }
         let host = host
-        if key == nil, !LoopbackName.contains(host) {
+        if key == nil, !LoopbackName.contains(host), !quiet {
             FileHandle.standardError.write(Data(("s2d serve: warning: listening on \(host) without an API key: anyone who can reach this port can use the model "
                 + "(pass --api-key or set S2D_API_KEY)\n").utf8))
         }
         let models = server.modelIDs
         let keyNote = key == nil ? "no API key" : "API key required"
+        let json = json
         try await server.run { port in
+            let url = "http://\(host):\(port)/v1"
+            let line = json
+                ? (try? JSONOutput.line(Event(event: "listening", url: url, port: port, models: models, apiKeyRequired: key != nil))) ?? ""
+                : "s2d serve: listening on \(url) (models: \(models.joined(separator: ", ")); \(keyNote))\n"
             // Unbuffered, so a script waiting for this line sees it at once.
-            let line = "s2d serve: listening on http://\(host):\(port)/v1 (models: \(models.joined(separator: ", ")); \(keyNote))\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
-        print("s2d serve: stopped")
+        if json {
+            FileHandle.standardOutput.write(Data(try JSONOutput.line(Event(event: "stopped")).utf8))
+        } else {
+            print("s2d serve: stopped")
+        }
     }
 
     /// `smollm2-135m` for `embedded:smollm2-135m`, the file name without `.gguf` for a path.

@@ -32,4 +32,20 @@ import TestSupport
         #expect(!servedSet.isEmpty)
         #expect(servedSet == (try Data(contentsOf: embedded.appendingPathComponent("distill.jsonl"))))
     }
+
+    /// `--json`: the listening and stopped lines are JSON objects a script can read.
+    @Test func jsonPrintsTheListeningAndStoppedEvents() async throws {
+        let (server, out, err, url) = try await S2DProcess.startServer(["--json", "--served-model-name", "base"])
+        kill(server.processIdentifier, SIGTERM)
+        let stopped = await S2DProcess.finish(server, out, err)
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+        let events = try stopped.stdout.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
+        }
+        #expect(events.count == 2)
+        #expect(events.first?["event"] as? String == "listening" && events.first?["url"] as? String == url)
+        #expect(events.first?["models"] as? [String] == ["base"] && events.first?["api_key_required"] as? Bool == false)
+        #expect(events.first?["port"] as? Int == Int(url.split(separator: ":").last!.dropLast(3)))
+        #expect(events.last?["event"] as? String == "stopped")
+    }
 }
