@@ -67,6 +67,25 @@ static inline __m512i pairs_of_two_rows(const float *x0, const float *x1, int32_
     return _mm512_or_si512(lo, _mm512_slli_epi32(hi, 16));
 }
 
+// One row of A (or column of B) along k, element p at x[p * stride], as the bf16 pairs of
+// dst[q * lanes] for q < (kc + 1) / 2 (x == NULL: zeros, a padding row). `scratch` holds
+// (kc + 1) / 2 dwords.
+static void pack_line(const float *x, int64_t stride, int32_t kc, uint32_t *dst, int32_t lanes,
+                      uint32_t *scratch) {
+    const int32_t pairs = (kc + 1) / 2;
+    if (!x) {
+        for (int32_t q = 0; q < pairs; q++) dst[q * lanes] = 0;
+    } else if (stride == 1) {
+        pairs_of_contiguous(x, kc, scratch);
+        for (int32_t q = 0; q < pairs; q++) dst[q * lanes] = scratch[q];
+    } else {
+        for (int32_t q = 0; q < pairs; q++) {
+            const uint32_t hi = 2 * q + 1 < kc ? bf16_bits(x[(2 * q + 1) * stride]) : 0;
+            dst[q * lanes] = bf16_bits(x[2 * q * stride]) | (hi << 16);
+        }
+    }
+}
+
 // A[0 .. rows, 0 .. kc] (element (i, p) at a[i * rsa + p * csa]) into micro-panels of MR rows,
 // [pairs][MR] dwords each, zero-padded to MR rows and to an even depth. `scratch` holds
 // (kc + 1) / 2 dwords.
@@ -82,20 +101,8 @@ static void pack_a(const float *a, int64_t rsa, int64_t csa, int32_t rows, int32
                 _mm512_mask_storeu_epi32(dst + q * MR, (__mmask16)((1u << MR) - 1), v);
             }
         } else {
-            for (int32_t r = 0; r < MR; r++) {
-                if (r >= height) {
-                    for (int32_t q = 0; q < pairs; q++) dst[q * MR + r] = 0;
-                } else if (csa == 1) {
-                    pairs_of_contiguous(a + (r0 + r) * rsa, kc, scratch);
-                    for (int32_t q = 0; q < pairs; q++) dst[q * MR + r] = scratch[q];
-                } else {
-                    const float *x = a + (r0 + r) * rsa;
-                    for (int32_t q = 0; q < pairs; q++) {
-                        const uint32_t hi = 2 * q + 1 < kc ? bf16_bits(x[(2 * q + 1) * csa]) : 0;
-                        dst[q * MR + r] = bf16_bits(x[2 * q * csa]) | (hi << 16);
-                    }
-                }
-            }
+            for (int32_t r = 0; r < MR; r++)
+                pack_line(r < height ? a + (r0 + r) * rsa : NULL, csa, kc, dst + r, MR, scratch);
         }
     }
 }
@@ -116,20 +123,8 @@ static void pack_b(const float *b, int64_t rsb, int64_t csb, int32_t kc, int32_t
                                                : _mm512_setzero_si512());
             }
         } else {
-            for (int32_t j = 0; j < NR; j++) {
-                if (j >= width) {
-                    for (int32_t q = 0; q < pairs; q++) dst[q * NR + j] = 0;
-                } else if (rsb == 1) {
-                    pairs_of_contiguous(b + (j0 + j) * csb, kc, scratch);
-                    for (int32_t q = 0; q < pairs; q++) dst[q * NR + j] = scratch[q];
-                } else {
-                    const float *x = b + (j0 + j) * csb;
-                    for (int32_t q = 0; q < pairs; q++) {
-                        const uint32_t hi = 2 * q + 1 < kc ? bf16_bits(x[(2 * q + 1) * rsb]) : 0;
-                        dst[q * NR + j] = bf16_bits(x[2 * q * rsb]) | (hi << 16);
-                    }
-                }
-            }
+            for (int32_t j = 0; j < NR; j++)
+                pack_line(j < width ? b + (j0 + j) * csb : NULL, rsb, kc, dst + j, NR, scratch);
         }
     }
 }
