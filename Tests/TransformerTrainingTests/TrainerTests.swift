@@ -83,11 +83,11 @@ import Transformer
         bfloat16.matmulPrecision = .bfloat16
         #expect {
             try Trainer(weights: TinyModel.weights(), configuration: bfloat16).train(data, checkpoint: folder)
-        } throws: { "\($0)".contains("another configuration") }
+        } throws: { "\($0)".contains("another configuration (bfloat16Products differ)") }
         configuration.optimizer.learningRate *= 2
-        #expect(throws: TrainingError.self) {
+        #expect {
             try Trainer(weights: TinyModel.weights(), configuration: configuration).train(data, checkpoint: folder)
-        }
+        } throws: { "\($0)".contains("(optimizer differ)") }
     }
 
     /// A float32 configuration encodes as it did before the setting existed, so checkpoints

@@ -224,6 +224,20 @@ public final class Trainer {
         return String(decoding: (try? encoder.encode(resumable)) ?? Data(), as: UTF8.self)
     }
 
+    /// The top-level fields of two configuration JSON texts whose values differ, sorted; a
+    /// field one side lacks counts (bfloat16Products is absent under float32).
+    static func changedFields(_ stored: String, _ current: String) -> [String] {
+        func fields(_ text: String) -> [String: String] {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return [:] }
+            return object.mapValues { value in
+                (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]))
+                    .map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
+            }
+        }
+        let a = fields(stored), b = fields(current)
+        return Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
+    }
+
     /// Writes parameters, AdamW moments and counters atomically to `url`.
     public func save(to url: URL) throws {
         let count = model.trainableLayout.totalCount
@@ -242,8 +256,10 @@ public final class Trainer {
         let file = try SafetensorsFile(path: url.path)
         func fail(_ reason: String) -> TrainingError { .checkpoint(path: url.path, reason: reason) }
         guard file.metadata["format"] == "s2d-trainer-state-1" else { throw fail("not a trainer state file") }
-        guard file.metadata["configuration"] == configurationJSON else {
-            throw fail("written by a run with another configuration")
+        guard let stored = file.metadata["configuration"], stored == configurationJSON else {
+            let changed = Self.changedFields(file.metadata["configuration"] ?? "{}", configurationJSON)
+            throw fail("written by a run with another configuration (\(changed.isEmpty ? "unreadable" : changed.joined(separator: ", ")) "
+                + "differ); use the same settings, another output folder, or delete it")
         }
         if let data, let stored = file.metadata["data_fnv1a"].flatMap(UInt64.init), stored != data {
             throw fail("written for other training data (another --data file, or another --max-length cut); use another output folder or delete it")
