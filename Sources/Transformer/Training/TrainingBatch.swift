@@ -1,10 +1,11 @@
-/// Sequences one after another, without padding: the rows of sequence b are
-/// `offset(b) ..< offset(b) + lengths[b]`.
+/// Sequences one after another, without padding: sequence b takes `lengths[b]` rows, after
+/// those of the sequences before it.
 ///
 /// The linear layers, norms and the head work row by row; attention (and RoPE's positions)
 /// work within each sequence (`TrainingOps.AttentionShape`). So no compute goes to padding,
 /// and a sequence's result is that of the sequence alone. (Padding to the longest sequence of
-/// the batch wasted 15–20% of the rows on the demo's coin-flip data.)
+/// the batch wasted 11.9% of the rows of the demo's distillation batches and 19.2% of its
+/// teaching batches, at batch 16.)
 struct TrainingBatch {
     /// Rows of each sequence.
     var lengths: [Int]

@@ -33,11 +33,6 @@ extension TrainingOps {
             probabilityCount = probabilities
         }
 
-        /// `batch` sequences of `sequenceLength` rows each.
-        public init(batch: Int, sequenceLength: Int, heads: Int, kvHeads: Int, headDimension: Int) {
-            self.init(lengths: Array(repeating: sequenceLength, count: batch), heads: heads, kvHeads: kvHeads, headDimension: headDimension)
-        }
-
         var qWidth: Int { heads * headDimension }
         var kvWidth: Int { kvHeads * headDimension }
         var group: Int { heads / kvHeads }
