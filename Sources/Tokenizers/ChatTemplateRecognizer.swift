@@ -1,20 +1,57 @@
-/// Matches a Jinja chat template against the ChatML shape, token by token, so that spacing,
-/// quote style, `x['k']` versus `x.k`, and whitespace-control markers do not matter:
+/// Recognises the chat templates `ChatTemplate` can render, token by token, so that spacing,
+/// quote style, `x['k']` versus `x.k`, and whitespace-control markers do not matter.
+///
+/// ChatML:
 ///
 ///     {% for message in messages %}
 ///       [{% if loop.first and messages[0]['role'] != 'system' %}{{ '<|im_start|>system\n…<|im_end|>\n' }}{% endif %}]
 ///       {{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n' }}
 ///     {% endfor %}
 ///     [{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}]
+///
+/// Gemma 3: tag for tag `ChatTemplate.gemma3Source`, except the string that follows the system
+/// content (released as '\n\n'; some conversions write '\n').
 enum ChatTemplateRecognizer {
-    struct Recognised {
-        var defaultSystemMessage: String?
-        var supportsGenerationPrompt: Bool
-    }
-
     typealias Failure = ChatTemplate.Unsupported
 
-    static func recognise(_ source: String) throws(Failure) -> Recognised {
+    /// A template is taken for Gemma's when it writes `<start_of_turn>`, else for ChatML.
+    static func recognise(_ source: String) throws(Failure) -> ChatTemplate {
+        source.contains("<start_of_turn>") ? try recogniseGemma(source) : try recogniseChatML(source)
+    }
+
+    /// Gemma 3's template, cut into tags once.
+    static let gemma3Tags: [JinjaLexer.Tag] = try! JinjaLexer.tags(of: ChatTemplate.gemma3Source)
+
+    static func recogniseGemma(_ source: String) throws(Failure) -> ChatTemplate {
+        let tags = try JinjaLexer.tags(of: source)
+        let separatorHead = JinjaToken.words("set first_user_prefix = messages [ 0 ] . content")
+        var separator: String? = nil
+        for (position, expected) in gemma3Tags.enumerated() {
+            guard position < tags.count else {
+                throw Failure(reason: "the template ends at tag \(position + 1) where Gemma 3's has \(expected)")
+            }
+            let tag = tags[position]
+            if expected.kind == .statement, expected.tokens.starts(with: separatorHead), tag.kind == .statement,
+               tag.tokens.count >= 2, Array(tag.tokens.dropLast()) == Array(expected.tokens.dropLast()),
+               case .string(let literal) = tag.tokens.last!
+            {
+                guard separator == nil || separator == literal else {
+                    throw Failure(reason: "the two spellings of first_user_prefix end differently")
+                }
+                separator = literal
+                continue
+            }
+            guard tag.kind == expected.kind, tag.tokens == expected.tokens else {
+                throw Failure(reason: "tag \(position + 1) is \(tag) where Gemma 3's template has \(expected)")
+            }
+        }
+        guard tags.count == gemma3Tags.count else {
+            throw Failure(reason: "unexpected tags after Gemma 3's template: \(tags[gemma3Tags.count])")
+        }
+        return .gemma(systemSeparator: separator ?? "\n\n")
+    }
+
+    static func recogniseChatML(_ source: String) throws(Failure) -> ChatTemplate {
         let tags = try JinjaLexer.tags(of: source)
         var cursor = 0
         func next() -> JinjaLexer.Tag? {
@@ -73,7 +110,7 @@ enum ChatTemplateRecognizer {
             generationPrompt = true
         }
         guard cursor == tags.count else { throw Failure(reason: "unexpected tags after the generation prompt") }
-        return Recognised(defaultSystemMessage: defaultSystem, supportsGenerationPrompt: generationPrompt)
+        return ChatTemplate(format: .chatML(defaultSystemMessage: defaultSystem), supportsGenerationPrompt: generationPrompt)
     }
 
     enum MessagePart: Equatable {

@@ -11,10 +11,20 @@ public enum HuggingFaceTokenizerFiles {
     public static let configFileName = "tokenizer_config.json"
     public static let specialTokensFileName = "special_tokens_map.json"
 
-    /// File name → contents. Refuses what `Tokenizer` refuses (a non-BPE model, an unknown
-    /// pre-tokenizer), so only tokenizers this engine reproduces are exported.
+    /// A tokenizer this exporter does not write: SentencePiece ones (Gemma) are not exported yet.
+    public struct Unsupported: Error, CustomStringConvertible {
+        public let path: String
+        public var description: String {
+            "\(path): exporting a SentencePiece tokenizer (tokenizer.ggml.model = \"llama\") as tokenizer.json is not implemented; only byte-level BPE (\"gpt2\") is"
+        }
+    }
+
+    /// File name → contents. Refuses what `Tokenizer` refuses (an unknown model or
+    /// pre-tokenizer), and SentencePiece tokenizers, so only byte-level BPE tokenizers this
+    /// engine reproduces are exported.
     public static func files(from gguf: GGUFFile) throws -> [String: Data] {
         let tokenizer = try Tokenizer(gguf: gguf)
+        guard let splitter = tokenizer.preTokenizer else { throw Unsupported(path: gguf.path) }
         let tokens = try gguf.strings("tokenizer.ggml.tokens")
         let merges = try gguf.strings("tokenizer.ggml.merges")
         let types = gguf.metadata["tokenizer.ggml.token_type"] != nil
@@ -36,7 +46,7 @@ public enum HuggingFaceTokenizerFiles {
 
         let byteLevel: [String: Any] = ["type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true]
         // SmolLM2's own tokenizer.json: digits split one by one, then GPT-2's regex.
-        let preTokenizer: [String: Any] = tokenizer.preTokenizer.isolatesDigits
+        let preTokenizer: [String: Any] = splitter.isolatesDigits
             ? ["type": "Sequence", "pretokenizers": [["type": "Digits", "individual_digits": true], byteLevel]]
             : byteLevel
         var postProcessor: [String: Any] = ["type": "ByteLevel", "add_prefix_space": true, "trim_offsets": false, "use_regex": true]

@@ -32,9 +32,15 @@ enum JinjaToken: Equatable, CustomStringConvertible {
 enum JinjaLexer {
     enum Kind { case statement, expression }
 
-    struct Tag {
+    struct Tag: CustomStringConvertible {
         var kind: Kind
         var tokens: [JinjaToken]
+
+        /// The tag as normalised tokens, for messages: `{% if add_generation_prompt %}`.
+        var description: String {
+            let body = tokens.map(\.description).joined(separator: " ")
+            return kind == .statement ? "{% \(body) %}" : "{{ \(body) }}"
+        }
     }
 
     typealias Failure = ChatTemplate.Unsupported

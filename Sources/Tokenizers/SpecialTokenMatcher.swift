@@ -33,15 +33,16 @@ struct SpecialTokenMatcher: Sendable {
         case special(Int32)
     }
 
-    /// Calls `emit` for the text runs and special tokens of `bytes`, in order.
-    func split(_ bytes: UnsafeBufferPointer<UInt8>, includeControl: Bool, _ emit: (Chunk) -> Void) {
+    /// Calls `emit` for the text runs and special tokens of `bytes`, in order, matching control
+    /// tokens with `includeControl` and user-defined ones with `includeUserDefined`.
+    func split(_ bytes: UnsafeBufferPointer<UInt8>, includeControl: Bool, includeUserDefined: Bool = true, _ emit: (Chunk) -> Void) {
         var textStart = 0
         var position = 0
         let count = bytes.count
         search: while position < count {
             let candidates = byFirstByte[Int(bytes[position])]
             if !candidates.isEmpty {
-                for entry in candidates where includeControl || !entry.isControl {
+                for entry in candidates where entry.isControl ? includeControl : includeUserDefined {
                     let length = entry.bytes.count
                     guard position + length <= count else { continue }
                     var matches = true

@@ -1,15 +1,19 @@
 import ModelFiles
 
-/// A byte-level BPE tokenizer (GPT-2 style) built from a GGUF file's metadata, with the model's
-/// special tokens and chat template.
+/// A tokenizer built from a GGUF file's metadata: byte-level BPE (`tokenizer.ggml.model` "gpt2",
+/// SmolLM2) or SentencePiece BPE ("llama", Gemma 3), with the model's special tokens and chat
+/// format.
 ///
-/// A value type: copies share the immutable tables and the word cache, so passing it between
-/// tasks is cheap and safe.
+/// A value type: copies share the immutable tables (and the byte-level word cache), so passing
+/// it between tasks is cheap and safe.
 public struct Tokenizer: Sendable {
     let tables: TokenizerTables
 
-    /// The pre-tokenizer split the file names (`tokenizer.ggml.pre`).
-    public var preTokenizer: PreTokenizer { tables.preTokenizer }
+    /// The pre-tokenizer split the file names (`tokenizer.ggml.pre`); nil for SentencePiece,
+    /// which merges across the whole text.
+    public var preTokenizer: PreTokenizer? {
+        if case .byteLevel(let encoder) = tables.model { encoder.preTokenizer } else { nil }
+    }
     /// Number of token ids (embedding rows).
     public var vocabularySize: Int { tables.tokens.count }
     /// The most bytes one token stands for (the fewest tokens a text can be is its bytes over this).
@@ -23,21 +27,26 @@ public struct Tokenizer: Sendable {
     /// Padding id, if the file names one.
     public let paddingTokenID: Int?
     /// Whether prompts should start with `bosTokenID` (`tokenizer.ggml.add_bos_token`, default
-    /// false). `encode` never adds it; callers that build model inputs do.
+    /// false). `encode` never adds it; callers that build model inputs from plain text do.
+    /// Chats need nothing added: a template that wants BOS writes it (Gemma's does).
     public let addsBOSToken: Bool
     /// Ids that end a generated turn: the eos id and control tokens spelled like an
-    /// end-of-turn or end-of-text marker (`<|im_end|>`, `<|endoftext|>`, `<|eot_id|>`, ...).
+    /// end-of-turn or end-of-text marker (`<|im_end|>`, `<|endoftext|>`, `<end_of_turn>`, ...).
     public let endOfGenerationTokenIDs: Set<Int>
-    /// The control token that closes each chat turn (`<|im_end|>` for ChatML; 2 in SmolLM2),
-    /// nil when the vocabulary has none. Training on chats puts it after each assistant reply.
+    /// The control token that closes each chat turn (`<|im_end|>` for ChatML, 2 in SmolLM2;
+    /// `<end_of_turn>` for Gemma, 106), nil when the vocabulary has none. Training on chats
+    /// puts it after each assistant reply.
     public let endOfTurnTokenID: Int?
-    /// The chat formatter, nil when the file has no template.
+    /// The chat formatter, nil when the file has no template and its vocabulary no known
+    /// turn markers.
     public let chatTemplate: ChatTemplate?
     /// The file the tokenizer was read from (for messages).
     public let sourcePath: String
 
     /// Reads the tokenizer and its chat template from `gguf`; an unrecognised chat template
-    /// is refused (pass one to `init(gguf:chatTemplate:)` to override it).
+    /// is refused (pass one to `init(gguf:chatTemplate:)` to override it). A file without a
+    /// template whose vocabulary has Gemma's `<start_of_turn>` and `<end_of_turn>` control
+    /// tokens (Gemma 3's base models) gets Gemma's format.
     public init(gguf: GGUFFile) throws(TokenizerError) {
         var template: ChatTemplate? = nil
         if let source = gguf.metadata["tokenizer.chat_template"]?.stringValue {
@@ -47,22 +56,22 @@ public struct Tokenizer: Sendable {
                 throw .unsupportedChatTemplate(path: gguf.path, reason: error.reason, excerpt: String(source.prefix(160)))
             }
         }
-        try self.init(gguf: gguf, chatTemplate: template)
+        try self.init(gguf: gguf, chatTemplate: template, inferringMissingTemplate: template == nil)
     }
 
     /// Reads the tokenizer from `gguf` and formats chats with `chatTemplate` instead of the
     /// file's template (nil: no chat formatting).
     public init(gguf: GGUFFile, chatTemplate: ChatTemplate?) throws(TokenizerError) {
+        try self.init(gguf: gguf, chatTemplate: chatTemplate, inferringMissingTemplate: false)
+    }
+
+    private init(gguf: GGUFFile, chatTemplate: ChatTemplate?, inferringMissingTemplate: Bool) throws(TokenizerError) {
         let path = gguf.path
         func metadata<T>(_ read: () throws(ModelFileError) -> T) throws(TokenizerError) -> T {
             do { return try read() } catch { throw .metadata(error) }
         }
-        let model = try metadata { () throws(ModelFileError) in try gguf.string("tokenizer.ggml.model") }
-        guard model == "gpt2" else { throw .unsupportedModel(path: path, model: model) }
-        let preName = gguf.metadata["tokenizer.ggml.pre"]?.stringValue ?? "gpt2"
-        guard let preTokenizer = PreTokenizer(ggufName: preName) else {
-            throw .unsupportedPreTokenizer(path: path, pre: preName)
-        }
+        let modelName = try metadata { () throws(ModelFileError) in try gguf.string("tokenizer.ggml.model") }
+        guard TokenizerModel.supportedNames.contains(modelName) else { throw .unsupportedModel(path: path, model: modelName) }
         let tokens = try metadata { () throws(ModelFileError) in try gguf.strings("tokenizer.ggml.tokens") }
         let rawTypes: [Int]
         if gguf.metadata["tokenizer.ggml.token_type"] != nil {
@@ -74,8 +83,9 @@ public struct Tokenizer: Sendable {
             rawTypes = [Int](repeating: TokenType.normal.rawValue, count: tokens.count)
         }
         let types = rawTypes.map { TokenType(rawValue: $0) ?? .normal }
-        let merges = try metadata { () throws(ModelFileError) in try gguf.strings("tokenizer.ggml.merges") }
-        tables = try TokenizerTables(path: path, tokens: tokens, types: types, merges: merges, preTokenizer: preTokenizer)
+        let index = TokenSpellingIndex(tokens)
+        let model = try TokenizerModel(gguf: gguf, name: modelName, tokens: tokens, types: types, index: index)
+        tables = TokenizerTables(tokens: tokens, types: types, index: index, model: model)
 
         func optionalID(_ key: String) throws(TokenizerError) -> Int? {
             guard let value = gguf.metadata[key]?.intValue else { return nil }
@@ -83,6 +93,9 @@ public struct Tokenizer: Sendable {
                 throw .tokenIDOutOfRange(path: path, key: key, id: value, vocabularySize: tokens.count)
             }
             return value
+        }
+        func controlID(_ spelling: String) -> Int? {
+            index.id(of: spelling).flatMap { types[Int($0)] == .control ? Int($0) : nil }
         }
         bosTokenID = try optionalID("tokenizer.ggml.bos_token_id")
         guard let eos = try optionalID("tokenizer.ggml.eos_token_id") else {
@@ -94,13 +107,18 @@ public struct Tokenizer: Sendable {
         addsBOSToken = gguf.metadata["tokenizer.ggml.add_bos_token"]?.boolValue ?? false
         var endIDs: Set<Int> = [eos]
         if let eot = try optionalID("tokenizer.ggml.eot_token_id") { endIDs.insert(eot) }
-        let endMarkers: Set<String> = ["<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|end|>", "<end_of_turn>", "<|end_of_text|>"]
-        for (id, token) in tokens.enumerated() where types[id] == .control && endMarkers.contains(token) {
-            endIDs.insert(id)
+        for marker in ["<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|end|>", "<end_of_turn>", "<|end_of_text|>"] {
+            if let id = controlID(marker) { endIDs.insert(id) }
         }
         endOfGenerationTokenIDs = endIDs
-        endOfTurnTokenID = tables.tokenIDs["<|im_end|>"].flatMap { types[Int($0)] == .control ? Int($0) : nil }
-        self.chatTemplate = chatTemplate
+
+        var template = chatTemplate
+        if template == nil && inferringMissingTemplate && controlID("<start_of_turn>") != nil && controlID("<end_of_turn>") != nil {
+            template = .gemma()
+        }
+        self.chatTemplate = template
+        let endOfTurnMarkers = [template?.endOfTurnMarker, "<|im_end|>", "<end_of_turn>"].compactMap { $0 }
+        endOfTurnTokenID = endOfTurnMarkers.lazy.compactMap(controlID).first
         sourcePath = path
     }
 
@@ -108,10 +126,12 @@ public struct Tokenizer: Sendable {
 
     /// Token ids of `text` (no BOS added). With `parseSpecial`, control tokens written in the
     /// text (`<|im_start|>`) become their ids; without, they are tokenized as plain text.
+    /// User-defined tokens (Gemma's runs of spaces, tabs and newlines, `<b>`, `<table>`) are
+    /// always matched whole, as llama.cpp and SentencePiece match them.
     public func encode(_ text: String, parseSpecial: Bool = true) -> [Int] {
         var output: [Int32] = []
         output.reserveCapacity(text.utf8.count / 3 + 4)
-        var scratch = BytePairEncoder.Scratch()
+        var scratch = TokenizerModel.Scratch()
         var text = text
         text.withUTF8 { buffer in
             tables.encode(buffer, parseSpecial: parseSpecial, into: &output, scratch: &scratch)
@@ -139,15 +159,16 @@ public struct Tokenizer: Sendable {
 
     // MARK: vocabulary
 
-    /// The vocabulary entry of `id` as stored (byte-level spelling, e.g. "Ġthe"), or nil when
-    /// out of range.
+    /// The vocabulary entry of `id` as stored (byte-level "Ġthe", SentencePiece "▁the"), or nil
+    /// when out of range.
     public func token(for id: Int) -> String? {
         tables.tokens.indices.contains(id) ? tables.tokens[id] : nil
     }
 
-    /// The id of a vocabulary entry spelled as stored ("Ġthe", "<|im_end|>").
+    /// The id of a vocabulary entry spelled as stored ("Ġthe", "▁the", "<|im_end|>"), byte for
+    /// byte (a canonically equivalent spelling is another entry).
     public func id(forToken token: String) -> Int? {
-        tables.tokenIDs[token].map(Int.init)
+        tables.index.id(of: token).map(Int.init)
     }
 
     /// The kind of vocabulary entry `id` is, or nil when out of range.
@@ -162,12 +183,14 @@ public struct Tokenizer: Sendable {
         return bytes
     }
 
-    /// Bytes the vocabulary has no token for; `encode` leaves them out (as HF and llama.cpp
-    /// do), so text holding them does not round-trip. SmolLM2 lacks 21, none of them in
-    /// ordinary text: the control characters 0x04 0x06 0x13 0x14 0x16 0x1D, and 0xC0 0xC1
-    /// 0xF1 0xF2 0xF5–0xFF (invalid or unassigned-plane UTF-8 lead bytes).
+    /// Bytes the vocabulary has no token for, so text holding them does not round-trip:
+    /// byte-level BPE leaves them out (as HF and llama.cpp do), SentencePiece writes the
+    /// unknown token. SmolLM2 lacks 21, none of them in ordinary text: the control characters
+    /// 0x04 0x06 0x13 0x14 0x16 0x1D, and 0xC0 0xC1 0xF1 0xF2 0xF5–0xFF (invalid or
+    /// unassigned-plane UTF-8 lead bytes). Gemma 3 has all 256 as `<0xXX>` tokens.
     public var bytesWithoutToken: [UInt8] {
-        (0..<256).compactMap { tables.encoder.byteTokens[$0] < 0 ? UInt8($0) : nil }
+        let byteTokens = tables.model.byteTokens
+        return (0..<256).compactMap { byteTokens[$0] < 0 ? UInt8($0) : nil }
     }
 
     /// Whether generation should stop after `id`.
@@ -186,14 +209,16 @@ public struct Tokenizer: Sendable {
     /// Token ids of the rendered chat. The template's own markers become control tokens;
     /// message roles and contents are tokenized as plain text, so a message that quotes
     /// `<|im_end|>` cannot end its turn early. For ordinary messages this equals
-    /// `encode(render(...))`.
+    /// `encode(render(...))`, BOS included where the template writes it (Gemma).
     public func encodeChat(_ turns: [ChatTurn], addGenerationPrompt: Bool) throws(TokenizerError) -> [Int] {
         guard let chatTemplate else { throw .noChatTemplate(path: sourcePath) }
         let segments = chatTemplate.segments(turns, addGenerationPrompt: addGenerationPrompt)
         var output: [Int32] = []
-        var scratch = BytePairEncoder.Scratch()
+        var scratch = TokenizerModel.Scratch()
         // Plain text is gathered across segments so that BPE sees the same words as it would
         // in the rendered string; it is cut only at control tokens found in template text.
+        // User-defined tokens are matched in the gathered text, where one may span a content's
+        // end and template text (Gemma: a system message ending in "\n", then "\n\n").
         var pending: [UInt8] = []
         func flush() {
             guard !pending.isEmpty else { return }
@@ -209,7 +234,7 @@ public struct Tokenizer: Sendable {
                 continue
             }
             text.withUTF8 { buffer in
-                tables.specials.split(buffer, includeControl: true) { chunk in
+                tables.specials.split(buffer, includeControl: true, includeUserDefined: false) { chunk in
                     switch chunk {
                     case .text(let range):
                         pending.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[range]))

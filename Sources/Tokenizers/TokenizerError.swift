@@ -25,7 +25,7 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
         case .metadata(let error):
             return error.description
         case .unsupportedModel(let path, let model):
-            return "\(path): tokenizer.ggml.model = \"\(model)\" is not supported (only \"gpt2\" byte-level BPE is implemented)"
+            return "\(path): tokenizer.ggml.model = \"\(model)\" is not supported (implemented: \"gpt2\" byte-level BPE, \"llama\" SentencePiece BPE)"
         case .unsupportedPreTokenizer(let path, let pre):
             return "\(path): tokenizer.ggml.pre = \"\(pre)\" is not supported (known: \(PreTokenizer.supportedNames.joined(separator: ", ")))"
         case .lengthMismatch(let path, let key, let count, let expected):
@@ -35,7 +35,7 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
         case .tokenIDOutOfRange(let path, let key, let id, let vocabularySize):
             return "\(path): \(key) = \(id) is outside the vocabulary of \(vocabularySize) tokens"
         case .unsupportedChatTemplate(let path, let reason, let excerpt):
-            return "\(path): tokenizer.chat_template is not a recognised ChatML template (\(reason)); template begins: \(excerpt)"
+            return "\(path): tokenizer.chat_template is not a recognised ChatML or Gemma template (\(reason)); template begins: \(excerpt)"
         case .noChatTemplate(let path):
             return "\(path): the model file has no tokenizer.chat_template, so chats cannot be formatted"
         }

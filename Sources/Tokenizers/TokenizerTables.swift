@@ -1,33 +1,27 @@
-/// The immutable tables behind a `Tokenizer`: vocabulary, merges, special tokens, and the
-/// shared word cache. A class so that tokenizer copies share one instance.
+/// The immutable tables behind a `Tokenizer`: vocabulary, the bytes each token stands for,
+/// special tokens, and the model that encodes the text between them. A class so that
+/// tokenizer copies share one instance.
 final class TokenizerTables: Sendable {
     let tokens: [String]
     let types: [TokenType]
-    let tokenIDs: [String: Int32]
+    let index: TokenSpellingIndex
     /// bytes of token i are tokenBytes[tokenOffsets[i]..<tokenOffsets[i+1]].
     let tokenBytes: [UInt8]
     let tokenOffsets: [Int32]
     /// The most bytes one token stands for: a text of B bytes is at least B / this many tokens.
     let longestTokenBytes: Int
-    let encoder: BytePairEncoder
+    let model: TokenizerModel
     let specials: SpecialTokenMatcher
-    let preTokenizer: PreTokenizer
-    let cache: WordCache
 
-    init(path: String, tokens: [String], types: [TokenType], merges: [String], preTokenizer: PreTokenizer) throws(TokenizerError) {
+    init(tokens: [String], types: [TokenType], index: TokenSpellingIndex, model: TokenizerModel) {
         self.tokens = tokens
         self.types = types
-        self.preTokenizer = preTokenizer
-        var ids: [String: Int32] = [:]
-        ids.reserveCapacity(tokens.count)
-        for (id, token) in tokens.enumerated() where ids[token] == nil {
-            ids[token] = Int32(id)
-        }
-        tokenIDs = ids
+        self.index = index
+        self.model = model
 
-        // Normal tokens are spelled in the byte-level alphabet; control and user-defined
-        // tokens are literal text.
+        // Control and user-defined tokens are literal text; the model spells the others.
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(tokens.count * 8)
         var offsets: [Int32] = [0]
         offsets.reserveCapacity(tokens.count + 1)
         var specialEntries: [SpecialTokenMatcher.Entry] = []
@@ -38,12 +32,8 @@ final class TokenizerTables: Sendable {
                 specialEntries.append(.init(bytes: Array(token.utf8), id: Int32(id), isControl: types[id] == .control))
             case .unused:
                 break
-            default:
-                if let decoded = ByteLevelAlphabet.bytes(ofSpelling: token) {
-                    bytes.append(contentsOf: decoded)
-                } else {
-                    bytes.append(contentsOf: token.utf8)
-                }
+            case .normal, .unknown, .byte:
+                model.appendBytes(ofSpelling: token, type: types[id], to: &bytes)
             }
             offsets.append(Int32(bytes.count))
         }
@@ -51,72 +41,25 @@ final class TokenizerTables: Sendable {
         tokenOffsets = offsets
         longestTokenBytes = max(1, zip(offsets.dropFirst(), offsets).map { Int($0 - $1) }.max() ?? 1)
         specials = SpecialTokenMatcher(specialEntries)
-
-        var byteTokens = [Int32](repeating: -1, count: 256)
-        for byte in 0..<256 {
-            let spelling = ByteLevelAlphabet.spell([UInt8(byte)])
-            byteTokens[byte] = ids[spelling] ?? -1
-        }
-
-        var table: [UInt64: BytePairEncoder.Merge] = [:]
-        table.reserveCapacity(merges.count)
-        for (rank, merge) in merges.enumerated() {
-            guard let space = merge.firstIndex(of: " ") else {
-                throw .malformedMerge(path: path, index: rank, merge: merge, reason: "expected two tokens separated by a space")
-            }
-            let left = String(merge[..<space])
-            let right = String(merge[merge.index(after: space)...])
-            guard let leftID = ids[left], let rightID = ids[right] else {
-                throw .malformedMerge(path: path, index: rank, merge: merge, reason: "a side is not in the vocabulary")
-            }
-            guard let resultID = ids[left + right] else {
-                throw .malformedMerge(path: path, index: rank, merge: merge, reason: "the merged token \"\(left + right)\" is not in the vocabulary")
-            }
-            let key = BytePairEncoder.key(leftID, rightID)
-            if table[key] == nil {
-                table[key] = .init(rank: Int32(rank), result: resultID)
-            }
-        }
-        encoder = BytePairEncoder(merges: table, byteTokens: byteTokens)
-        cache = WordCache(capacity: 1 << 17)
     }
 
-    /// Encodes UTF-8 `buffer` (special tokens, then pre-tokenizer words, then BPE).
-    func encode(_ buffer: UnsafeBufferPointer<UInt8>, parseSpecial: Bool, useCache: Bool = true, into output: inout [Int32], scratch: inout BytePairEncoder.Scratch) {
+    /// Encodes UTF-8 `buffer`: special tokens (control ones only with `parseSpecial`;
+    /// user-defined ones always), then the model on the text between them.
+    func encode(_ buffer: UnsafeBufferPointer<UInt8>, parseSpecial: Bool, into output: inout [Int32], scratch: inout TokenizerModel.Scratch) {
         if specials.isEmpty {
-            encodePlain(buffer, useCache: useCache, into: &output, scratch: &scratch)
+            model.encode(buffer, startsInput: true, into: &output, scratch: &scratch)
             return
         }
+        var afterSpecial = true
         specials.split(buffer, includeControl: parseSpecial) { chunk in
             switch chunk {
             case .special(let id):
                 output.append(id)
+                afterSpecial = true
             case .text(let range):
-                encodePlain(UnsafeBufferPointer(rebasing: buffer[range]), useCache: useCache, into: &output, scratch: &scratch)
+                model.encode(UnsafeBufferPointer(rebasing: buffer[range]), startsInput: afterSpecial, into: &output, scratch: &scratch)
+                afterSpecial = false
             }
-        }
-    }
-
-    /// Encodes text that contains no special tokens to match.
-    private func encodePlain(_ buffer: UnsafeBufferPointer<UInt8>, useCache: Bool, into output: inout [Int32], scratch: inout BytePairEncoder.Scratch) {
-        preTokenizer.split(buffer) { range in
-            let word = UnsafeBufferPointer(rebasing: buffer[range])
-            if word.count == 1 {
-                let id = encoder.byteTokens[Int(word[0])]
-                if id >= 0 { output.append(id) }
-                return
-            }
-            guard useCache, let key = WordCache.Key(word) else {
-                encoder.encode(word, into: &output, scratch: &scratch)
-                return
-            }
-            if let cached = cache.lookup(key) {
-                output.append(contentsOf: cached)
-                return
-            }
-            let start = output.count
-            encoder.encode(word, into: &output, scratch: &scratch)
-            cache.store(key, Array(output[start...]))
         }
     }
 

@@ -33,6 +33,15 @@ public enum TestFiles {
         return url.path
     }
 
+    /// Gemma 3 270M's file in the model cache; throws with instructions when it is missing.
+    public static func gemma3() throws -> String {
+        let url = ModelCache.modelsDirectory.appendingPathComponent(ModelCache.gemma3FileName)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw TestFileError("model not found at \(url.path): put gemma-3-270m's Q4_K_M GGUF there (`embedded:gemma3-270m`)")
+        }
+        return url.path
+    }
+
     /// A fresh temporary directory.
     public static func temporaryDirectory(_ label: String = "s2d-test") throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
