@@ -103,7 +103,8 @@ public final class EmbeddedLanguageModel: AdapterServing {
         }
     }
 
-    /// The prompt's token ids: chats through the model's chat template with a generation prompt.
+    /// The prompt's token ids: chats through the model's chat template with a generation prompt,
+    /// texts with the model's BOS in front when its tokenizer asks for one.
     /// Refuses, before tokenizing, a prompt whose text alone is more tokens than the context
     /// holds (tokenizing megabytes costs seconds of a shared thread).
     public func promptTokens(_ prompt: Prompt) throws -> [Int] {
@@ -117,7 +118,11 @@ public final class EmbeddedLanguageModel: AdapterServing {
         }
         switch prompt {
         case let .text(text):
-            return tokenizer.encode(text, parseSpecial: true)
+            // Models trained with a BOS at the start of every text (Gemma) get it here, as HF's
+            // tokenizer and llama.cpp give it; chats get it from their template.
+            let ids = tokenizer.encode(text, parseSpecial: true)
+            guard tokenizer.addsBOSToken, let bos = tokenizer.bosTokenID, ids.first != bos else { return ids }
+            return [bos] + ids
         case let .chat(messages):
             return try tokenizer.encodeChat(messages.map { ChatTurn(role: $0.role.rawValue, content: $0.content) }, addGenerationPrompt: true)
         }

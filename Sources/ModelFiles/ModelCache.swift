@@ -5,7 +5,7 @@ import Foundation
 public enum ModelCache {
     /// The embedded default model's file name in the cache.
     public static let smolLM2FileName = "SmolLM2-135M-Instruct.Q4_1.gguf"
-    /// Gemma 3 270M (base model) in the cache.
+    /// Gemma 3 270M (the base model, Q4_K_M), the second model family's file in the cache.
     public static let gemma3FileName = "gemma-3-270m-q4_k_m.gguf"
 
     /// `$S2D_HOME`, or `~/.cache/s2d`.
@@ -18,8 +18,7 @@ public enum ModelCache {
 
     public static var modelsDirectory: URL { home.appendingPathComponent("models") }
 
-    /// The cached file of an embedded model name (`smollm2-135m`, `gemma3-270m`), or nil for an
-    /// unknown name.
+    /// The cached file of an embedded model name (`smollm2-135m`, `gemma3-270m`), or nil for an unknown name.
     public static func path(forEmbeddedModel name: String) -> URL? {
         switch name.lowercased() {
         case "smollm2-135m", "smollm2-135m-instruct": modelsDirectory.appendingPathComponent(smolLM2FileName)

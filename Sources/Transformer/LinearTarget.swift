@@ -39,8 +39,10 @@ public enum LinearTarget: String, Sendable, Hashable, Codable, CaseIterable, Com
     /// (outputs, inputs) of this layer's weight in `configuration`.
     public func shape(in configuration: LlamaConfiguration) -> (outputs: Int, inputs: Int) {
         let h = configuration.hiddenSize, f = configuration.feedForwardSize, kv = configuration.kvSize
+        let q = configuration.queryWidth
         switch self {
-        case .q, .o: return (h, h)
+        case .q: return (q, h)
+        case .o: return (h, q)
         case .k, .v: return (kv, h)
         case .gate, .up: return (f, h)
         case .down: return (h, f)

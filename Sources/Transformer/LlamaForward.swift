@@ -14,8 +14,9 @@ extension LlamaModel {
         let c = configuration
         precondition(cache.configuration == c, "the cache was made for another model configuration")
         let M = rows.count
-        let D = c.hiddenSize, KV = c.kvSize, F = c.feedForwardSize, H = c.headCount
-        let QKV = D + 2 * KV
+        let D = c.hiddenSize, KV = c.kvSize, F = c.feedForwardSize, H = c.headCount, QW = c.queryWidth, hd = c.headDimension
+        let QKV = QW + 2 * KV
+        let activation = c.architecture.gateActivation
         let eps = c.rmsNormEpsilon
         let context = cache.context
         guard M > 0 else { return Logits(rowCount: 0, vocabularySize: c.vocabularySize, values: []) }
@@ -47,8 +48,8 @@ extension LlamaModel {
         // Activations, row-major.
         let x = Scratch(M * D)        // residual stream [M, D]
         let xn = Scratch(M * D)       // normalised input of a sublayer [M, D]
-        let qkv = Scratch(M * QKV)    // [M, D + 2·KV]: q | k | v
-        let attention = Scratch(M * D)  // attention output, heads side by side [M, D]
+        let qkv = Scratch(M * QKV)    // [M, QW + 2·KV]: q | k | v
+        let attention = Scratch(M * QW)  // attention output, heads side by side [M, QW]
         let projected = Scratch(M * D)  // o or down projection [M, D]
         let gateUp = Scratch(M * 2 * F)  // [M, 2F]: gate | up
         let hidden = Scratch(M * F)   // silu(gate)·up [M, F]
@@ -71,11 +72,16 @@ extension LlamaModel {
                 RowOps.rmsNorm(x.p, weight: w.baseAddress!, into: xn.p, rows: M, count: D, eps: eps)
             }
             layer.qkv.apply(xn.p, rowCount: M, into: qkv.p, context: context)
-            lora(.q, l, input: xn, inputs: D, output: qkv, stride: QKV, offset: 0, outputs: D)
-            lora(.k, l, input: xn, inputs: D, output: qkv, stride: QKV, offset: D, outputs: KV)
-            lora(.v, l, input: xn, inputs: D, output: qkv, stride: QKV, offset: D + KV, outputs: KV)
+            lora(.q, l, input: xn, inputs: D, output: qkv, stride: QKV, offset: 0, outputs: QW)
+            lora(.k, l, input: xn, inputs: D, output: qkv, stride: QKV, offset: QW, outputs: KV)
+            lora(.v, l, input: xn, inputs: D, output: qkv, stride: QKV, offset: QW + KV, outputs: KV)
+            let rope = ropes[l]
             for (m, row) in rows.enumerated() {
-                let q = qkv.p + m * QKV, k = q + D, v = k + KV
+                let q = qkv.p + m * QKV, k = q + QW, v = k + KV
+                if let queryNorm = layer.queryNorm, let keyNorm = layer.keyNorm {
+                    queryNorm.withUnsafeBufferPointer { RowOps.rmsNorm(q, weight: $0.baseAddress!, into: q, rows: H, count: hd, eps: eps) }
+                    keyNorm.withUnsafeBufferPointer { RowOps.rmsNorm(k, weight: $0.baseAddress!, into: k, rows: c.kvHeadCount, count: hd, eps: eps) }
+                }
                 rope.apply(q, heads: H, position: row.position)
                 rope.apply(k, heads: c.kvHeadCount, position: row.position)
                 storages[m].keys(layer: l).advanced(by: row.position * KV).update(from: k, count: KV)
@@ -85,7 +91,10 @@ extension LlamaModel {
 
             // x += attention · Woᵀ
             layer.attentionOutput.apply(attention.p, rowCount: M, into: projected.p, context: context)
-            lora(.o, l, input: attention, inputs: D, output: projected, stride: D, offset: 0, outputs: D)
+            lora(.o, l, input: attention, inputs: QW, output: projected, stride: D, offset: 0, outputs: D)
+            layer.postAttentionNorm?.withUnsafeBufferPointer { w in
+                RowOps.rmsNorm(projected.p, weight: w.baseAddress!, into: projected.p, rows: M, count: D, eps: eps)
+            }
             RowOps.add(x.p, projected.p, into: x.p, count: M * D)
 
             // --- MLP: x += (silu(xn·Wgateᵀ) ⊙ xn·Wupᵀ) · Wdownᵀ, xn = rmsnorm(x)
@@ -95,9 +104,12 @@ extension LlamaModel {
             layer.gateUp.apply(xn.p, rowCount: M, into: gateUp.p, context: context)
             lora(.gate, l, input: xn, inputs: D, output: gateUp, stride: 2 * F, offset: 0, outputs: F)
             lora(.up, l, input: xn, inputs: D, output: gateUp, stride: 2 * F, offset: F, outputs: F)
-            for m in 0..<M { RowOps.swiglu(gate: gateUp.p + m * 2 * F, up: gateUp.p + m * 2 * F + F, into: hidden.p + m * F, count: F) }
+            for m in 0..<M { activation.forward(gate: gateUp.p + m * 2 * F, up: gateUp.p + m * 2 * F + F, into: hidden.p + m * F, count: F) }
             layer.down.apply(hidden.p, rowCount: M, into: projected.p, context: context)
             lora(.down, l, input: hidden, inputs: F, output: projected, stride: D, offset: 0, outputs: D)
+            layer.postFeedForwardNorm?.withUnsafeBufferPointer { w in
+                RowOps.rmsNorm(projected.p, weight: w.baseAddress!, into: projected.p, rows: M, count: D, eps: eps)
+            }
             RowOps.add(x.p, projected.p, into: x.p, count: M * D)
         }
         for storage in storages { storage.length = newLength[ObjectIdentifier(storage)]! }
@@ -136,13 +148,14 @@ extension LlamaModel {
     }
 
     /// Attention of rows `run` (positions p0, p0+1, … of one slot) with sgemm, one head per
-    /// job across cores: S[R, T] = Q_h·K_gᵀ/√d, causal mask (row r sees t ≤ p0 + r),
-    /// softmax, O_h[R, d] = P·V_g.
+    /// job across cores: S[R, T] = Q_h·K_gᵀ·scale, causal mask (row r sees t ≤ p0 + r, and on a
+    /// sliding-window layer only the last `slidingWindow` of those), softmax, O_h[R, d] = P·V_g.
     func attendRun(rows run: Range<Int>, firstPosition p0: Int, storage: KVCache.Storage, layer l: Int, qkv: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, threads: Int) {
         let c = configuration
-        let D = c.hiddenSize, KV = c.kvSize, hd = c.headDimension, QKV = D + 2 * KV
+        let QW = c.queryWidth, KV = c.kvSize, hd = c.headDimension, QKV = QW + 2 * KV
         let R = run.count, T = p0 + R
-        let scale = 1 / Float(hd).squareRoot()
+        let scale = c.attentionScale
+        let window = c.isSlidingWindowLayer(l) ? c.slidingWindow : nil
         let keys = storage.keys(layer: l), values = storage.values(layer: l)
         parallelFor(c.headCount, threads: threads) { h in
             let g = h / c.groupSize
@@ -154,27 +167,32 @@ extension LlamaModel {
                           beta: 0, c: scores, ldc: T, threads: 1)
             for r in 0..<R {
                 let row = scores + r * T, visible = p0 + r + 1
-                RowOps.softmax(row, count: visible)
+                let first = window.map { max(0, visible - $0) } ?? 0
+                row.update(repeating: 0, count: first)
+                RowOps.softmax(row + first, count: visible - first)
                 (row + visible).update(repeating: 0, count: T - visible)
             }
             // O[R, hd] = P[R, T] · V[T, hd], written into the heads-side-by-side output
             Gemm.multiply(transA: false, transB: false, m: R, n: hd, k: T, a: scores, lda: T, b: values + g * hd, ldb: KV,
-                          beta: 0, c: out + run.lowerBound * D + h * hd, ldc: D, threads: 1)
+                          beta: 0, c: out + run.lowerBound * QW + h * hd, ldc: QW, threads: 1)
         }
     }
 
     /// Causal grouped-query attention of the given rows, each row alone over its slot's cache
-    /// (`Attention.decode`): out = softmax(q·Kᵀ / √d over positions 0...p) · V, in float32.
+    /// (`Attention.decode`): out = softmax(q·Kᵀ·scale over positions 0...p, or the last
+    /// `slidingWindow` of them) · V, in float32.
     /// One row uses every core (split by heads); several rows are split across cores. Either
     /// way each (row, head) is computed the same way, so results do not depend on the batch.
     func attendRows(_ indices: [Int], rows: [BatchRow], storages: [KVCache.Storage], layer l: Int, qkv: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, threads: Int) {
         let c = configuration
-        let D = c.hiddenSize, KV = c.kvSize, hd = c.headDimension, QKV = D + 2 * KV
-        let scale = 1 / Float(hd).squareRoot()
+        let QW = c.queryWidth, KV = c.kvSize, hd = c.headDimension, QKV = QW + 2 * KV
+        let scale = c.attentionScale
+        let window = c.isSlidingWindowLayer(l) ? c.slidingWindow : nil
         func attend(_ m: Int, threads: Int) {
+            let end = rows[m].position + 1, first = window.map { max(0, end - $0) } ?? 0
             Attention.decode(query: qkv + m * QKV, heads: c.headCount, kvHeads: c.kvHeadCount, headDimension: hd,
-                             keys: storages[m].keys(layer: l), values: storages[m].values(layer: l),
-                             length: rows[m].position + 1, stride: KV, scale: scale, into: out + m * D, threads: threads)
+                             keys: storages[m].keys(layer: l) + first * KV, values: storages[m].values(layer: l) + first * KV,
+                             length: end - first, stride: KV, scale: scale, into: out + m * QW, threads: threads)
         }
         if indices.count == 1 {
             attend(indices[0], threads: threads)

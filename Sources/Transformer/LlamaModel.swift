@@ -18,17 +18,22 @@ public final class LlamaModel: Sendable {
     let outputNorm: [Float]
     /// Logits = outputHead(norm(x)): token_embd (tied) or output.weight, [vocab, hidden].
     let outputHead: any LinearLayer
-    /// Rotary embedding with cos/sin tabulated for every position of the context.
-    let rope: Rope
+    /// Rotary embedding of each layer (global and sliding-window layers differ in base for
+    /// Gemma 3), with cos/sin tabulated for every position of the context.
+    let ropes: [Rope]
 
-    /// The weights of one transformer block.
+    /// The weights of one transformer block. The optional norms are Gemma 3's.
     struct Layer: Sendable {
         let attentionNorm: [Float]        // [hidden]
-        let qkv: any LinearLayer          // [hidden + 2·kvSize, hidden]: q rows, then k, then v
-        let attentionOutput: any LinearLayer  // [hidden, hidden]
+        let qkv: any LinearLayer          // [queryWidth + 2·kvSize, hidden]: q rows, then k, then v
+        let queryNorm: [Float]?           // [headDimension], applied to each query head before RoPE
+        let keyNorm: [Float]?             // [headDimension]
+        let attentionOutput: any LinearLayer  // [hidden, queryWidth]
+        let postAttentionNorm: [Float]?   // [hidden], on the attention output before the residual add
         let feedForwardNorm: [Float]      // [hidden]
         let gateUp: any LinearLayer       // [2·ffn, hidden]: gate rows, then up
         let down: any LinearLayer         // [hidden, ffn]
+        let postFeedForwardNorm: [Float]? // [hidden]
     }
 
     /// Loads `path`. `weightOverrides` (float32 only) replaces named tensors' values, e.g. to
@@ -42,7 +47,7 @@ public final class LlamaModel: Sendable {
     public init(file: GGUFFile, precision: Precision = .quantized, weightOverrides: [String: [Float]] = [:]) throws(ModelFileError) {
         let configuration = try LlamaConfiguration(gguf: file)
         guard configuration.headDimension % 16 == 0 else {
-            throw .invalidHeader(path: file.path, reason: "llama.attention.head_count = \(configuration.headCount) gives a head dimension of "
+            throw .invalidHeader(path: file.path, reason: "\(configuration.architecture.rawValue) has a head dimension of "
                 + "\(configuration.headDimension); the engine's attention and RoPE kernels need a multiple of 16")
         }
         self.configuration = configuration
@@ -84,16 +89,24 @@ public final class LlamaModel: Sendable {
         let embedding = try matrix("token_embd.weight", inputs: c.hiddenSize)
         self.embedding = embedding
         var layers: [Layer] = []
+        let architecture = c.architecture
         for l in 0..<c.layerCount {
             let name = { (suffix: String) in LlamaConfiguration.tensorName(layer: l, suffix) }
+            func norm(_ suffix: String, count: Int, if present: Bool) throws(ModelFileError) -> [Float]? {
+                present ? try vector(name(suffix), count: count) : nil
+            }
             let layer = Layer(
                 attentionNorm: try vector(name("attn_norm"), count: c.hiddenSize),
                 qkv: try linear([name("attn_q"), name("attn_k"), name("attn_v")], inputs: c.hiddenSize),
-                attentionOutput: try linear([name("attn_output")], inputs: c.hiddenSize),
+                queryNorm: try norm("attn_q_norm", count: c.headDimension, if: architecture.normalizesQueriesAndKeys),
+                keyNorm: try norm("attn_k_norm", count: c.headDimension, if: architecture.normalizesQueriesAndKeys),
+                attentionOutput: try linear([name("attn_output")], inputs: c.queryWidth),
+                postAttentionNorm: try norm("post_attention_norm", count: c.hiddenSize, if: architecture.normalizesSublayerOutputs),
                 feedForwardNorm: try vector(name("ffn_norm"), count: c.hiddenSize),
                 gateUp: try linear([name("ffn_gate"), name("ffn_up")], inputs: c.hiddenSize),
-                down: try linear([name("ffn_down")], inputs: c.feedForwardSize))
-            guard layer.qkv.outputCount == c.hiddenSize + 2 * c.kvSize, layer.attentionOutput.outputCount == c.hiddenSize,
+                down: try linear([name("ffn_down")], inputs: c.feedForwardSize),
+                postFeedForwardNorm: try norm("post_ffw_norm", count: c.hiddenSize, if: architecture.normalizesSublayerOutputs))
+            guard layer.qkv.outputCount == c.queryWidth + 2 * c.kvSize, layer.attentionOutput.outputCount == c.hiddenSize,
                   layer.gateUp.outputCount == 2 * c.feedForwardSize, layer.down.outputCount == c.hiddenSize
             else {
                 throw .badTensorShape(path: file.path, tensor: name("attn_q"), reason: "layer \(l) projections do not match the configuration")
@@ -104,12 +117,23 @@ public final class LlamaModel: Sendable {
         outputNorm = try vector("output_norm.weight", count: c.hiddenSize)
         // Tied embeddings: the head is the embedding matrix itself (one copy, Q8_0 for SmolLM2).
         outputHead = c.tiedEmbeddings ? StackedLinear([embedding]) : try linear(["output.weight"], inputs: c.hiddenSize)
-        rope = Rope(headDimension: c.headDimension, base: Double(c.ropeBase), cachedPositions: c.contextLength)
+        // One table per distinct base; each covers the context (Gemma 3: 32768 × 256 floats, 32 MB).
+        var tables: [Float: Rope] = [:]
+        ropes = (0..<c.layerCount).map { l in
+            let base = c.ropeBase(layer: l)
+            if let rope = tables[base] { return rope }
+            let rope = Rope(headDimension: c.headDimension, base: Double(base), cachedPositions: c.contextLength,
+                            style: architecture.ropeStyle)
+            tables[base] = rope
+            return rope
+        }
     }
 
-    /// Writes token `token`'s embedding row into `out` [hiddenSize].
+    /// Writes token `token`'s embedding row, times the model's embedding scale, into `out` [hiddenSize].
     func embed(_ token: Int, into out: UnsafeMutablePointer<Float>) {
         precondition(token >= 0 && token < configuration.vocabularySize, "token \(token) is outside the vocabulary")
         embedding.dequantizeRow(token, into: out)
+        let scale = configuration.embeddingScale
+        if scale != 1 { RowOps.scale(out, by: scale, count: configuration.hiddenSize) }
     }
 }

@@ -25,19 +25,15 @@ public enum TestFiles {
     }
 
     /// The embedded model file; throws with instructions when setup has not run.
-    public static func smolLM2() throws -> String {
-        let url = ModelCache.modelsDirectory.appendingPathComponent(ModelCache.smolLM2FileName)
+    public static func smolLM2() throws -> String { try cachedModel(ModelCache.smolLM2FileName) }
+
+    /// The second model family's file (Gemma 3 270M); throws with instructions when setup has not run.
+    public static func gemma3() throws -> String { try cachedModel(ModelCache.gemma3FileName) }
+
+    private static func cachedModel(_ fileName: String) throws -> String {
+        let url = ModelCache.modelsDirectory.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw TestFileError("model not found at \(url.path): run `make setup` (scripts/setup.sh) to fetch it")
-        }
-        return url.path
-    }
-
-    /// Gemma 3 270M's file in the model cache; throws with instructions when it is missing.
-    public static func gemma3() throws -> String {
-        let url = ModelCache.modelsDirectory.appendingPathComponent(ModelCache.gemma3FileName)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw TestFileError("model not found at \(url.path): put gemma-3-270m's Q4_K_M GGUF there (`embedded:gemma3-270m`)")
         }
         return url.path
     }

@@ -4,33 +4,69 @@ import Testing
 import TestSupport
 import Transformer
 
-/// The forward pass agrees with HF transformers' float32 forward (logits.json).
+/// The forward pass agrees with HF transformers' float32 forward (logits.json of each model).
 @Suite struct ReferenceLogitsTests {
-    @Test func float32LogitsMatchTheReferenceAtEveryPosition() throws {
-        try check(.float32, path: .active)
+    @Test(arguments: ReferenceModel.allCases)
+    func float32LogitsMatchTheReferenceAtEveryPosition(model: ReferenceModel) throws {
+        try check(model, .float32, path: .active)
     }
 
     /// The int8 kernels on every variant this CPU can run (AVX-512, AVX2, portable).
-    @Test(arguments: KernelPath.supported)
-    func quantizedLogitsMatchTheReferenceAtEveryPosition(path: KernelPath) throws {
-        try check(.quantized, path: path)
+    @Test(arguments: ReferenceModel.allCases, KernelPath.supported)
+    func quantizedLogitsMatchTheReferenceAtEveryPosition(model: ReferenceModel, path: KernelPath) throws {
+        try check(model, .quantized, path: path)
     }
 
-    func check(_ precision: Precision, path: KernelPath) throws {
-        let model = try SharedModels.model(precision)
-        let tolerance: Float = precision == .float32 ? 1e-2 : 0.5
-        for (index, reference) in try LogitsCase.all().enumerated() {
-            let logits = prefill(model, reference.ids, kernelPath: path)
-            #expect(logits.rowCount == reference.ids.count)
-            for position in reference.ids.indices {
-                let row = logits.row(position)
-                #expect(argmax(row) == reference.argmax[position], "case \(index) position \(position)")
-                #expect(abs(Double(row.max()!) - reference.maximum[position]) <= Double(tolerance), "case \(index) position \(position) max")
+    /// How far each path may be from the float32 reference.
+    struct Tolerance {
+        /// On every logit of the last position, and on each position's largest logit.
+        var last: Double, maximum: Double
+        /// Where our argmax differs from the reference's, the reference's token must still be
+        /// within this of our largest logit (a near-tie flipped by rounding).
+        var nearTie: Double
+
+        /// float32 agrees to rounding (Gemma 3: 2e-5, 9e-4 at the 969th position). The int8 path
+        /// quantizes activations to 8 bits at every product: SmolLM2 stays within 0.5 with every
+        /// argmax equal. Gemma 3 (18 layers whose K-quant and Q5_0 weights are re-encoded as Q8_0)
+        /// drifts further: 0.11–0.49 on the last positions, up to 1.06 on a position's max logit,
+        /// and on its 721-token prompt, whose repetitive text has many near-ties, 14 argmaxes
+        /// flip — the same on every kernel path. With those weights kept in float32 (int8 only
+        /// in the head) it is 0.001, so the drift is the int8 activations', not the model code's.
+        init(_ model: ReferenceModel, _ precision: Precision) {
+            switch (model, precision) {
+            case (_, .float32): (last, maximum, nearTie) = (1e-2, 1e-2, 0)
+            case (.smolLM2, .quantized): (last, maximum, nearTie) = (0.5, 0.5, 0)
+            case (.gemma3, .quantized): (last, maximum, nearTie) = (0.75, 1.5, 0.75)
             }
-            let last = Array(logits.row(reference.ids.count - 1))
-            let worst = zip(last, reference.lastLogits).map { abs($0 - $1) }.max()!
-            print("\(precision) \(path) case \(index): max |Δ| over the last position \(worst)")
-            #expect(worst <= tolerance, "case \(index): max |Δ| \(worst) over the last-position logits")
+        }
+    }
+
+    func check(_ reference: ReferenceModel, _ precision: Precision, path: KernelPath) throws {
+        let model = try SharedModels.model(precision, reference)
+        let tolerance = Tolerance(reference, precision)
+        for (index, expected) in try LogitsCase.all(reference).enumerated() {
+            let logits = prefill(model, expected.ids, kernelPath: path)
+            #expect(logits.rowCount == expected.ids.count)
+            var worstMaximum = 0.0, mismatches: [Int] = []
+            for position in expected.ids.indices {
+                let row = logits.row(position)
+                if argmax(row) != expected.argmax[position] {
+                    mismatches.append(position)
+                    let gap = Double(row.max()! - row[row.startIndex + expected.argmax[position]])
+                    #expect(gap <= tolerance.nearTie, "\(reference) case \(index) position \(position): the reference's top token is \(gap) below ours")
+                }
+                worstMaximum = max(worstMaximum, abs(Double(row.max()!) - expected.maximum[position]))
+            }
+            #expect(worstMaximum <= tolerance.maximum, "\(reference) case \(index): max logit off by \(worstMaximum)")
+            let last = Array(logits.row(expected.ids.count - 1))
+            let lastErrors = expected.lastLogits.isEmpty
+                ? expected.top20.map { abs(Double(last[$0.0]) - $0.1) }
+                : zip(last, expected.lastLogits).map { Double(abs($0 - $1)) }
+            let worst = lastErrors.max()!
+            print("\(reference) \(precision) \(path) case \(index) (\(expected.ids.count) tokens): max |Δ| of the max logit \(worstMaximum), "
+                  + "of the last position \(worst); argmax differs at \(mismatches.count) positions")
+            #expect(argmax(last) == expected.top20[0].0, "\(reference) case \(index): last position's top token")
+            #expect(worst <= tolerance.last, "\(reference) case \(index): max |Δ| \(worst) over the last-position logits")
         }
     }
 }

@@ -53,10 +53,11 @@ import Transformer
         Self.check("rmsnorm dw", x: w, gradient: dw, seed: 3) { f(x, $0) }
     }
 
-    @Test func ropeBackwardIsTheTransposeOfTheForward() {
+    @Test(arguments: [Rope.Style.adjacentPairs, .halves])
+    func ropeBackwardIsTheTransposeOfTheForward(style: Rope.Style) {
         var g = SplitMix64(seed: 4)
         let T = 6, heads = 2, hd = 8, rows = 2 * T
-        let rope = Rope(headDimension: hd, base: 10000, cachedPositions: T)
+        let rope = Rope(headDimension: hd, base: 10000, cachedPositions: T, style: style)
         let x = Self.random(rows * heads * hd, &g), r = Self.random(rows * heads * hd, &g)
         func f(_ x: [Float]) -> Double {
             var y = x
@@ -66,32 +67,44 @@ import Transformer
         var dx = r
         TrainingOps.rope(&dx, lengths: [T, T], heads: heads, rope: rope, inverse: true)
         Self.check("rope", x: x, gradient: dx, seed: 5, loss: f)
-        // Position 0 is the identity; position 1 rotates pair 0 by exactly 1 radian.
+        // Position 0 is the identity; position 1 rotates pair 0 — elements (0, 1), or (0, hd/2)
+        // for halves — by exactly 1 radian.
         var probe = [Float](repeating: 0, count: rows * heads * hd)
         probe[heads * hd] = 1  // row 1 (t = 1), head 0, element 0
         TrainingOps.rope(&probe, lengths: [T, T], heads: heads, rope: rope, inverse: false)
-        #expect(abs(probe[heads * hd] - Foundation.cos(1)) < 1e-6 && abs(probe[heads * hd + 1] - Foundation.sin(1)) < 1e-6)
+        let partner = heads * hd + (style == .halves ? hd / 2 : 1)
+        #expect(abs(probe[heads * hd] - Foundation.cos(1)) < 1e-6 && abs(probe[partner] - Foundation.sin(1)) < 1e-6)
     }
 
-    @Test func swigluBackwardMatchesFiniteDifferences() {
+    /// SwiGLU (Llama) and GeGLU with GELU-tanh (Gemma 3).
+    @Test(arguments: [GateActivation.silu, .geluTanh])
+    func gatedActivationBackwardMatchesFiniteDifferences(activation: GateActivation) {
         var g = SplitMix64(seed: 6)
         let n = 70  // not a multiple of 16: the scalar tail runs too
         let gate = Self.random(n, &g, scale: 3), up = Self.random(n, &g), r = Self.random(n, &g)
         func f(_ gate: [Float], _ up: [Float]) -> Double {
             var h = [Float](repeating: 0, count: n)
-            TrainingOps.swigluForward(gate: gate, up: up, h: &h, count: n)
+            TrainingOps.gatedForward(gate: gate, up: up, h: &h, count: n, activation: activation)
             return Self.dot(h, r)
         }
         var dgate = [Float](repeating: 0, count: n), dup = dgate
-        TrainingOps.swigluBackward(dh: r, gate: gate, up: up, dgate: &dgate, dup: &dup, count: n)
-        Self.check("swiglu dgate", x: gate, gradient: dgate, epsilon: 1e-2, seed: 7) { f($0, up) }
-        Self.check("swiglu dup", x: up, gradient: dup, seed: 8) { f(gate, $0) }
+        TrainingOps.gatedBackward(dh: r, gate: gate, up: up, dgate: &dgate, dup: &dup, count: n, activation: activation)
+        Self.check("\(activation) dgate", x: gate, gradient: dgate, epsilon: 1e-2, seed: 7) { f($0, up) }
+        Self.check("\(activation) dup", x: up, gradient: dup, seed: 8) { f(gate, $0) }
+        if activation == .geluTanh {
+            // PyTorch's gelu(approximate="tanh") at 1.0 and −2.0.
+            var h = [Float](repeating: 0, count: 2)
+            TrainingOps.gatedForward(gate: [1, -2], up: [1, 1], h: &h, count: 2, activation: activation)
+            #expect(abs(h[0] - 0.841_192) < 1e-5 && abs(h[1] - -0.045_402_3) < 1e-5, "\(h)")
+        }
     }
 
-    @Test func attentionBackwardMatchesFiniteDifferences() {
+    /// Global, and with a 2-position sliding window (Gemma 3's local layers).
+    @Test(arguments: [nil, 2] as [Int?])
+    func attentionBackwardMatchesFiniteDifferences(window: Int?) {
         var g = SplitMix64(seed: 9)
         // Two sequences of different lengths, rows one after the other.
-        let shape = TrainingOps.AttentionShape(lengths: [5, 3], heads: 4, kvHeads: 2, headDimension: 8)
+        let shape = TrainingOps.AttentionShape(lengths: [5, 3], heads: 4, kvHeads: 2, headDimension: 8, window: window)
         let n = 5 + 3
         #expect(shape.probabilityCount == 4 * (25 + 9))
         let q = Self.random(n * 32, &g), k = Self.random(n * 16, &g), v = Self.random(n * 16, &g), r = Self.random(n * 32, &g)
@@ -110,8 +123,15 @@ import Transformer
         // Causal: the first position of each sequence attends only to itself.
         #expect(probs[0] == 1 && probs[1] == 0)
         #expect(probs[4 * 25] == 1 && probs[4 * 25 + 1] == 0)
+        // With the window, row 4 of head 0 sees positions 3 and 4 only.
+        let row4 = Array(probs[(4 * 5)..<(5 * 5)])
+        if window != nil {
+            #expect(row4[0...2] == [0, 0, 0] && row4[3] > 0 && abs(row4[3] + row4[4] - 1) < 1e-6, "\(row4)")
+        } else {
+            #expect(row4.allSatisfy { $0 > 0 })
+        }
         // The second sequence attends only within itself: the same rows alone give the same output.
-        let second = TrainingOps.AttentionShape(lengths: [3], heads: 4, kvHeads: 2, headDimension: 8)
+        let second = TrainingOps.AttentionShape(lengths: [3], heads: 4, kvHeads: 2, headDimension: 8, window: window)
         var alone = [Float](repeating: 0, count: 3 * 32), aloneProbs = [Float](repeating: 0, count: second.probabilityCount)
         TrainingOps.attentionForward(q: Array(q[(5 * 32)...]), k: Array(k[(5 * 16)...]), v: Array(v[(5 * 16)...]), out: &alone,
                                      probs: &aloneProbs, shape: second, threads: 1)

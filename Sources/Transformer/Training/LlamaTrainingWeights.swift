@@ -1,7 +1,7 @@
 import Kernels
 import ModelFiles
 
-/// All weights of a Llama model in float32, in one buffer, named as in GGUF.
+/// All weights of a model (Llama or Gemma 3) in float32, in one buffer, named as in GGUF.
 ///
 /// Training keeps the base weights in float32 even under LoRA: the gradient reference is a
 /// float32 backward, the matrix products run through float32 sgemm (OpenBLAS has no usable
@@ -15,8 +15,9 @@ public struct LlamaTrainingWeights: Sendable {
     /// The GGUF name of the output head: the token embedding when tied.
     public var headName: String { configuration.tiedEmbeddings ? "token_embd.weight" : "output.weight" }
 
-    /// The standard layout: embedding, then per layer the two norms and seven linear weights
-    /// (in `LinearTarget` order), the final norm, and the output head if it is not tied.
+    /// The standard layout: embedding, then per layer the two norms (Gemma 3: then the q/k norms
+    /// and the two output norms) and seven linear weights (in `LinearTarget` order), the final
+    /// norm, and the output head if it is not tied.
     public static func layout(for configuration: LlamaConfiguration) -> TensorLayout {
         var layout = TensorLayout()
         let c = configuration.hiddenSize
@@ -24,6 +25,14 @@ public struct LlamaTrainingWeights: Sendable {
         for layer in 0..<configuration.layerCount {
             layout.append(LlamaConfiguration.tensorName(layer: layer, "attn_norm"), shape: [c])
             layout.append(LlamaConfiguration.tensorName(layer: layer, "ffn_norm"), shape: [c])
+            if configuration.architecture.normalizesQueriesAndKeys {
+                layout.append(LlamaConfiguration.tensorName(layer: layer, "attn_q_norm"), shape: [configuration.headDimension])
+                layout.append(LlamaConfiguration.tensorName(layer: layer, "attn_k_norm"), shape: [configuration.headDimension])
+            }
+            if configuration.architecture.normalizesSublayerOutputs {
+                layout.append(LlamaConfiguration.tensorName(layer: layer, "post_attention_norm"), shape: [c])
+                layout.append(LlamaConfiguration.tensorName(layer: layer, "post_ffw_norm"), shape: [c])
+            }
             for target in LinearTarget.allCases {
                 let shape = target.shape(in: configuration)
                 layout.append(LlamaConfiguration.tensorName(layer: layer, target.ggufSuffix), shape: [shape.outputs, shape.inputs])

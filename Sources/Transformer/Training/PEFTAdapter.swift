@@ -41,7 +41,7 @@ public enum PEFTAdapter {
                 guard let pair = pairs[target] else { continue }
                 let shape = target.shape(in: model)
                 var b = pair.b
-                if target == .q || target == .k {
+                if (target == .q || target == .k) && model.architecture.ropeStyle == .adjacentPairs {
                     b = HFRowOrder.hfFromGGUF(b, rows: shape.outputs, columns: adapter.rank, headDimension: model.headDimension)
                 }
                 writer.add(tensorName(layer: layer, target, "A"), shape: [adapter.rank, shape.inputs], values: pair.a)
@@ -107,7 +107,8 @@ public enum PEFTAdapter {
                     throw PEFTAdapterError.badTensor(path: weightsPath, tensor: bName, reason: "shape \(bTensor.shape), expected \([shape.outputs, rank])")
                 }
                 var b = file.floats(of: bTensor)
-                if target == .q || target == .k {
+                // Llama's GGUF permuted q/k rows for GGML's RoPE; Gemma's did not (NEOX RoPE).
+                if (target == .q || target == .k) && model.architecture.ropeStyle == .adjacentPairs {
                     b = HFRowOrder.ggufFromHF(b, rows: shape.outputs, columns: rank, headDimension: model.headDimension)
                 }
                 pairs[target] = LoRAWeights.Pair(a: file.floats(of: aTensor), b: b)

@@ -136,17 +136,19 @@ public final class TrainingModel {
     }
 
     private func pass(_ batch: TrainingBatch, gradients: UnsafeMutablePointer<Float>?, gradientScale: Float?) -> [Float] {
-        let workspace = prepareWorkspace(batch, attentionShape(batch))
+        let shape = attentionShape(batch)
+        let workspace = prepareWorkspace(batch, shape)
         return weights.values.withUnsafeBufferPointer { w in
             let adapter = lora?.values ?? []
             return adapter.withUnsafeBufferPointer { l in
                 let pointers = Pointers(w: w.baseAddress!, l: lora == nil ? nil : l.baseAddress, g: gradients)
-                return run(batch, workspace, pointers, gradientScale: gradients == nil ? nil : gradientScale)
+                return run(batch, shape, workspace, pointers, gradientScale: gradients == nil ? nil : gradientScale)
             }
         }
     }
 
-    private func run(_ batch: TrainingBatch, _ ws: TrainingWorkspace, _ p: Pointers, gradientScale: Float?) -> [Float] {
+    private func run(_ batch: TrainingBatch, _ shape: TrainingOps.AttentionShape, _ ws: TrainingWorkspace, _ p: Pointers,
+                     gradientScale: Float?) -> [Float] {
         let c = configuration, n = batch.rowCount
         let layout = weights.layout
         let full = lora == nil
@@ -160,7 +162,8 @@ public final class TrainingModel {
             // x0 [N, C] = embedding[tokens]
             TrainingOps.embeddingForward(tokens: tokens.baseAddress!, table: embedding, x: ws.inputs[0].pointer,
                                          rows: n, columns: c.hiddenSize)
-            for layer in 0..<c.layerCount { layerForward(layer, batch, ws, p) }
+            if c.embeddingScale != 1 { RowOps.scale(ws.inputs[0].pointer, by: c.embeddingScale, count: n * c.hiddenSize) }
+            for layer in 0..<c.layerCount { layerForward(layer, batch, shape, ws, p) }
             let final = ws.inputs[c.layerCount].pointer
             TrainingOps.rmsNormForward(x: final, weight: p.w + outputNorm, y: ws.lnf.pointer, rstd: ws.rstdf.pointer,
                                        rows: n, columns: c.hiddenSize, epsilon: c.rmsNormEpsilon, threads: threads)
@@ -177,10 +180,11 @@ public final class TrainingModel {
                                         dx: ws.dres.pointer, dweight: grad(outputNorm), rows: n, columns: c.hiddenSize,
                                         threads: threads)
             for layer in (0..<c.layerCount).reversed() {
-                if recomputeLayers { layerForward(layer, batch, ws, p) }
-                layerBackward(layer, batch, ws, p)
+                if recomputeLayers { layerForward(layer, batch, shape, ws, p) }
+                layerBackward(layer, batch, shape, ws, p)
             }
             if let g = grad(layout.offset(of: "token_embd.weight")) {
+                if c.embeddingScale != 1 { RowOps.scale(ws.dres.pointer, by: c.embeddingScale, count: n * c.hiddenSize) }
                 TrainingOps.embeddingBackward(tokens: tokens.baseAddress!, dx: ws.dres.pointer, dtable: g,
                                               rows: n, columns: c.hiddenSize, skipped: embeddingPaddingToken.map { Int32($0) })
             }
@@ -188,20 +192,24 @@ public final class TrainingModel {
         }
     }
 
-    /// Offsets of one layer's base weights.
+    /// Offsets of one layer's base weights; the optional norms are Gemma 3's.
     private struct LayerOffsets {
         var attentionNorm: Int, ffnNorm: Int
+        var queryNorm: Int?, keyNorm: Int?, postAttentionNorm: Int?, postFeedForwardNorm: Int?
         var linear: [LinearTarget: Int]
     }
 
     private func offsets(_ layer: Int) -> LayerOffsets {
         let layout = weights.layout
-        var linear: [LinearTarget: Int] = [:]
-        for target in LinearTarget.allCases {
-            linear[target] = layout.offset(of: LlamaConfiguration.tensorName(layer: layer, target.ggufSuffix))
+        func offset(_ suffix: String) -> Int { layout.offset(of: LlamaConfiguration.tensorName(layer: layer, suffix)) }
+        func optional(_ suffix: String) -> Int? {
+            layout.entry(named: LlamaConfiguration.tensorName(layer: layer, suffix))?.offset
         }
-        return LayerOffsets(attentionNorm: layout.offset(of: LlamaConfiguration.tensorName(layer: layer, "attn_norm")),
-                            ffnNorm: layout.offset(of: LlamaConfiguration.tensorName(layer: layer, "ffn_norm")),
+        var linear: [LinearTarget: Int] = [:]
+        for target in LinearTarget.allCases { linear[target] = offset(target.ggufSuffix) }
+        return LayerOffsets(attentionNorm: offset("attn_norm"), ffnNorm: offset("ffn_norm"),
+                            queryNorm: optional("attn_q_norm"), keyNorm: optional("attn_k_norm"),
+                            postAttentionNorm: optional("post_attention_norm"), postFeedForwardNorm: optional("post_ffw_norm"),
                             linear: linear)
     }
 
@@ -222,56 +230,88 @@ public final class TrainingModel {
                                    kvHeads: configuration.kvHeadCount, headDimension: configuration.headDimension)
     }
 
+    /// The attention shape of layer `layer` (its window, on Gemma 3's sliding-window layers).
+    private func attentionShape(_ shape: TrainingOps.AttentionShape, layer: Int) -> TrainingOps.AttentionShape {
+        shape.windowed(configuration.isSlidingWindowLayer(layer) ? configuration.slidingWindow : nil)
+    }
+
     /// inputs[l] [N, C] → inputs[l+1] [N, C], keeping the layer's activations.
-    private func layerForward(_ layer: Int, _ batch: TrainingBatch, _ ws: TrainingWorkspace, _ p: Pointers) {
+    private func layerForward(_ layer: Int, _ batch: TrainingBatch, _ shape: TrainingOps.AttentionShape,
+                              _ ws: TrainingWorkspace, _ p: Pointers) {
         let c = configuration, n = batch.rowCount
-        let C = c.hiddenSize, KV = c.kvSize, F = c.feedForwardSize
+        let C = c.hiddenSize, Q = c.queryWidth, KV = c.kvSize, F = c.feedForwardSize, hd = c.headDimension
         let o = offsets(layer), a = ws.activations(layer: layer)
         let x = ws.inputs[layer].pointer, out = ws.inputs[layer + 1].pointer
         let scratch = ws.loraScratch.pointer
+        let eps = c.rmsNormEpsilon
         func w(_ target: LinearTarget) -> UnsafePointer<Float> { p.w + o.linear[target]! }
         func s(_ target: LinearTarget) -> LoRASlot? { slot(layer, target, a, p, backward: false) }
+        func linear(_ target: LinearTarget, _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>,
+                    inputs: Int, outputs: Int, accumulate: Bool = false) {
+            TrainingOps.linearForward(x: input, weight: w(target), y: output, rows: n, inputs: inputs, outputs: outputs,
+                                      accumulate: accumulate, lora: s(target), scratch: scratch, threads: threads,
+                                      matmulPrecision: matmulPrecision)
+        }
 
         TrainingOps.rmsNormForward(x: x, weight: p.w + o.attentionNorm, y: a.ln1.pointer, rstd: a.rstd1.pointer,
-                                   rows: n, columns: C, epsilon: c.rmsNormEpsilon, threads: threads)
-        TrainingOps.linearForward(x: a.ln1.pointer, weight: w(.q), y: a.q.pointer, rows: n, inputs: C, outputs: C,
-                                  lora: s(.q), scratch: scratch, threads: threads,
-                                  matmulPrecision: matmulPrecision)
-        TrainingOps.linearForward(x: a.ln1.pointer, weight: w(.k), y: a.k.pointer, rows: n, inputs: C, outputs: KV,
-                                  lora: s(.k), scratch: scratch, threads: threads,
-                                  matmulPrecision: matmulPrecision)
-        TrainingOps.linearForward(x: a.ln1.pointer, weight: w(.v), y: a.v.pointer, rows: n, inputs: C, outputs: KV,
-                                  lora: s(.v), scratch: scratch, threads: threads,
-                                  matmulPrecision: matmulPrecision)
-        TrainingOps.rope(a.q.pointer, lengths: batch.lengths, heads: c.headCount, rope: ws.rope, inverse: false)
-        TrainingOps.rope(a.k.pointer, lengths: batch.lengths, heads: c.kvHeadCount, rope: ws.rope, inverse: false)
+                                   rows: n, columns: C, epsilon: eps, threads: threads)
+        if let qNorm = o.queryNorm, let kNorm = o.keyNorm {
+            // Gemma 3: q and k heads are RMS-normalized before RoPE; keep them raw for the backward.
+            linear(.q, a.ln1.pointer, a.qRaw.pointer, inputs: C, outputs: Q)
+            linear(.k, a.ln1.pointer, a.kRaw.pointer, inputs: C, outputs: KV)
+            TrainingOps.rmsNormForward(x: a.qRaw.pointer, weight: p.w + qNorm, y: a.q.pointer, rstd: a.rstdQ.pointer,
+                                       rows: n * c.headCount, columns: hd, epsilon: eps, threads: threads)
+            TrainingOps.rmsNormForward(x: a.kRaw.pointer, weight: p.w + kNorm, y: a.k.pointer, rstd: a.rstdK.pointer,
+                                       rows: n * c.kvHeadCount, columns: hd, epsilon: eps, threads: threads)
+        } else {
+            linear(.q, a.ln1.pointer, a.q.pointer, inputs: C, outputs: Q)
+            linear(.k, a.ln1.pointer, a.k.pointer, inputs: C, outputs: KV)
+        }
+        linear(.v, a.ln1.pointer, a.v.pointer, inputs: C, outputs: KV)
+        TrainingOps.rope(a.q.pointer, lengths: batch.lengths, heads: c.headCount, rope: ws.ropes[layer], inverse: false)
+        TrainingOps.rope(a.k.pointer, lengths: batch.lengths, heads: c.kvHeadCount, rope: ws.ropes[layer], inverse: false)
         TrainingOps.attentionForward(q: a.q.pointer, k: a.k.pointer, v: a.v.pointer, out: a.ao.pointer, probs: a.probs.pointer,
-                                     shape: attentionShape(batch), threads: threads)
-        // res2 = x + ao · Woᵀ
+                                     shape: attentionShape(shape, layer: layer), threads: threads)
+        // res2 = x + ao · Woᵀ  (Gemma 3: x + post_attention_norm(ao · Woᵀ))
         a.res2.pointer.update(from: x, count: n * C)
-        TrainingOps.linearForward(x: a.ao.pointer, weight: w(.o), y: a.res2.pointer, rows: n, inputs: C, outputs: C,
-                                  accumulate: true, lora: s(.o), scratch: scratch, threads: threads,
-                                  matmulPrecision: matmulPrecision)
+        if let post = o.postAttentionNorm {
+            linear(.o, a.ao.pointer, a.attentionOut.pointer, inputs: Q, outputs: C)
+            normalizeAndAdd(a.attentionOut.pointer, weight: p.w + post, rstd: a.rstdAttentionOut.pointer, into: a.res2.pointer,
+                            scratch: ws.dSublayer.pointer, rows: n)
+        } else {
+            linear(.o, a.ao.pointer, a.res2.pointer, inputs: Q, outputs: C, accumulate: true)
+        }
         TrainingOps.rmsNormForward(x: a.res2.pointer, weight: p.w + o.ffnNorm, y: a.ln2.pointer, rstd: a.rstd2.pointer,
-                                   rows: n, columns: C, epsilon: c.rmsNormEpsilon, threads: threads)
-        TrainingOps.linearForward(x: a.ln2.pointer, weight: w(.gate), y: a.gate.pointer, rows: n, inputs: C, outputs: F,
-                                  lora: s(.gate), scratch: scratch, threads: threads,
-                                  matmulPrecision: matmulPrecision)
-        TrainingOps.linearForward(x: a.ln2.pointer, weight: w(.up), y: a.up.pointer, rows: n, inputs: C, outputs: F,
-                                  lora: s(.up), scratch: scratch, threads: threads,
-                                  matmulPrecision: matmulPrecision)
-        TrainingOps.swigluForward(gate: a.gate.pointer, up: a.up.pointer, h: ws.h.pointer, count: n * F, threads: threads)
-        // out = res2 + h · Wdownᵀ
+                                   rows: n, columns: C, epsilon: eps, threads: threads)
+        linear(.gate, a.ln2.pointer, a.gate.pointer, inputs: C, outputs: F)
+        linear(.up, a.ln2.pointer, a.up.pointer, inputs: C, outputs: F)
+        TrainingOps.gatedForward(gate: a.gate.pointer, up: a.up.pointer, h: ws.h.pointer, count: n * F,
+                                 activation: c.architecture.gateActivation, threads: threads)
+        // out = res2 + h · Wdownᵀ  (Gemma 3: res2 + post_ffw_norm(h · Wdownᵀ))
         out.update(from: a.res2.pointer, count: n * C)
-        TrainingOps.linearForward(x: ws.h.pointer, weight: w(.down), y: out, rows: n, inputs: F, outputs: C,
-                                  accumulate: true, lora: s(.down), scratch: scratch, threads: threads,
-                                  matmulPrecision: matmulPrecision)
+        if let post = o.postFeedForwardNorm {
+            linear(.down, ws.h.pointer, a.mlpOut.pointer, inputs: F, outputs: C)
+            normalizeAndAdd(a.mlpOut.pointer, weight: p.w + post, rstd: a.rstdMLPOut.pointer, into: out,
+                            scratch: ws.dSublayer.pointer, rows: n)
+        } else {
+            linear(.down, ws.h.pointer, out, inputs: F, outputs: C, accumulate: true)
+        }
+    }
+
+    /// residual [N, C] += rmsnorm(x) ⊙ w, keeping the norm's scales (Gemma 3's output norms).
+    private func normalizeAndAdd(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, rstd: UnsafeMutablePointer<Float>,
+                                 into residual: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, rows n: Int) {
+        let C = configuration.hiddenSize
+        TrainingOps.rmsNormForward(x: x, weight: weight, y: scratch, rstd: rstd, rows: n, columns: C,
+                                   epsilon: configuration.rmsNormEpsilon, threads: threads)
+        RowOps.add(residual, scratch, into: residual, count: n * C)
     }
 
     /// ws.dres = ∂L/∂inputs[l+1] [N, C] → ∂L/∂inputs[l], accumulating weight gradients.
-    private func layerBackward(_ layer: Int, _ batch: TrainingBatch, _ ws: TrainingWorkspace, _ p: Pointers) {
+    private func layerBackward(_ layer: Int, _ batch: TrainingBatch, _ shape: TrainingOps.AttentionShape,
+                               _ ws: TrainingWorkspace, _ p: Pointers) {
         let c = configuration, n = batch.rowCount
-        let C = c.hiddenSize, KV = c.kvSize, F = c.feedForwardSize
+        let C = c.hiddenSize, Q = c.queryWidth, KV = c.kvSize, F = c.feedForwardSize, hd = c.headDimension
         let o = offsets(layer), a = ws.activations(layer: layer)
         let x = ws.inputs[layer].pointer
         let scratch = ws.loraScratch.pointer
@@ -280,43 +320,59 @@ public final class TrainingModel {
         func gw(_ target: LinearTarget) -> UnsafeMutablePointer<Float>? { full ? p.g.map { $0 + o.linear[target]! } : nil }
         func gn(_ offset: Int) -> UnsafeMutablePointer<Float>? { full ? p.g.map { $0 + offset } : nil }
         func s(_ target: LinearTarget) -> LoRASlot? { slot(layer, target, a, p, backward: true) }
+        func linearBackward(_ target: LinearTarget, dy: UnsafePointer<Float>, x input: UnsafePointer<Float>,
+                            dx: UnsafeMutablePointer<Float>?, inputs: Int, outputs: Int, accumulate: Bool = false) {
+            TrainingOps.linearBackward(dy: dy, x: input, weight: w(target), dx: dx, dweight: gw(target),
+                                       rows: n, inputs: inputs, outputs: outputs, accumulate: accumulate, lora: s(target),
+                                       scratch: scratch, threads: threads, matmulPrecision: matmulPrecision)
+        }
+        /// ∂L/∂(x before an output norm) [N, C] from ∂L/∂(its output) `dy` (Gemma 3), into ws.dSublayer.
+        func outputNormBackward(_ dy: UnsafePointer<Float>, x input: UnsafePointer<Float>, weight: Int, rstd: UnsafePointer<Float>)
+            -> UnsafePointer<Float> {
+            ws.dSublayer.zero(n * C)
+            TrainingOps.rmsNormBackward(dy: dy, x: input, weight: p.w + weight, rstd: rstd, dx: ws.dSublayer.pointer,
+                                        dweight: gn(weight), rows: n, columns: C, threads: threads)
+            return UnsafePointer(ws.dSublayer.pointer)
+        }
 
-        // MLP: out = res2 + down(silu(gate)⊙up)
+        // MLP: out = res2 + down(act(gate)⊙up)  (Gemma 3: res2 + post_ffw_norm(down(…)))
         ws.dres2.pointer.update(from: ws.dres.pointer, count: n * C)
-        TrainingOps.swigluForward(gate: a.gate.pointer, up: a.up.pointer, h: ws.h.pointer, count: n * F, threads: threads)
-        TrainingOps.linearBackward(dy: ws.dres.pointer, x: ws.h.pointer, weight: w(.down), dx: ws.dh.pointer, dweight: gw(.down),
-                                   rows: n, inputs: F, outputs: C, lora: s(.down), scratch: scratch, threads: threads,
-                                  matmulPrecision: matmulPrecision)
-        TrainingOps.swigluBackward(dh: ws.dh.pointer, gate: a.gate.pointer, up: a.up.pointer, dgate: ws.dgate.pointer,
-                                   dup: ws.dup.pointer, count: n * F, threads: threads)
-        TrainingOps.linearBackward(dy: ws.dgate.pointer, x: a.ln2.pointer, weight: w(.gate), dx: ws.dln.pointer, dweight: gw(.gate),
-                                   rows: n, inputs: C, outputs: F, lora: s(.gate), scratch: scratch, threads: threads,
-                                  matmulPrecision: matmulPrecision)
-        TrainingOps.linearBackward(dy: ws.dup.pointer, x: a.ln2.pointer, weight: w(.up), dx: ws.dln.pointer, dweight: gw(.up),
-                                   rows: n, inputs: C, outputs: F, accumulate: true, lora: s(.up), scratch: scratch, threads: threads,
-                                  matmulPrecision: matmulPrecision)
+        TrainingOps.gatedForward(gate: a.gate.pointer, up: a.up.pointer, h: ws.h.pointer, count: n * F,
+                                 activation: c.architecture.gateActivation, threads: threads)
+        let dDown = o.postFeedForwardNorm.map { outputNormBackward(ws.dres.pointer, x: a.mlpOut.pointer, weight: $0,
+                                                                    rstd: a.rstdMLPOut.pointer) } ?? UnsafePointer(ws.dres.pointer)
+        linearBackward(.down, dy: dDown, x: ws.h.pointer, dx: ws.dh.pointer, inputs: F, outputs: C)
+        TrainingOps.gatedBackward(dh: ws.dh.pointer, gate: a.gate.pointer, up: a.up.pointer, dgate: ws.dgate.pointer,
+                                  dup: ws.dup.pointer, count: n * F, activation: c.architecture.gateActivation, threads: threads)
+        linearBackward(.gate, dy: ws.dgate.pointer, x: a.ln2.pointer, dx: ws.dln.pointer, inputs: C, outputs: F)
+        linearBackward(.up, dy: ws.dup.pointer, x: a.ln2.pointer, dx: ws.dln.pointer, inputs: C, outputs: F, accumulate: true)
         TrainingOps.rmsNormBackward(dy: ws.dln.pointer, x: a.res2.pointer, weight: p.w + o.ffnNorm, rstd: a.rstd2.pointer,
                                     dx: ws.dres2.pointer, dweight: gn(o.ffnNorm), rows: n, columns: C, threads: threads)
-        // attention: res2 = x + o(attention(rope(q), rope(k), v))
-        TrainingOps.linearBackward(dy: ws.dres2.pointer, x: a.ao.pointer, weight: w(.o), dx: ws.dao.pointer, dweight: gw(.o),
-                                   rows: n, inputs: C, outputs: C, lora: s(.o), scratch: scratch, threads: threads,
-                                  matmulPrecision: matmulPrecision)
+        // attention: res2 = x + o(attention(rope(q), rope(k), v))  (Gemma 3: x + post_attention_norm(o(…)))
+        let dO = o.postAttentionNorm.map { outputNormBackward(ws.dres2.pointer, x: a.attentionOut.pointer, weight: $0,
+                                                               rstd: a.rstdAttentionOut.pointer) } ?? UnsafePointer(ws.dres2.pointer)
+        linearBackward(.o, dy: dO, x: a.ao.pointer, dx: ws.dao.pointer, inputs: Q, outputs: C)
         TrainingOps.attentionBackward(dout: ws.dao.pointer, q: a.q.pointer, k: a.k.pointer, v: a.v.pointer, probs: a.probs.pointer,
-                                      dq: ws.dq.pointer, dk: ws.dk.pointer, dv: ws.dv.pointer, shape: attentionShape(batch),
-                                      threads: threads)
-        TrainingOps.rope(ws.dq.pointer, lengths: batch.lengths, heads: c.headCount, rope: ws.rope, inverse: true)
-        TrainingOps.rope(ws.dk.pointer, lengths: batch.lengths, heads: c.kvHeadCount, rope: ws.rope, inverse: true)
+                                      dq: ws.dq.pointer, dk: ws.dk.pointer, dv: ws.dv.pointer,
+                                      shape: attentionShape(shape, layer: layer), threads: threads)
+        TrainingOps.rope(ws.dq.pointer, lengths: batch.lengths, heads: c.headCount, rope: ws.ropes[layer], inverse: true)
+        TrainingOps.rope(ws.dk.pointer, lengths: batch.lengths, heads: c.kvHeadCount, rope: ws.ropes[layer], inverse: true)
+        var dq = UnsafePointer(ws.dq.pointer), dk = UnsafePointer(ws.dk.pointer)
+        if let qNorm = o.queryNorm, let kNorm = o.keyNorm {
+            ws.dqRaw.zero(n * Q)
+            ws.dkRaw.zero(n * KV)
+            TrainingOps.rmsNormBackward(dy: dq, x: a.qRaw.pointer, weight: p.w + qNorm, rstd: a.rstdQ.pointer, dx: ws.dqRaw.pointer,
+                                        dweight: gn(qNorm), rows: n * c.headCount, columns: hd, threads: threads)
+            TrainingOps.rmsNormBackward(dy: dk, x: a.kRaw.pointer, weight: p.w + kNorm, rstd: a.rstdK.pointer, dx: ws.dkRaw.pointer,
+                                        dweight: gn(kNorm), rows: n * c.kvHeadCount, columns: hd, threads: threads)
+            dq = UnsafePointer(ws.dqRaw.pointer)
+            dk = UnsafePointer(ws.dkRaw.pointer)
+        }
         // Under LoRA nothing below layer 0 trains: its input gradient is not needed.
         let dln: UnsafeMutablePointer<Float>? = (layer == 0 && !full) ? nil : ws.dln.pointer
-        TrainingOps.linearBackward(dy: ws.dq.pointer, x: a.ln1.pointer, weight: w(.q), dx: dln, dweight: gw(.q),
-                                   rows: n, inputs: C, outputs: C, lora: s(.q), scratch: scratch, threads: threads,
-                                  matmulPrecision: matmulPrecision)
-        TrainingOps.linearBackward(dy: ws.dk.pointer, x: a.ln1.pointer, weight: w(.k), dx: dln, dweight: gw(.k),
-                                   rows: n, inputs: C, outputs: KV, accumulate: true, lora: s(.k), scratch: scratch, threads: threads,
-                                  matmulPrecision: matmulPrecision)
-        TrainingOps.linearBackward(dy: ws.dv.pointer, x: a.ln1.pointer, weight: w(.v), dx: dln, dweight: gw(.v),
-                                   rows: n, inputs: C, outputs: KV, accumulate: true, lora: s(.v), scratch: scratch, threads: threads,
-                                  matmulPrecision: matmulPrecision)
+        linearBackward(.q, dy: dq, x: a.ln1.pointer, dx: dln, inputs: C, outputs: Q)
+        linearBackward(.k, dy: dk, x: a.ln1.pointer, dx: dln, inputs: C, outputs: KV, accumulate: true)
+        linearBackward(.v, dy: ws.dv.pointer, x: a.ln1.pointer, dx: dln, inputs: C, outputs: KV, accumulate: true)
         guard dln != nil else { return }
         // dx = dres2 + RMSNorm1ᵀ(dln)
         ws.dres.pointer.update(from: ws.dres2.pointer, count: n * C)

@@ -14,9 +14,14 @@ extension TrainingOps {
         let probabilityStarts: [Int]
         /// Floats of the probabilities kept for the backward: H · Σ T².
         public let probabilityCount: Int
+        /// Positions a row attends to, itself included (a sliding-window layer); nil: all before it.
+        public var window: Int?
+        /// Factor on the scores: 1/√(head dimension).
+        public var scale: Float { 1 / Float(headDimension).squareRoot() }
 
-        public init(lengths: [Int], heads: Int, kvHeads: Int, headDimension: Int) {
+        public init(lengths: [Int], heads: Int, kvHeads: Int, headDimension: Int, window: Int? = nil) {
             self.lengths = lengths
+            self.window = window
             self.heads = heads
             self.kvHeads = kvHeads
             self.headDimension = headDimension
@@ -36,17 +41,28 @@ extension TrainingOps {
         var qWidth: Int { heads * headDimension }
         var kvWidth: Int { kvHeads * headDimension }
         var group: Int { heads / kvHeads }
+
+        /// The same shape for a layer with the given window (nil: global).
+        public func windowed(_ window: Int?) -> AttentionShape {
+            var shape = self
+            shape.window = window
+            return shape
+        }
+
+        /// First position row i attends to.
+        func firstVisible(_ i: Int) -> Int { window.map { max(0, i + 1 - $0) } ?? 0 }
     }
 
     /// q [N, H·hd], k, v [N, KV·hd] (after RoPE) → out [N, H·hd], probs (per sequence [H, T, T]):
     /// S = q_h·k_gᵀ / sqrt(hd) with g = h / (H/KV); P = causal softmax(S) (P = 0 above the
-    /// diagonal); out_h = P·v_g, within each sequence. Jobs are (sequence, head) pairs.
+    /// diagonal, and left of the window on a sliding-window layer); out_h = P·v_g, within each
+    /// sequence. Jobs are (sequence, head) pairs.
     public static func attentionForward(
         q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
         out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>, shape: AttentionShape, threads: Int
     ) {
         let hd = shape.headDimension
-        let scale = 1 / Float(hd).squareRoot()
+        let scale = shape.scale
         parallelFor(shape.lengths.count * shape.heads, threads: threads) { job in
             let b = job / shape.heads, h = job % shape.heads, g = h / shape.group
             let T = shape.lengths[b], row = shape.rowStarts[b]
@@ -58,8 +74,9 @@ extension TrainingOps {
             Gemm.multiply(transA: false, transB: true, m: T, n: T, k: hd, alpha: scale,
                           a: qh, lda: shape.qWidth, b: kg, ldb: shape.kvWidth, beta: 0, c: p, ldc: T, threads: 1)
             for i in 0..<T {
-                let row = p + i * T
-                RowOps.softmax(row, count: i + 1)
+                let row = p + i * T, first = shape.firstVisible(i)
+                row.update(repeating: 0, count: first)
+                RowOps.softmax(row + first, count: i + 1 - first)
                 (row + i + 1).update(repeating: 0, count: T - i - 1)
             }
             // out_h [T, hd] = P [T, T] · v_g [T, hd]
@@ -79,7 +96,7 @@ extension TrainingOps {
         dv: UnsafeMutablePointer<Float>, shape: AttentionShape, threads: Int
     ) {
         let hd = shape.headDimension
-        let scale = 1 / Float(hd).squareRoot()
+        let scale = shape.scale
         parallelFor(shape.lengths.count * shape.kvHeads, threads: threads) { job in
             let b = job / shape.kvHeads, g = job % shape.kvHeads
             let T = shape.lengths[b], row = shape.rowStarts[b]
@@ -101,10 +118,12 @@ extension TrainingOps {
                 // dP [T, T] = dout_h · v_gᵀ
                 Gemm.multiply(transA: false, transB: true, m: T, n: T, k: hd, a: douth, lda: shape.qWidth, b: vg,
                               ldb: shape.kvWidth, beta: 0, c: dP, ldc: T, threads: 1)
-                // dS = softmax backward of each causal row (positions 0...i), 0 above the diagonal
+                // dS = softmax backward of each causal row (its visible positions), 0 elsewhere
                 for i in 0..<T {
-                    let dr = dP + i * T
-                    RowOps.softmaxBackward(probabilities: p + i * T, outputGradient: dr, inputGradient: dr, count: i + 1)
+                    let dr = dP + i * T, first = shape.firstVisible(i)
+                    dr.update(repeating: 0, count: first)
+                    RowOps.softmaxBackward(probabilities: p + i * T + first, outputGradient: dr + first, inputGradient: dr + first,
+                                           count: i + 1 - first)
                     (dr + i + 1).update(repeating: 0, count: T - i - 1)
                 }
                 // dq_h [T, hd] = scale · dS · k_g

@@ -90,26 +90,28 @@ extension TrainingOps {
     }
 }
 
-// MARK: - SwiGLU
+// MARK: - gated MLP activation
 
 extension TrainingOps {
-    /// gate, up [N, F] → h [N, F] = silu(gate) ⊙ up, silu(g) = g·σ(g)
-    public static func swigluForward(
-        gate: UnsafePointer<Float>, up: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>, count: Int, threads: Int = 1
+    /// gate, up [N, F] → h [N, F] = act(gate) ⊙ up (SiLU: SwiGLU; GELU-tanh: GeGLU)
+    public static func gatedForward(
+        gate: UnsafePointer<Float>, up: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>, count: Int,
+        activation: GateActivation = .silu, threads: Int = 1
     ) {
         parallelFor(splitting: count, parts: threads, align: 1024) { range in
-            RowOps.swiglu(gate: gate + range.lowerBound, up: up + range.lowerBound, into: h + range.lowerBound, count: range.count)
+            activation.forward(gate: gate + range.lowerBound, up: up + range.lowerBound, into: h + range.lowerBound, count: range.count)
         }
     }
 
-    /// dh [N, F] → dgate = dh ⊙ up ⊙ σ(g)(1 + g(1 − σ(g))), dup = dh ⊙ silu(g)  (overwritten)
-    public static func swigluBackward(
+    /// dh [N, F] → dgate = dh ⊙ up ⊙ act'(g), dup = dh ⊙ act(g)  (overwritten)
+    public static func gatedBackward(
         dh: UnsafePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>,
-        dgate: UnsafeMutablePointer<Float>, dup: UnsafeMutablePointer<Float>, count: Int, threads: Int = 1
+        dgate: UnsafeMutablePointer<Float>, dup: UnsafeMutablePointer<Float>, count: Int,
+        activation: GateActivation = .silu, threads: Int = 1
     ) {
         parallelFor(splitting: count, parts: threads, align: 1024) { range in
-            RowOps.swigluBackward(gate: gate + range.lowerBound, up: up + range.lowerBound, outputGradient: dh + range.lowerBound,
-                                  gateGradient: dgate + range.lowerBound, upGradient: dup + range.lowerBound, count: range.count)
+            activation.backward(gate: gate + range.lowerBound, up: up + range.lowerBound, outputGradient: dh + range.lowerBound,
+                                gateGradient: dgate + range.lowerBound, upGradient: dup + range.lowerBound, count: range.count)
         }
     }
 }

@@ -19,27 +19,46 @@ final class FloatBuffer {
 final class LayerActivations {
     let ln1: FloatBuffer      // [N, C]  attention RMSNorm output
     let rstd1: FloatBuffer    // [N]
-    let q: FloatBuffer        // [N, C]  after RoPE
+    let q: FloatBuffer        // [N, Q]  after RoPE (Q = heads · head dimension)
     let k: FloatBuffer        // [N, KV] after RoPE
     let v: FloatBuffer        // [N, KV]
     let probs: FloatBuffer    // per sequence [H, T, T]
-    let ao: FloatBuffer       // [N, C]  attention output, input of o
+    let ao: FloatBuffer       // [N, Q]  attention output, input of o
     let res2: FloatBuffer     // [N, C]  residual after attention
     let ln2: FloatBuffer      // [N, C]
     let rstd2: FloatBuffer    // [N]
     let gate: FloatBuffer     // [N, F]
     let up: FloatBuffer       // [N, F]
     let loraXA: [LinearTarget: FloatBuffer]  // [N, rank] per adapted layer
+    // Gemma 3 only (empty otherwise): q and k before their per-head RMSNorm, and the attention
+    // and MLP outputs before their output RMSNorm, with the norms' scales.
+    let qRaw: FloatBuffer     // [N, Q]
+    let kRaw: FloatBuffer     // [N, KV]
+    let rstdQ: FloatBuffer    // [N · H]
+    let rstdK: FloatBuffer    // [N · KVH]
+    let attentionOut: FloatBuffer  // [N, C]  o projection, before post_attention_norm
+    let rstdAttentionOut: FloatBuffer  // [N]
+    let mlpOut: FloatBuffer   // [N, C]  down projection, before post_ffw_norm
+    let rstdMLPOut: FloatBuffer  // [N]
 
     init(rows n: Int, probabilities: Int, configuration c: LlamaConfiguration, lora: LoRAConfiguration?) {
         ln1 = FloatBuffer(n * c.hiddenSize)
         rstd1 = FloatBuffer(n)
-        q = FloatBuffer(n * c.hiddenSize)
+        q = FloatBuffer(n * c.queryWidth)
         k = FloatBuffer(n * c.kvSize)
         v = FloatBuffer(n * c.kvSize)
         probs = FloatBuffer(probabilities)
-        ao = FloatBuffer(n * c.hiddenSize)
+        ao = FloatBuffer(n * c.queryWidth)
         res2 = FloatBuffer(n * c.hiddenSize)
+        let qk = c.architecture.normalizesQueriesAndKeys ? n : 0, post = c.architecture.normalizesSublayerOutputs ? n : 0
+        qRaw = FloatBuffer(qk * c.queryWidth)
+        kRaw = FloatBuffer(qk * c.kvSize)
+        rstdQ = FloatBuffer(qk * c.headCount)
+        rstdK = FloatBuffer(qk * c.kvHeadCount)
+        attentionOut = FloatBuffer(post * c.hiddenSize)
+        rstdAttentionOut = FloatBuffer(post)
+        mlpOut = FloatBuffer(post * c.hiddenSize)
+        rstdMLPOut = FloatBuffer(post)
         ln2 = FloatBuffer(n * c.hiddenSize)
         rstd2 = FloatBuffer(n)
         gate = FloatBuffer(n * c.feedForwardSize)
@@ -62,10 +81,12 @@ final class TrainingWorkspace {
     let layers: [LayerActivations]   // L, or 1 shared when recomputing
     let lnf: FloatBuffer, rstdf: FloatBuffer
     let h: FloatBuffer, dh: FloatBuffer, dgate: FloatBuffer, dup: FloatBuffer   // [N, F]
-    let dln: FloatBuffer, dq: FloatBuffer, dao: FloatBuffer, dres2: FloatBuffer, dres: FloatBuffer  // [N, C]
+    let dln: FloatBuffer, dres2: FloatBuffer, dres: FloatBuffer  // [N, C]
+    let dq: FloatBuffer, dao: FloatBuffer  // [N, Q]
     let dk: FloatBuffer, dv: FloatBuffer  // [N, KV]
-    let loraScratch: FloatBuffer          // [N, F + rank]
-    let rope: Rope                        // cos/sin of positions 0..<longest
+    let dqRaw: FloatBuffer, dkRaw: FloatBuffer, dSublayer: FloatBuffer  // Gemma 3: [N, Q], [N, KV], [N, C]
+    let loraScratch: FloatBuffer          // [N, max(F, C, Q) + rank]
+    let ropes: [Rope]                     // per layer: cos/sin of positions 0..<longest
 
     init(rows n: Int, probabilities: Int, longest: Int, configuration c: LlamaConfiguration, lora: LoRAConfiguration?, recompute: Bool) {
         rows = n
@@ -83,14 +104,25 @@ final class TrainingWorkspace {
         dgate = FloatBuffer(n * c.feedForwardSize)
         dup = FloatBuffer(n * c.feedForwardSize)
         dln = FloatBuffer(n * c.hiddenSize)
-        dq = FloatBuffer(n * c.hiddenSize)
-        dao = FloatBuffer(n * c.hiddenSize)
+        dq = FloatBuffer(n * c.queryWidth)
+        dao = FloatBuffer(n * c.queryWidth)
         dres2 = FloatBuffer(n * c.hiddenSize)
         dres = FloatBuffer(n * c.hiddenSize)
         dk = FloatBuffer(n * c.kvSize)
         dv = FloatBuffer(n * c.kvSize)
-        loraScratch = FloatBuffer(lora == nil ? 0 : n * (max(c.feedForwardSize, c.hiddenSize) + lora!.rank))
-        rope = Rope(headDimension: c.headDimension, base: Double(c.ropeBase), cachedPositions: longest)
+        let qk = c.architecture.normalizesQueriesAndKeys ? n : 0, post = c.architecture.normalizesSublayerOutputs ? n : 0
+        dqRaw = FloatBuffer(qk * c.queryWidth)
+        dkRaw = FloatBuffer(qk * c.kvSize)
+        dSublayer = FloatBuffer(post * c.hiddenSize)
+        loraScratch = FloatBuffer(lora == nil ? 0 : n * (max(c.feedForwardSize, c.hiddenSize, c.queryWidth) + lora!.rank))
+        var tables: [Float: Rope] = [:]
+        ropes = (0..<c.layerCount).map { l in
+            let base = c.ropeBase(layer: l)
+            if let rope = tables[base] { return rope }
+            let rope = Rope(headDimension: c.headDimension, base: Double(base), cachedPositions: longest, style: c.architecture.ropeStyle)
+            tables[base] = rope
+            return rope
+        }
     }
 
     /// Whether a batch of `rows` rows, `probabilities` attention floats and sequences up to
