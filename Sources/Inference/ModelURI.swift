@@ -1,6 +1,6 @@
 /// Names a model, as the command line and configuration files spell it:
 ///
-/// - `embedded:smollm2-135m`: a model of the embedded engine, by its name in the model cache;
+/// - `embedded:smollm2-135m`, `embedded:gemma3-270m`: a model of the embedded engine, by its name in the model cache;
 /// - `gguf:/path/model.gguf`: a GGUF file for the embedded engine;
 /// - `openai:http://127.0.0.1:8000/v1#model-name`: a model served by any OpenAI-compatible
 ///   server (vLLM, llama-server, Ollama, a hosted API); the fragment is the `model` field.

@@ -26,14 +26,16 @@ struct BytePairEncoder: Sendable {
         var ids: [Int32] = []
         var next: [Int32] = []
         var previous: [Int32] = []
-        var heap: [Candidate] = []
+        var heap = CandidateHeap<Candidate>()
     }
 
     /// A pair that may be merged: ordered by rank, then by the left symbol's position.
-    struct Candidate {
+    struct Candidate: HeapOrdered {
         var order: UInt64  // rank << 32 | left position
         var leftID: Int32
         var rightID: Int32
+
+        func precedes(_ other: Candidate) -> Bool { order < other.order }
     }
 
     /// Token ids of one word (its UTF-8 bytes), appended to `output`. Bytes without a token
@@ -48,7 +50,7 @@ struct BytePairEncoder: Sendable {
         scratch.ids.removeAll(keepingCapacity: true)
         scratch.next.removeAll(keepingCapacity: true)
         scratch.previous.removeAll(keepingCapacity: true)
-        scratch.heap.removeAll(keepingCapacity: true)
+        scratch.heap.removeAll()
         for byte in bytes {
             let id = byteTokens[Int(byte)]
             guard id >= 0 else { continue }
@@ -63,7 +65,7 @@ struct BytePairEncoder: Sendable {
         for index in 0..<(count - 1) {
             push(left: Int32(index), scratch: &scratch)
         }
-        while let candidate = popMin(&scratch.heap) {
+        while let candidate = scratch.heap.popFirst() {
             let left = Int(candidate.order & 0xFFFF_FFFF)
             let right = Int(scratch.next[left])
             // stale: one side was merged since this pair was queued
@@ -93,32 +95,6 @@ struct BytePairEncoder: Sendable {
         let rightID = scratch.ids[Int(right)]
         guard let merge = merges[Self.key(leftID, rightID)] else { return }
         let candidate = Candidate(order: UInt64(UInt32(merge.rank)) << 32 | UInt64(UInt32(left)), leftID: leftID, rightID: rightID)
-        scratch.heap.append(candidate)
-        var child = scratch.heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard scratch.heap[child].order < scratch.heap[parent].order else { break }
-            scratch.heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private func popMin(_ heap: inout [Candidate]) -> Candidate? {
-        guard let last = heap.popLast() else { return nil }
-        guard !heap.isEmpty else { return last }
-        let top = heap[0]
-        heap[0] = last
-        var parent = 0
-        let count = heap.count
-        while true {
-            let left = 2 * parent + 1
-            guard left < count else { break }
-            var smallest = left
-            if left + 1 < count && heap[left + 1].order < heap[left].order { smallest = left + 1 }
-            guard heap[smallest].order < heap[parent].order else { break }
-            heap.swapAt(parent, smallest)
-            parent = smallest
-        }
-        return top
+        scratch.heap.push(candidate)
     }
 }

@@ -40,7 +40,7 @@ struct SentencePieceEncoder: Sendable {
     }
 
     /// A pair that may merge into `id`; `length` is both symbols' length when it was queued.
-    struct Candidate {
+    struct Candidate: HeapOrdered {
         var score: Float
         var left: Int32
         var right: Int32
@@ -58,7 +58,7 @@ struct SentencePieceEncoder: Sendable {
     struct Scratch {
         var text: [UInt8] = []
         var symbols: [Symbol] = []
-        var heap: [Candidate] = []
+        var heap = CandidateHeap<Candidate>()
     }
 
     /// Appends the ids of `fragment` to `output`. `startsInput` is true for text at the start
@@ -75,7 +75,7 @@ struct SentencePieceEncoder: Sendable {
             }
         }
         scratch.symbols.removeAll(keepingCapacity: true)
-        scratch.heap.removeAll(keepingCapacity: true)
+        scratch.heap.removeAll()
         // A second reference to the text's storage (no copy), so that reading it does not
         // overlap the writes to the scratch's other buffers.
         let normalized = scratch.text
@@ -92,7 +92,7 @@ struct SentencePieceEncoder: Sendable {
             for left in 0..<(scratch.symbols.count - 1) {
                 queuePair(left: Int32(left), text: text, scratch: &scratch)
             }
-            while let candidate = popFirst(&scratch.heap) {
+            while let candidate = scratch.heap.popFirst() {
                 let left = Int(candidate.left), right = Int(candidate.right)
                 let leftLength = scratch.symbols[left].length, rightLength = scratch.symbols[right].length
                 // stale: one side merged elsewhere since the pair was queued
@@ -143,33 +143,7 @@ struct SentencePieceEncoder: Sendable {
         let id = pieceID(in: text, at: Int(leftSymbol.start), length: Int(length))
         guard id >= 0 else { return }
         let candidate = Candidate(score: scores[Int(id)], left: left, right: right, length: length, id: id)
-        scratch.heap.append(candidate)
-        var child = scratch.heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard scratch.heap[child].precedes(scratch.heap[parent]) else { break }
-            scratch.heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private func popFirst(_ heap: inout [Candidate]) -> Candidate? {
-        guard let last = heap.popLast() else { return nil }
-        guard !heap.isEmpty else { return last }
-        let top = heap[0]
-        heap[0] = last
-        var parent = 0
-        let count = heap.count
-        while true {
-            let left = 2 * parent + 1
-            guard left < count else { break }
-            var first = left
-            if left + 1 < count && heap[left + 1].precedes(heap[left]) { first = left + 1 }
-            guard heap[first].precedes(heap[parent]) else { break }
-            heap.swapAt(parent, first)
-            parent = first
-        }
-        return top
+        scratch.heap.push(candidate)
     }
 
     /// Bytes in the UTF-8 sequence a lead byte starts (1 for a stray continuation byte, as

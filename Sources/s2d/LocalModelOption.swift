@@ -4,7 +4,7 @@ import Inference
 /// `--model` of the commands that read the model file themselves (train, export, serve, bench,
 /// fuzz): an embedded model or a GGUF file, never a server.
 struct LocalModelOption: ParsableArguments {
-    @Option(help: "Model: embedded:smollm2-135m (default), gguf:/path/model.gguf, or the plain path of a .gguf file.")
+    @Option(help: "Model: embedded:smollm2-135m (default), embedded:gemma3-270m, gguf:/path/model.gguf, or the plain path of a .gguf file.")
     var model = ModelURI.defaultText
 
     /// The model as a URI (a plain path is `gguf:`).

@@ -5,7 +5,7 @@ import Inference
 
 /// `--model URI [--adapter PATH]` and the engine's settings, shared by the commands that use a model.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Model: embedded:smollm2-135m (default), gguf:/path/model.gguf (or the plain path of a .gguf file), or openai:http://host:port/v1#model.")
+    @Option(help: "Model: embedded:smollm2-135m (default), embedded:gemma3-270m, gguf:/path/model.gguf (or the plain path of a .gguf file), or openai:http://host:port/v1#model.")
     var model = ModelURI.defaultText
     @Option(help: "A PEFT LoRA adapter folder to apply (embedded models).") var adapter: String?
     @Option(help: "Embedded engine precision: quantized (default, fast) or float32 (reference).")

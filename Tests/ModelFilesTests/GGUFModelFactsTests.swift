@@ -3,14 +3,17 @@ import ModelFiles
 import Testing
 import TestSupport
 
-/// The embedded model as read by our GGUF reader agrees with gguf_facts.json.
+/// The embedded models as read by our GGUF reader agree with their gguf_facts.json (SmolLM2:
+/// Q4_1, Q8_0; Gemma 3: Q5_0, Q4_K, Q6_K, Q8_0, F32).
 @Suite struct GGUFModelFactsTests {
-    @Test func headerTensorsAndWeightsMatchTheReferenceFacts() throws {
-        let facts = try TestFiles.referenceJSON("smollm2-135m-instruct/gguf_facts.json")
-        let file = try GGUFFile(path: try TestFiles.smolLM2())
+    @Test(arguments: ["smollm2-135m-instruct", "gemma3-270m"])
+    func headerTensorsAndWeightsMatchTheReferenceFacts(folder: String) throws {
+        let facts = try TestFiles.referenceJSON("\(folder)/gguf_facts.json")
+        let isGemma = folder.hasPrefix("gemma")
+        let file = try GGUFFile(path: isGemma ? try TestFiles.gemma3() : try TestFiles.smolLM2())
         #expect(file.file.count == facts["size_bytes"] as? Int)
         #expect(file.tensors.count == facts["tensor_count"] as? Int)
-        #expect(try file.string("general.architecture") == "llama")
+        #expect(try file.string("general.architecture") == (isGemma ? "gemma3" : "llama"))
 
         let tensors = try #require(facts["tensors"] as? [String: [String: Any]])
         for (name, fact) in tensors {

@@ -58,4 +58,22 @@ import Transformer
             "\(error)".contains("head dimension of 12") && "\(error)".contains("multiple of 16")
         }
     }
+
+    /// Gemma 3's file: the sizes from its metadata, the constants the file leaves out (window
+    /// pattern, local RoPE base) as transformers' config for it has them (gemma3-270m/logits.json).
+    @Test func gemma3ConfigurationMatchesTransformersConfig() throws {
+        let c = try LlamaConfiguration(gguf: GGUFFile(path: TestFiles.gemma3()))
+        let reference = try #require(try TestFiles.referenceJSON("gemma3-270m/logits.json")["config"] as? [String: Any])
+        #expect(c.architecture == .gemma3)
+        #expect(c.layerCount == reference["num_hidden_layers"] as? Int)
+        #expect(c.hiddenSize == reference["hidden_size"] as? Int)
+        #expect(c.headDimension == reference["head_dim"] as? Int)
+        #expect(c.queryWidth == 4 * 256 && c.kvSize == 256)
+        #expect(c.slidingWindow == reference["sliding_window"] as? Int)
+        let layerTypes = try #require(reference["layer_types"] as? [String])
+        #expect((0..<c.layerCount).map { c.isSlidingWindowLayer($0) ? "sliding_attention" : "full_attention" } == layerTypes)
+        #expect((0..<c.layerCount).map { c.ropeBase(layer: $0) } == layerTypes.map { $0 == "full_attention" ? 1_000_000 : 10_000 })
+        #expect(c.embeddingScale == Float(640).squareRoot())
+        #expect(c.tiedEmbeddings)
+    }
 }
