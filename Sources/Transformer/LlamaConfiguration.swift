@@ -1,5 +1,4 @@
 import ModelFiles
-import Kernels
 
 /// The hyperparameters of a decoder-only model, read from GGUF metadata: the Llama family
 /// (`llama`) and Gemma 3 (`gemma3`), which is a Llama block with a few additions that
@@ -139,23 +138,4 @@ public struct LlamaConfiguration: Sendable, Hashable, Codable {
 
     /// GGUF tensor names of layer `layer`'s weights.
     public static func tensorName(layer: Int, _ suffix: String) -> String { "blk.\(layer).\(suffix).weight" }
-}
-
-/// The model families the engine runs. Gemma 3 adds to the Llama block: RMSNorm of each
-/// query and key head before RoPE, RMSNorm of the attention and MLP outputs before they join the
-/// residual stream, a GELU (tanh) gate instead of SiLU, embeddings scaled by √hidden, RoPE on
-/// the two halves of a head (NEOX style) instead of adjacent pairs, and sliding-window layers.
-public enum ModelArchitecture: String, Sendable, Hashable, Codable, CaseIterable {
-    case llama
-    case gemma3
-
-    /// Whether q and k heads are RMS-normalized before RoPE (`attn_q_norm`, `attn_k_norm`).
-    public var normalizesQueriesAndKeys: Bool { self == .gemma3 }
-    /// Whether attention and MLP outputs are RMS-normalized before the residual add
-    /// (`post_attention_norm`, `post_ffw_norm`).
-    public var normalizesSublayerOutputs: Bool { self == .gemma3 }
-    /// The MLP's gate activation.
-    public var gateActivation: GateActivation { self == .gemma3 ? .geluTanh : .silu }
-    /// Which elements of a head RoPE rotates together.
-    public var ropeStyle: Rope.Style { self == .gemma3 ? .halves : .adjacentPairs }
 }

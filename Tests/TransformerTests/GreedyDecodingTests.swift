@@ -15,32 +15,37 @@ import Transformer
     }
 
     @Test(arguments: ReferenceModel.allCases)
-    func float32GreedyTokensMatchTheReferenceForSixteenSteps(model: ReferenceModel) throws {
-        try check(model, .float32, path: .active)
+    func float32GreedyTokensMatchTheReferenceForSixteenSteps(model: ReferenceModel) async throws {
+        try await check(model, .float32, path: .active)
     }
 
     /// The int8 kernels on every variant this CPU can run.
     @Test(arguments: ReferenceModel.allCases, KernelPath.supported)
-    func quantizedGreedyTokensMatchTheReferenceForSixteenSteps(model: ReferenceModel, path: KernelPath) throws {
-        try check(model, .quantized, path: path)
+    func quantizedGreedyTokensMatchTheReferenceForSixteenSteps(model: ReferenceModel, path: KernelPath) async throws {
+        try await check(model, .quantized, path: path)
     }
 
-    func check(_ reference: ReferenceModel, _ precision: Precision, path: KernelPath) throws {
-        let model = try SharedModels.model(precision, reference)
+    /// Decodes on a thread of its own (see ReferenceLogitsTests: the cooperative pool stays free).
+    func check(_ reference: ReferenceModel, _ precision: Precision, path: KernelPath) async throws {
+        let model = try await onOwnThread { Result { try SharedModels.model(precision, reference) } }.get()
         // Gemma 3 on the int8 path (see ReferenceLogitsTests' tolerance): the base model answering
         // the chat case repeats itself, and at its 10th token the continuation is a near-tie that
         // the int8 activations flip (on every path); the first 9 tokens agree.
         let steps = (reference, precision) == (.gemma3, .quantized) ? 9 : 16
         for (index, reference) in try Self.cases(reference).enumerated() {
-            let cache = KVCache(configuration: model.configuration, kernelPath: path)
-            let slot = cache.allocateSlot()
-            let prompt = reference.prompt.enumerated().map { BatchRow(slot: slot, token: $1, position: $0, wantsLogits: $0 == reference.prompt.count - 1) }
-            var logits = model.forward(prompt, cache: cache, mode: .throughput)
-            var generated: [Int] = []
-            for step in 0..<steps {
-                let token = argmax(logits.row(0))
-                generated.append(token)
-                logits = model.forward([BatchRow(slot: slot, token: token, position: reference.prompt.count + step)], cache: cache)
+            let promptIDs = reference.prompt
+            let generated = await onOwnThread {
+                let cache = KVCache(configuration: model.configuration, kernelPath: path)
+                let slot = cache.allocateSlot()
+                let prompt = promptIDs.enumerated().map { BatchRow(slot: slot, token: $1, position: $0, wantsLogits: $0 == promptIDs.count - 1) }
+                var logits = model.forward(prompt, cache: cache, mode: .throughput)
+                var generated: [Int] = []
+                for step in 0..<steps {
+                    let token = argmax(logits.row(0))
+                    generated.append(token)
+                    logits = model.forward([BatchRow(slot: slot, token: token, position: promptIDs.count + step)], cache: cache)
+                }
+                return generated
             }
             #expect(generated == Array(reference.greedy.prefix(steps)), "\(model.configuration.architecture) \(precision) \(path) case \(index)")
         }

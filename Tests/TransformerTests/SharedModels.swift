@@ -73,11 +73,14 @@ func argmax<C: Collection>(_ values: C) -> Int where C.Element == Float, C.Index
     return best - values.startIndex
 }
 
-/// Runs `tokens` through a fresh cache slot in one call; returns every position's logits.
+/// Runs `tokens` through a fresh cache slot in one call; returns the logits of every position
+/// (or of `positions` only, in order).
 func prefill(_ model: LlamaModel, _ tokens: [Int], mode: MatmulMode = .rowIndependent, adapter: String? = nil, adapters: [String: LoRAWeights] = [:],
-             kernelPath: KernelPath = .active) -> Logits {
+             kernelPath: KernelPath = .active, positions: Set<Int>? = nil) -> Logits {
     let cache = KVCache(configuration: model.configuration, kernelPath: kernelPath)
     let slot = cache.allocateSlot()
-    let rows = tokens.enumerated().map { BatchRow(slot: slot, token: $1, position: $0, adapter: adapter) }
+    let rows = tokens.enumerated().map {
+        BatchRow(slot: slot, token: $1, position: $0, wantsLogits: positions?.contains($0) ?? true, adapter: adapter)
+    }
     return model.forward(rows, cache: cache, adapters: adapters, mode: mode)
 }
