@@ -14,6 +14,10 @@ public enum HuggingFaceExport {
     /// full fine-tune's folder; nil: the base alone), weights stored as `type` (f32, f16 or bf16).
     public static func export(basePath: String, fineTuned: URL?, to output: URL, type: ModelFileType) throws -> ModelExport.Summary {
         guard let dtype = SafetensorsDType(type) else { throw HuggingFaceExportError.unsupportedType(type) }
+        // The folder is LlamaForCausalLM's (config, tensor names, q/k row order, byte-level BPE
+        // tokenizer files); another family is refused before its weights are read.
+        let architecture = try LlamaConfiguration(gguf: GGUFFile(path: basePath)).architecture
+        guard architecture == .llama else { throw HuggingFaceExportError.unsupportedArchitecture(architecture.rawValue) }
         let (weights, source) = try ModelExport.fineTunedWeights(basePath: basePath, fineTuned: fineTuned)
         var files = try HuggingFaceTokenizerFiles.files(from: source)
         let tokenizer = try Tokenizer(gguf: source)
@@ -59,10 +63,13 @@ public enum HuggingFaceExport {
 /// Why a Hugging Face export was refused.
 public enum HuggingFaceExportError: Error, CustomStringConvertible {
     case unsupportedType(ModelFileType)
+    case unsupportedArchitecture(String)
 
     public var description: String {
         switch self {
         case .unsupportedType(let type): "--type \(type.rawValue): a Hugging Face folder stores f32, f16 or bf16 weights"
+        case .unsupportedArchitecture(let name):
+            "a Hugging Face folder is written for llama models only, not \(name); use --format gguf (llama.cpp, Ollama and s2d load it)"
         }
     }
 }

@@ -66,4 +66,17 @@ import Transformer
             try HuggingFaceExport.export(basePath: try TestFiles.smolLM2(), fineTuned: nil, to: URL(fileURLWithPath: "/nonexistent"), type: .q8_0)
         }
     }
+
+    /// Gemma 3's folder would need Gemma3ForCausalLM's config and a SentencePiece tokenizer.json:
+    /// refused with a message that says what to use instead, before any weight is read.
+    @Test func anotherFamilyIsRefusedNamingIt() throws {
+        let output = try TestFiles.temporaryDirectory("s2d-hf-gemma")
+        defer { try? FileManager.default.removeItem(at: output) }
+        #expect {
+            try HuggingFaceExport.export(basePath: try TestFiles.gemma3(), fineTuned: nil, to: output, type: .bf16)
+        } throws: { error in
+            "\(error)".contains("gemma3") && "\(error)".contains("--format gguf")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).isEmpty)
+    }
 }
