@@ -95,7 +95,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
-        .testTarget(name: "ProgramSandboxTests", dependencies: ["ProgramSandbox"]),
+        .testTarget(name: "ProgramSandboxTests", dependencies: ["ProgramSandbox", "TestSupport"]),
         // Runs the real `s2d` binary in subprocesses (kill-and-resume, budgets, errors); the
         // dependency on the executable makes `swift build --build-tests` / `swift test` build it.
         .testTarget(

@@ -14,7 +14,7 @@ struct GGUFFuzzCase: FuzzCase {
     let seeds: [FuzzSeed]
     /// The tensor data section, unchanged, appended to every mutated header.
     let data: [UInt8]
-    let original: LlamaConfiguration
+    let original: ModelConfiguration
     let originalTensors: [TensorEntry]
     /// Where the header's numbers are (scalar metadata values, tensor ranks, dimensions, types
     /// and offsets), as (offset, width in bytes): half the mutations set one of them to an edge
@@ -34,7 +34,7 @@ struct GGUFFuzzCase: FuzzCase {
         let bytes = gguf.file.bytes
         seeds = [FuzzSeed(name: (modelPath as NSString).lastPathComponent, bytes: Array(bytes[0..<dataStart]))]
         data = Array(bytes[dataStart...])
-        original = try LlamaConfiguration(gguf: gguf)
+        original = try ModelConfiguration(gguf: gguf)
         originalTensors = Self.entries(gguf)
         numbers = Self.numberFields(gguf, header: Array(bytes[0..<dataStart]))
     }
@@ -93,12 +93,12 @@ struct GGUFFuzzCase: FuzzCase {
         let file = header.withUnsafeBytes { h in data.withUnsafeBytes { d in MappedFile(concatenating: [h, d], path: name) } }
         do {
             let gguf = try GGUFFile(file: file)
-            let configuration = try LlamaConfiguration(gguf: gguf)
+            let configuration = try ModelConfiguration(gguf: gguf)
             let tokenizer = try Tokenizer(gguf: gguf)
             _ = tokenizer.encode("A coin is heads up. <|im_start|>")
             _ = try tokenizer.render([ChatTurn(role: "user", content: "Hi")], addGenerationPrompt: true)
             if configuration != original || Self.entries(gguf) != originalTensors {
-                let model = try LlamaModel(file: gguf, precision: .quantized)
+                let model = try TransformerModel(file: gguf, precision: .quantized)
                 let cache = KVCache(configuration: model.configuration, maximumLength: 4)
                 let slot = cache.allocateSlot()
                 _ = model.forward([BatchRow(slot: slot, token: min(1, model.configuration.vocabularySize - 1), position: 0)], cache: cache)

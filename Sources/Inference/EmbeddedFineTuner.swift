@@ -53,7 +53,7 @@ public struct EmbeddedFineTuner: FineTuner {
         if initialModel != nil, job.tuning == .lora {
             throw FineTuneJobError.loraOnFullModel(job.initialAdapter!.path)
         }
-        var weights = try LlamaTrainingWeights(gguf: initialModel.map { try GGUFFile(path: $0.path) } ?? file)
+        var weights = try TrainingWeights(gguf: initialModel.map { try GGUFFile(path: $0.path) } ?? file)
         let initial = try job.initialAdapter.flatMap { initialModel == nil ? try PEFTAdapter.load(from: $0, model: weights.configuration) : nil }
         let method: TrainingModel.Method
         switch job.tuning {

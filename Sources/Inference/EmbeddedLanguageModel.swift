@@ -32,7 +32,7 @@ public final class EmbeddedLanguageModel: AdapterServing {
     ) throws {
         let file = try GGUFFile(path: path)
         tokenizer = try Tokenizer(gguf: file)
-        let model = try LlamaModel(file: file, precision: precision)
+        let model = try TransformerModel(file: file, precision: precision)
         generator = TokenGenerator(model: model, threads: threads, maximumBatch: maximumBatch, maximumLength: maximumLength)
         self.identifier = identifier ?? "gguf:\(path)"
         settings = (precision, threads, maximumBatch, maximumLength)

@@ -26,7 +26,7 @@ public enum EngineBenchmark {
     /// 128 tokens; batched decode of 8 and 32 sequences sharing a 64-token prompt (64 steps,
     /// temperature 0.8 sampling included). Prompts are fixed pseudo-random token ids.
     public static func run(modelPath: String, threads: Int = 2, precision: Precision = .quantized) throws -> [Row] {
-        let model = try LlamaModel(path: modelPath, precision: precision)
+        let model = try TransformerModel(path: modelPath, precision: precision)
         let vocabulary = model.configuration.vocabularySize
         var random = RandomSource(seed: 2024)
         func tokens(_ count: Int) -> [Int] { (0..<count).map { _ in 100 + Int(random.next() % UInt64(vocabulary - 200)) } }

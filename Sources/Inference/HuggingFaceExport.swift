@@ -16,7 +16,7 @@ public enum HuggingFaceExport {
         guard let dtype = SafetensorsDType(type) else { throw HuggingFaceExportError.unsupportedType(type) }
         // The folder is LlamaForCausalLM's (config, tensor names, q/k row order, byte-level BPE
         // tokenizer files); another family is refused before its weights are read.
-        let architecture = try LlamaConfiguration(gguf: GGUFFile(path: basePath)).architecture
+        let architecture = try ModelConfiguration(gguf: GGUFFile(path: basePath)).architecture
         guard architecture == .llama else { throw HuggingFaceExportError.unsupportedArchitecture(architecture.rawValue) }
         let (weights, source) = try ModelExport.fineTunedWeights(basePath: basePath, fineTuned: fineTuned)
         var files = try HuggingFaceTokenizerFiles.files(from: source)
@@ -38,7 +38,7 @@ public enum HuggingFaceExport {
     }
 
     /// `LlamaForCausalLM`'s config.json for `configuration`.
-    static func modelConfiguration(_ c: LlamaConfiguration, tokenizer: Tokenizer, dtype: SafetensorsDType) -> [String: Any] {
+    static func modelConfiguration(_ c: ModelConfiguration, tokenizer: Tokenizer, dtype: SafetensorsDType) -> [String: Any] {
         var config: [String: Any] = [
             "architectures": ["LlamaForCausalLM"], "model_type": "llama",
             "hidden_size": c.hiddenSize, "intermediate_size": c.feedForwardSize, "num_hidden_layers": c.layerCount,

@@ -17,14 +17,14 @@ public enum ModelExport {
     /// The weights of the GGUF at `basePath` with `fineTuned` applied (a PEFT adapter folder
     /// merged in, or the `model.gguf` a full fine-tune wrote into that folder; nil: the base
     /// alone), and the file whose metadata describes them.
-    static func fineTunedWeights(basePath: String, fineTuned: URL?) throws -> (weights: LlamaTrainingWeights, source: GGUFFile) {
+    static func fineTunedWeights(basePath: String, fineTuned: URL?) throws -> (weights: TrainingWeights, source: GGUFFile) {
         let base = try GGUFFile(path: basePath)
         var source = base
         if let fineTuned {
             let model = fineTuned.appendingPathComponent(FineTuneJob.modelFileName)
             if FileManager.default.fileExists(atPath: model.path) { source = try GGUFFile(path: model.path) }
         }
-        var weights = try LlamaTrainingWeights(gguf: source)
+        var weights = try TrainingWeights(gguf: source)
         if let fineTuned, source.path == base.path {
             weights.merge(try PEFTAdapter.load(from: fineTuned, model: weights.configuration))
         }

@@ -18,7 +18,7 @@ import Transformer
 /// whose rounding depends on the batch size (~1e-6 relative): ties closer than that could
 /// break differently.
 public final class TokenGenerator: Sendable {
-    public let model: LlamaModel
+    public let model: TransformerModel
     private let core: SchedulerCore
 
     /// - Parameters:
@@ -26,7 +26,7 @@ public final class TokenGenerator: Sendable {
     ///   - maximumBatch: most samples decoded in one step (more wait their turn).
     ///   - maximumLength: positions per sequence (default: the model's context length).
     ///   - prefillChunk: prompt tokens per forward call while processing a prompt.
-    public init(model: LlamaModel, threads: Int = 2, maximumBatch: Int = 32, maximumLength: Int? = nil, prefillChunk: Int = 512) {
+    public init(model: TransformerModel, threads: Int = 2, maximumBatch: Int = 32, maximumLength: Int? = nil, prefillChunk: Int = 512) {
         self.model = model
         core = SchedulerCore(
             model: model, threads: threads, maximumBatch: max(1, maximumBatch),
@@ -112,7 +112,7 @@ final class Job: @unchecked Sendable {
 final class SchedulerCore: @unchecked Sendable {
     // Sendable: `pending`, `adapters`, `stopped` and jobs' `cancelled` flags are guarded by
     // `condition`; everything else is touched only by the decode thread.
-    let model: LlamaModel
+    let model: TransformerModel
     let threads: Int
     let maximumBatch: Int
     let maximumLength: Int
@@ -123,7 +123,7 @@ final class SchedulerCore: @unchecked Sendable {
     private var stopped = false
     private var started = false
 
-    init(model: LlamaModel, threads: Int, maximumBatch: Int, maximumLength: Int, prefillChunk: Int) {
+    init(model: TransformerModel, threads: Int, maximumBatch: Int, maximumLength: Int, prefillChunk: Int) {
         self.model = model
         self.threads = threads
         self.maximumBatch = maximumBatch

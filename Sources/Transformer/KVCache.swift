@@ -12,7 +12,7 @@ import Kernels
 ///
 /// Not thread-safe: one decode loop owns a cache.
 public final class KVCache {
-    public let configuration: LlamaConfiguration
+    public let configuration: ModelConfiguration
     /// The most positions a slot may hold.
     public let maximumLength: Int
     private var slots: [Storage?] = []
@@ -66,7 +66,7 @@ public final class KVCache {
     /// A cache for `configuration`; slots hold at most `maximumLength` positions (default: the
     /// model's context length). `threads` is the core count forward passes over it use, and
     /// `kernelPath` the kernel variant of their quantized products.
-    public init(configuration: LlamaConfiguration, maximumLength: Int? = nil, threads: Int = 2, kernelPath: KernelPath = .active) {
+    public init(configuration: ModelConfiguration, maximumLength: Int? = nil, threads: Int = 2, kernelPath: KernelPath = .active) {
         self.configuration = configuration
         self.maximumLength = min(maximumLength ?? configuration.contextLength, configuration.contextLength)
         context = ComputeContext(threads: threads, kernelPath: kernelPath)

@@ -37,7 +37,7 @@ public enum LinearTarget: String, Sendable, Hashable, Codable, CaseIterable, Com
     }
 
     /// (outputs, inputs) of this layer's weight in `configuration`.
-    public func shape(in configuration: LlamaConfiguration) -> (outputs: Int, inputs: Int) {
+    public func shape(in configuration: ModelConfiguration) -> (outputs: Int, inputs: Int) {
         let h = configuration.hiddenSize, f = configuration.feedForwardSize, kv = configuration.kvSize
         let q = configuration.queryWidth
         switch self {

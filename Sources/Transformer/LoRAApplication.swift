@@ -2,7 +2,7 @@ import Kernels
 
 extension LoRAWeights {
     /// Checks that every pair fits `configuration`'s layer shapes; returns a reason when not.
-    public func mismatch(with configuration: LlamaConfiguration) -> String? {
+    public func mismatch(with configuration: ModelConfiguration) -> String? {
         guard rank > 0 else { return "rank \(rank)" }
         guard layers.count == configuration.layerCount else { return "\(layers.count) layers, the model has \(configuration.layerCount)" }
         for (l, pairs) in layers.enumerated() {

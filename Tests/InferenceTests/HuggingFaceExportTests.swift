@@ -22,7 +22,7 @@ import Transformer
         #expect(summary.tensors == 272)  // 30 × 9 + embedding + final norm; the tied head has none
 
         // Weights: HF names, q and k back in HF row order, everything else as stored.
-        let gguf = try LlamaTrainingWeights(gguf: try GGUFFile(path: base))
+        let gguf = try TrainingWeights(gguf: try GGUFFile(path: base))
         let c = gguf.configuration
         let file = try SafetensorsFile(path: folder.appendingPathComponent(HuggingFaceExport.weightsFileName).path)
         #expect(file.tensors.count == 272 && file.tensor(named: "lm_head.weight") == nil)

@@ -10,7 +10,7 @@ import Transformer
     static let prompts = ["A coin is heads up. Ana flips the coin. Is the coin still heads up?", "Name three colours."]
 
     /// A seeded rank-8 adapter on q, v and down, strong enough to change greedy answers.
-    func randomAdapter(_ configuration: LlamaConfiguration, in folder: URL) throws -> URL {
+    func randomAdapter(_ configuration: ModelConfiguration, in folder: URL) throws -> URL {
         var random = RandomSource(seed: 11)
         func noise(_ count: Int) -> [Float] { (0..<count).map { _ in Float.random(in: -0.2...0.2, using: &random) } }
         let targets: [LinearTarget] = [.q, .v, .down]

@@ -5,8 +5,8 @@ import TestSupport
 import Transformer
 
 enum SharedModel {
-    static let result = Result { try LlamaModel(path: try TestFiles.smolLM2(), precision: .quantized) }
-    static func get() throws -> LlamaModel { try result.get() }
+    static let result = Result { try TransformerModel(path: try TestFiles.smolLM2(), precision: .quantized) }
+    static func get() throws -> TransformerModel { try result.get() }
 }
 
 /// Continuous batching: requests decoded together give what each gives alone.

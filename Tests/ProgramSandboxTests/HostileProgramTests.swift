@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ProgramSandbox
+import TestSupport
 
 /// Programs written to blow up memory or time inside a single builtin must still end within
 /// twice the configured limits: with CPython's result where CPython finishes within the limits,
@@ -99,21 +100,41 @@ import ProgramSandbox
         let peakGrowth: Int?
     }
 
-    /// Each program run once, one at a time (so peak memory is the program's own).
-    static let observed: [Observed] = programs.map { program in
+    /// Each program run one at a time, while no model-loading test holds `withMemoryHeavyWork`,
+    /// on a thread of its own (waiting for that must not block the cooperative pool). Peak memory
+    /// is the process's, which other tests running in parallel add to; a program is deterministic,
+    /// so its own growth is at most the smallest of several runs': a run over the bound is
+    /// repeated (up to 3 runs) and the smallest growth kept.
+    static func observe() async -> [Observed] {
+        await onOwnThread {
+            withMemoryHeavyWork {
+                programs.map { program in
+                    var best = observeOnce(program)
+                    for _ in 1..<3 where (best.peakGrowth ?? 0) > 2 * memoryLimitBytes {
+                        let again = observeOnce(program)
+                        if (again.peakGrowth ?? 0) < (best.peakGrowth ?? 0) { best = again }
+                    }
+                    return best
+                }
+            }
+        }
+    }
+
+    static func observeOnce(_ program: Program) -> Observed {
         let resetPeak = PeakMemory.resetPeak()
         let before = PeakMemory.residentBytes()
         let run = runWithWatchdog(program.source, giveUpAfter: .seconds(60))
         let peak = resetPeak ? PeakMemory.peakBytes() : nil
-        return Observed(outcome: run?.outcome, seconds: run.map { seconds($0.cpuTime) } ?? .infinity, peakGrowth: peak.flatMap { p in before.map { max(0, p - $0) } })
+        return Observed(outcome: run?.outcome, seconds: run.map { seconds($0.cpuTime) } ?? .infinity,
+                        peakGrowth: peak.flatMap { p in before.map { max(0, p - $0) } })
     }
 
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
-    @Test func everyHostileProgramEndsWithinTwiceTheLimitsAsExpected() {
-        for (program, seen) in zip(Self.programs, Self.observed) {
+    @Test func everyHostileProgramEndsWithinTwiceTheLimitsAsExpected() async {
+        for (program, seen) in zip(Self.programs, await Self.observe()) {
             guard let outcome = seen.outcome else {
                 Issue.record("\(program): still running after 60 s")
                 continue

@@ -13,7 +13,7 @@ import Transformer
     ]
 
     /// Prefills each prompt into its own slot; returns the cache, the slots and each prompt's next token.
-    static func prefilled(_ model: LlamaModel, kernelPath: KernelPath = .active) -> (KVCache, [Int], [Int]) {
+    static func prefilled(_ model: TransformerModel, kernelPath: KernelPath = .active) -> (KVCache, [Int], [Int]) {
         let cache = KVCache(configuration: model.configuration, kernelPath: kernelPath)
         var slots: [Int] = [], next: [Int] = []
         for prompt in prompts {

@@ -27,15 +27,15 @@ import Transformer
 
     /// Decodes on a thread of its own (see ReferenceLogitsTests: the cooperative pool stays free).
     func check(_ reference: ReferenceModel, _ precision: Precision, path: KernelPath) async throws {
-        let model = try await onOwnThread { Result { try SharedModels.model(precision, reference) } }.get()
+        let model = try await onOwnThread { withMemoryHeavyWork { Result { try SharedModels.model(precision, reference) } } }.get()
         // Gemma 3 on the int8 path (see ReferenceLogitsTests' tolerance): the base model answering
         // the chat case repeats itself, and at its 10th token the continuation is a near-tie that
         // the int8 activations flip (on every path); the first 9 tokens agree.
         let steps = (reference, precision) == (.gemma3, .quantized) ? 9 : 16
         for (index, reference) in try Self.cases(reference).enumerated() {
             let promptIDs = reference.prompt
-            let generated = await onOwnThread {
-                let cache = KVCache(configuration: model.configuration, kernelPath: path)
+            let generated = await onOwnThread { withMemoryHeavyWork {
+                let cache = KVCache(configuration: model.configuration, threads: 1, kernelPath: path)
                 let slot = cache.allocateSlot()
                 let prompt = promptIDs.enumerated().map { BatchRow(slot: slot, token: $1, position: $0, wantsLogits: $0 == promptIDs.count - 1) }
                 var logits = model.forward(prompt, cache: cache, mode: .throughput)
@@ -46,7 +46,7 @@ import Transformer
                     logits = model.forward([BatchRow(slot: slot, token: token, position: promptIDs.count + step)], cache: cache)
                 }
                 return generated
-            }
+            } }
             #expect(generated == Array(reference.greedy.prefix(steps)), "\(model.configuration.architecture) \(precision) \(path) case \(index)")
         }
     }

@@ -16,7 +16,7 @@ import Transformer
         }
     }
 
-    static func adapter(_ configuration: LlamaConfiguration, zeroB: Bool) -> LoRAWeights {
+    static func adapter(_ configuration: ModelConfiguration, zeroB: Bool) -> LoRAWeights {
         let rank = 4
         var layers = Array(repeating: [LinearTarget: LoRAWeights.Pair](), count: configuration.layerCount)
         for (i, entry) in adapted.enumerated() {
@@ -45,7 +45,7 @@ import Transformer
         // W' = W + scale·B·A, W: [out, in], B: [out, rank], A: [rank, in]
         var overrides: [String: [Float]] = [:]
         for entry in Self.adapted {
-            let name = LlamaConfiguration.tensorName(layer: entry.layer, entry.target.ggufSuffix)
+            let name = ModelConfiguration.tensorName(layer: entry.layer, entry.target.ggufSuffix)
             var w = try model.file.floats(of: try model.file.requireTensor(name))
             let (outputs, inputs) = entry.target.shape(in: c)
             let pair = lora.layers[entry.layer][entry.target]!
@@ -57,7 +57,7 @@ import Transformer
             }
             overrides[name] = w
         }
-        let merged = try LlamaModel(path: try TestFiles.smolLM2(), precision: .float32, weightOverrides: overrides)
+        let merged = try TransformerModel(path: try TestFiles.smolLM2(), precision: .float32, weightOverrides: overrides)
 
         let base = prefill(model, Self.prompt)
         let adapted = prefill(model, Self.prompt, adapter: "random", adapters: ["random": lora])

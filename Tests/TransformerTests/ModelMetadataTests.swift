@@ -42,7 +42,7 @@ import Transformer
         let (key, changes) = Self.cases[index]
         let file = try mutatedModel(changes)
         #expect {
-            try LlamaModel(file: file)
+            try TransformerModel(file: file)
         } throws: { error in
             "\(error)".contains(key) && "\(error)".contains("mutated.gguf")
         }
@@ -51,9 +51,9 @@ import Transformer
     /// The engine's kernels need head dimensions in multiples of 16 (the trainer does not).
     @Test func aHeadDimensionTheEngineCannotRunIsRefusedByTheEngineOnly() throws {
         let file = try mutatedModel(["llama.attention.head_count": .uint32(48)])  // 576 / 48 = 12
-        #expect(try LlamaConfiguration(gguf: file).headDimension == 12)
+        #expect(try ModelConfiguration(gguf: file).headDimension == 12)
         #expect {
-            try LlamaModel(file: file)
+            try TransformerModel(file: file)
         } throws: { error in
             "\(error)".contains("head dimension of 12") && "\(error)".contains("multiple of 16")
         }
@@ -62,7 +62,7 @@ import Transformer
     /// Gemma 3's file: the sizes from its metadata, the constants the file leaves out (window
     /// pattern, local RoPE base) as transformers' config for it has them (gemma3-270m/logits.json).
     @Test func gemma3ConfigurationMatchesTransformersConfig() throws {
-        let c = try LlamaConfiguration(gguf: GGUFFile(path: TestFiles.gemma3()))
+        let c = try ModelConfiguration(gguf: GGUFFile(path: TestFiles.gemma3()))
         let reference = try #require(try TestFiles.referenceJSON("gemma3-270m/logits.json")["config"] as? [String: Any])
         #expect(c.architecture == .gemma3)
         #expect(c.layerCount == reference["num_hidden_layers"] as? Int)

@@ -6,9 +6,10 @@ import Transformer
 
 /// The forward pass agrees with HF transformers' float32 forward (logits.json of each model).
 ///
-/// The forward passes run on a thread of their own (`onOwnThread`): seconds of CPU work per
-/// case would otherwise hold the cooperative pool, which on a 2-core machine is two threads
-/// shared by every test, and stall the tests that poll child processes.
+/// The forward passes run on a thread of their own (`onOwnThread`), one at a time
+/// (`withMemoryHeavyWork`) and single-threaded: seconds of CPU work per case would otherwise
+/// hold the cooperative pool or the kernels' worker pool, which on a 2-core machine every test
+/// shares, and stall the tests that poll child processes or wait for a server.
 @Suite struct ReferenceLogitsTests {
     @Test(arguments: ReferenceModel.allCases)
     func float32LogitsMatchTheReferenceAtEveryPosition(model: ReferenceModel) async throws {
@@ -46,7 +47,7 @@ import Transformer
     }
 
     func check(_ reference: ReferenceModel, _ precision: Precision, path: KernelPath) async throws {
-        let model = try await onOwnThread { Result { try SharedModels.model(precision, reference) } }.get()
+        let model = try await onOwnThread { withMemoryHeavyWork { Result { try SharedModels.model(precision, reference) } } }.get()
         let tolerance = Tolerance(reference, precision)
         for (index, expected) in try LogitsCase.all(reference).enumerated() {
             let ids = expected.ids
@@ -58,7 +59,7 @@ import Transformer
             if ids.count > 64 && path == .portable && precision == .quantized { continue }
             let checked = ids.count <= 64 ? Array(ids.indices) : ids.indices.filter { $0 % 8 == 0 || $0 >= ids.count - 16 }
             let wanted = Set(checked)
-            let logits = await onOwnThread { prefill(model, ids, kernelPath: path, positions: wanted) }
+            let logits = await onOwnThread { withMemoryHeavyWork { prefill(model, ids, kernelPath: path, positions: wanted, threads: 1) } }
             #expect(logits.rowCount == checked.count)
             var worstMaximum = 0.0, mismatches: [Int] = []
             for (row, position) in checked.enumerated() {

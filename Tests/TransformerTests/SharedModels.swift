@@ -21,12 +21,12 @@ enum ReferenceModel: String, CaseIterable, CustomStringConvertible {
 
 /// The embedded models loaded once per test process, in each precision.
 enum SharedModels {
-    static let quantizedResult = Result { try LlamaModel(path: try TestFiles.smolLM2(), precision: .quantized) }
-    static let float32Result = Result { try LlamaModel(path: try TestFiles.smolLM2(), precision: .float32) }
-    static let gemmaQuantizedResult = Result { try LlamaModel(path: try TestFiles.gemma3(), precision: .quantized) }
-    static let gemmaFloat32Result = Result { try LlamaModel(path: try TestFiles.gemma3(), precision: .float32) }
+    static let quantizedResult = Result { try TransformerModel(path: try TestFiles.smolLM2(), precision: .quantized) }
+    static let float32Result = Result { try TransformerModel(path: try TestFiles.smolLM2(), precision: .float32) }
+    static let gemmaQuantizedResult = Result { try TransformerModel(path: try TestFiles.gemma3(), precision: .quantized) }
+    static let gemmaFloat32Result = Result { try TransformerModel(path: try TestFiles.gemma3(), precision: .float32) }
 
-    static func model(_ precision: Precision, _ reference: ReferenceModel = .smolLM2) throws -> LlamaModel {
+    static func model(_ precision: Precision, _ reference: ReferenceModel = .smolLM2) throws -> TransformerModel {
         switch (precision, reference) {
         case (.quantized, .smolLM2): try quantizedResult.get()
         case (.float32, .smolLM2): try float32Result.get()
@@ -75,9 +75,9 @@ func argmax<C: Collection>(_ values: C) -> Int where C.Element == Float, C.Index
 
 /// Runs `tokens` through a fresh cache slot in one call; returns the logits of every position
 /// (or of `positions` only, in order).
-func prefill(_ model: LlamaModel, _ tokens: [Int], mode: MatmulMode = .rowIndependent, adapter: String? = nil, adapters: [String: LoRAWeights] = [:],
-             kernelPath: KernelPath = .active, positions: Set<Int>? = nil) -> Logits {
-    let cache = KVCache(configuration: model.configuration, kernelPath: kernelPath)
+func prefill(_ model: TransformerModel, _ tokens: [Int], mode: MatmulMode = .rowIndependent, adapter: String? = nil, adapters: [String: LoRAWeights] = [:],
+             kernelPath: KernelPath = .active, positions: Set<Int>? = nil, threads: Int = 2) -> Logits {
+    let cache = KVCache(configuration: model.configuration, threads: threads, kernelPath: kernelPath)
     let slot = cache.allocateSlot()
     let rows = tokens.enumerated().map {
         BatchRow(slot: slot, token: $1, position: $0, wantsLogits: positions?.contains($0) ?? true, adapter: adapter)

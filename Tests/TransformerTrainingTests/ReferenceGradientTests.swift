@@ -20,7 +20,7 @@ import Transformer
     /// A model's reference folder, its file, and the token whose embedding row HF's
     /// `nn.Embedding(padding_idx:)` leaves without a lookup gradient.
     static let models: [(folder: String, path: @Sendable () throws -> String, paddingToken: Int)] = [
-        // HF's LlamaModel passes pad_token_id (2, <|im_end|>, which the sequence contains): without
+        // HF's TransformerModel passes pad_token_id (2, <|im_end|>, which the sequence contains): without
         // it the tied embedding's gradient differs by 0.2% in norm (the others agree to ~1e-6).
         ("smollm2-135m-instruct", { try TestFiles.smolLM2() }, 2),
         // Gemma 3's is <pad> (0), which the sequence does not contain.
@@ -40,9 +40,9 @@ import Transformer
         // The pass runs on a thread of its own: seconds of CPU work would otherwise hold one of
         // the cooperative pool's threads, which every test of the process shares.
         let (loss, gradients, layout) = try await onOwnThread {
-            Result { () throws -> (TrainingModel.BatchLoss, [Float], TensorLayout) in
-                let weights = try LlamaTrainingWeights(gguf: GGUFFile(path: path()))
-                let model = TrainingModel(weights: weights, threads: 2, matmulPrecision: arithmetic)
+            withMemoryHeavyWork { Result { () throws -> (TrainingModel.BatchLoss, [Float], TensorLayout) in
+                let weights = try TrainingWeights(gguf: GGUFFile(path: path()))
+                let model = TrainingModel(weights: weights, threads: 1, matmulPrecision: arithmetic)
                 model.embeddingPaddingToken = paddingToken
                 // labels[:-8] = -100: the last 8 tokens are the targets.
                 let mask = ids.indices.map { $0 >= ids.count - 8 }
@@ -50,7 +50,7 @@ import Transformer
                 let loss = try model.accumulateGradients([TrainingSequence(tokens: ids, lossMask: mask)],
                                                          gradientScale: 1.0 / 8, into: &gradients)
                 return (loss, gradients, model.trainableLayout)
-            }
+            } }
         }.get()
         #expect(loss.targets == 8)
         #expect(abs(loss.mean - wantLoss) / wantLoss < tolerance.loss, "\(folder): loss \(loss.mean) vs \(wantLoss)")

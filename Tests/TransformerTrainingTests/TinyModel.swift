@@ -3,12 +3,12 @@ import Transformer
 
 /// A tiny random Llama for tests: 2 layers, hidden 32, 4 heads / 2 KV heads, FFN 64, vocab 50.
 enum TinyModel {
-    static let configuration = LlamaConfiguration(
+    static let configuration = ModelConfiguration(
         layerCount: 2, hiddenSize: 32, feedForwardSize: 64, headCount: 4, kvHeadCount: 2,
         vocabularySize: 50, contextLength: 64, ropeBase: 10000, rmsNormEpsilon: 1e-5)
 
-    static func weights(seed: UInt64 = 7) -> LlamaTrainingWeights {
-        LlamaTrainingWeights.random(configuration: configuration, seed: seed, scale: 0.3)
+    static func weights(seed: UInt64 = 7) -> TrainingWeights {
+        TrainingWeights.random(configuration: configuration, seed: seed, scale: 0.3)
     }
 
     /// `count` random sequences of `length` tokens, every token after the first a target.

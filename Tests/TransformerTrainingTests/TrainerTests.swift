@@ -154,7 +154,7 @@ import Transformer
         let configuration = TrainingConfiguration(
             method: .lora(LoRAConfiguration(rank: 8, alpha: 16)), optimizer: OptimizerConfiguration(learningRate: 2e-3),
             batchSize: data.count, maxSteps: 3, seed: 5, threads: 2, matmulPrecision: arithmetic)
-        let trainer = try Trainer(weights: LlamaTrainingWeights(gguf: GGUFFile(path: TestFiles.smolLM2())), configuration: configuration)
+        let trainer = try Trainer(weights: TrainingWeights(gguf: GGUFFile(path: TestFiles.smolLM2())), configuration: configuration)
         let before = try trainer.evaluationLoss(data)
         try trainer.train(data)
         let after = try trainer.evaluationLoss(data)

@@ -26,14 +26,14 @@ import Transformer
         defer { try? FileManager.default.removeItem(at: folder) }
         let sourceURL = folder.appendingPathComponent("tiny.gguf")
         try source.write(to: sourceURL)
-        let loaded = try LlamaTrainingWeights(gguf: GGUFFile(path: sourceURL.path))
+        let loaded = try TrainingWeights(gguf: GGUFFile(path: sourceURL.path))
         #expect(loaded.configuration == c && loaded.values == weights.values)
 
         var trained = loaded
         trained.merge(TinyModel.randomAdapter(LoRAConfiguration(rank: 2, alpha: 4), seed: 2).weights)
         let exportURL = folder.appendingPathComponent("trained.gguf")
         try trained.ggufWriter(metadataFrom: GGUFFile(path: sourceURL.path)).write(to: exportURL)
-        let reread = try LlamaTrainingWeights(gguf: GGUFFile(path: exportURL.path))
+        let reread = try TrainingWeights(gguf: GGUFFile(path: exportURL.path))
         #expect(reread.values == trained.values && reread.values != weights.values)
     }
 }

@@ -15,7 +15,7 @@ public enum HuggingFaceTensors {
         "model.layers.\(layer).\(target.hfBlock).\(target.hfModuleName).weight"
     }
 
-    /// The HF name of a GGUF tensor of `LlamaTrainingWeights.layout(for:)`.
+    /// The HF name of a GGUF tensor of `TrainingWeights.layout(for:)`.
     public static func name(ofGGUF name: String) -> String? {
         switch name {
         case "token_embd.weight": return "model.embed_tokens.weight"
@@ -34,10 +34,10 @@ public enum HuggingFaceTensors {
 
     /// Every tensor of `weights` under its HF name, q and k in HF row order. A tied output head
     /// has no tensor of its own (HF's `tie_word_embeddings`).
-    public static func tensors(of weights: LlamaTrainingWeights) -> [Tensor] {
+    public static func tensors(of weights: TrainingWeights) -> [Tensor] {
         let configuration = weights.configuration
         let permuted = Set((0..<configuration.layerCount).flatMap { layer in
-            [LinearTarget.q, .k].map { LlamaConfiguration.tensorName(layer: layer, $0.ggufSuffix) }
+            [LinearTarget.q, .k].map { ModelConfiguration.tensorName(layer: layer, $0.ggufSuffix) }
         })
         return weights.layout.entries.map { entry in
             guard let name = name(ofGGUF: entry.name) else { preconditionFailure("no Hugging Face name for \(entry.name)") }

@@ -27,7 +27,7 @@ public struct LoRAConfiguration: Sendable, Hashable, Codable {
 /// named `blk.N.<gguf suffix>.lora_a` [rank, inputs] and `.lora_b` [outputs, rank].
 public struct LoRAParameters: Sendable {
     public let configuration: LoRAConfiguration
-    public let model: LlamaConfiguration
+    public let model: ModelConfiguration
     public let layout: TensorLayout
     public var values: [Float]
 
@@ -35,7 +35,7 @@ public struct LoRAParameters: Sendable {
         "blk.\(layer).\(target.ggufSuffix).lora_\(matrix)"
     }
 
-    static func layout(_ configuration: LoRAConfiguration, model: LlamaConfiguration) -> TensorLayout {
+    static func layout(_ configuration: LoRAConfiguration, model: ModelConfiguration) -> TensorLayout {
         var layout = TensorLayout()
         for layer in 0..<model.layerCount {
             for target in configuration.targets {
@@ -49,7 +49,7 @@ public struct LoRAParameters: Sendable {
 
     /// A fresh adapter as PEFT makes one: A Kaiming-uniform (a = √5, so U(±1/√inputs)),
     /// B zero — the adapted model starts equal to the base model.
-    public init(configuration: LoRAConfiguration, model: LlamaConfiguration, seed: UInt64) {
+    public init(configuration: LoRAConfiguration, model: ModelConfiguration, seed: UInt64) {
         self.configuration = configuration
         self.model = model
         layout = Self.layout(configuration, model: model)
@@ -62,7 +62,7 @@ public struct LoRAParameters: Sendable {
     }
 
     /// Parameters holding an existing adapter's weights (to continue training or evaluate).
-    public init(_ weights: LoRAWeights, model: LlamaConfiguration, dropout: Float = 0) {
+    public init(_ weights: LoRAWeights, model: ModelConfiguration, dropout: Float = 0) {
         configuration = LoRAConfiguration(rank: weights.rank, alpha: weights.alpha, dropout: dropout, targets: weights.targets)
         self.model = model
         layout = Self.layout(configuration, model: model)

@@ -30,7 +30,7 @@ public enum PEFTAdapter {
 
     /// Writes `adapter` (rows in GGUF order) as a PEFT folder, B of q and k un-permuted to HF order.
     public static func save(
-        _ adapter: LoRAWeights, model: LlamaConfiguration, to directory: URL,
+        _ adapter: LoRAWeights, model: ModelConfiguration, to directory: URL,
         baseModel: String = "HuggingFaceTB/SmolLM2-135M-Instruct", dropout: Float = 0
     ) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -62,7 +62,7 @@ public enum PEFTAdapter {
     }
 
     /// Reads a PEFT LoRA folder for `model`, B of q and k permuted to GGUF order.
-    public static func load(from directory: URL, model: LlamaConfiguration) throws -> LoRAWeights {
+    public static func load(from directory: URL, model: ModelConfiguration) throws -> LoRAWeights {
         let configPath = directory.appendingPathComponent(configFileName).path
         guard let data = FileManager.default.contents(atPath: configPath) else {
             throw PEFTAdapterError.unreadable(path: configPath, reason: "cannot read the adapter configuration")

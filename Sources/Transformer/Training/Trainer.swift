@@ -27,7 +27,7 @@ public final class Trainer {
     /// A trainer for `weights`. Under LoRA, `initialAdapter` continues from an existing
     /// adapter (its rank, alpha and targets must match the configuration's); otherwise a
     /// fresh one is drawn from the seed.
-    public init(weights: LlamaTrainingWeights, configuration: TrainingConfiguration,
+    public init(weights: TrainingWeights, configuration: TrainingConfiguration,
                 initialAdapter: LoRAWeights? = nil) throws(TrainingError) {
         guard configuration.batchSize > 0, configuration.gradientAccumulation > 0, configuration.epochs > 0,
               configuration.threads > 0, (configuration.maxSteps ?? 1) > 0

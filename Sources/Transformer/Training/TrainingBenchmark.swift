@@ -36,7 +36,7 @@ public enum TrainingBenchmark {
         for method in methods {
             resetPeakMemory()
             let file = try GGUFFile(path: modelPath)
-            let weights = try LlamaTrainingWeights(gguf: file)
+            let weights = try TrainingWeights(gguf: file)
             var generator = SplitMix64(seed: 1)
             let data = (0..<batchSize).map { _ in
                 TrainingSequence(tokens: (0..<sequenceLength).map { _ in Int(generator.next() % UInt64(weights.configuration.vocabularySize)) })

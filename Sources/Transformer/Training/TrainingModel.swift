@@ -13,9 +13,9 @@ public final class TrainingModel {
         case lora(LoRAConfiguration)
     }
 
-    public let configuration: LlamaConfiguration
+    public let configuration: ModelConfiguration
     /// Base weights: trainable under `.full`, frozen under `.lora`.
-    public var weights: LlamaTrainingWeights
+    public var weights: TrainingWeights
     /// The adapter under `.lora`.
     public var lora: LoRAParameters?
     /// Threads for the kernels (OpenBLAS is made single-threaded; we split the work).
@@ -36,7 +36,7 @@ public final class TrainingModel {
 
     private var workspace: TrainingWorkspace?
 
-    public init(weights: LlamaTrainingWeights, lora: LoRAParameters? = nil, threads: Int = 1, recomputeLayers: Bool = false,
+    public init(weights: TrainingWeights, lora: LoRAParameters? = nil, threads: Int = 1, recomputeLayers: Bool = false,
                 matmulPrecision: GemmArithmetic = .float32) {
         configuration = weights.configuration
         self.weights = weights
@@ -201,9 +201,9 @@ public final class TrainingModel {
 
     private func offsets(_ layer: Int) -> LayerOffsets {
         let layout = weights.layout
-        func offset(_ suffix: String) -> Int { layout.offset(of: LlamaConfiguration.tensorName(layer: layer, suffix)) }
+        func offset(_ suffix: String) -> Int { layout.offset(of: ModelConfiguration.tensorName(layer: layer, suffix)) }
         func optional(_ suffix: String) -> Int? {
-            layout.entry(named: LlamaConfiguration.tensorName(layer: layer, suffix))?.offset
+            layout.entry(named: ModelConfiguration.tensorName(layer: layer, suffix))?.offset
         }
         var linear: [LinearTarget: Int] = [:]
         for target in LinearTarget.allCases { linear[target] = offset(target.ggufSuffix) }

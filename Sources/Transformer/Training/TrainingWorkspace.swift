@@ -41,7 +41,7 @@ final class LayerActivations {
     let mlpOut: FloatBuffer   // [N, C]  down projection, before post_ffw_norm
     let rstdMLPOut: FloatBuffer  // [N]
 
-    init(rows n: Int, probabilities: Int, configuration c: LlamaConfiguration, lora: LoRAConfiguration?) {
+    init(rows n: Int, probabilities: Int, configuration c: ModelConfiguration, lora: LoRAConfiguration?) {
         ln1 = FloatBuffer(n * c.hiddenSize)
         rstd1 = FloatBuffer(n)
         q = FloatBuffer(n * c.queryWidth)
@@ -88,7 +88,7 @@ final class TrainingWorkspace {
     let loraScratch: FloatBuffer          // [N, max(F, C, Q) + rank]
     let ropes: [Rope]                     // per layer: cos/sin of positions 0..<longest
 
-    init(rows n: Int, probabilities: Int, longest: Int, configuration c: LlamaConfiguration, lora: LoRAConfiguration?, recompute: Bool) {
+    init(rows n: Int, probabilities: Int, longest: Int, configuration c: ModelConfiguration, lora: LoRAConfiguration?, recompute: Bool) {
         rows = n
         self.probabilities = probabilities
         self.longest = longest

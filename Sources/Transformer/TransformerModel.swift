@@ -2,13 +2,13 @@ import Foundation
 import Kernels
 import ModelFiles
 
-/// A Llama-family model ready for inference: its configuration and weights, either repacked
+/// A Llama or Gemma 3 model ready for inference: its configuration and weights, either repacked
 /// for Kernels' int8 kernels (`.quantized`) or dequantized to float32 (`.float32`).
 ///
 /// Immutable and Sendable: many caches (and threads) may share one model. The per-sequence
-/// state lives in `KVCache`; `forward` is in LlamaForward.swift.
-public final class LlamaModel: Sendable {
-    public let configuration: LlamaConfiguration
+/// state lives in `KVCache`; `forward` is in TransformerModel+Forward.swift.
+public final class TransformerModel: Sendable {
+    public let configuration: ModelConfiguration
     public let precision: Precision
     public let file: GGUFFile
     /// token_embd, [vocab, hidden]: rows are looked up by `embed` (and, when tied, it is the head).
@@ -45,7 +45,7 @@ public final class LlamaModel: Sendable {
 
     /// Loads the model from an opened GGUF file; see `init(path:precision:weightOverrides:)`.
     public init(file: GGUFFile, precision: Precision = .quantized, weightOverrides: [String: [Float]] = [:]) throws(ModelFileError) {
-        let configuration = try LlamaConfiguration(gguf: file)
+        let configuration = try ModelConfiguration(gguf: file)
         guard configuration.headDimension % 16 == 0 else {
             throw .invalidHeader(path: file.path, reason: "\(configuration.architecture.rawValue) has a head dimension of "
                 + "\(configuration.headDimension); the engine's attention and RoPE kernels need a multiple of 16")
@@ -91,7 +91,7 @@ public final class LlamaModel: Sendable {
         var layers: [Layer] = []
         let architecture = c.architecture
         for l in 0..<c.layerCount {
-            let name = { (suffix: String) in LlamaConfiguration.tensorName(layer: l, suffix) }
+            let name = { (suffix: String) in ModelConfiguration.tensorName(layer: l, suffix) }
             func norm(_ suffix: String, count: Int, if present: Bool) throws(ModelFileError) -> [Float]? {
                 present ? try vector(name(suffix), count: count) : nil
             }

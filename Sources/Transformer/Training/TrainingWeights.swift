@@ -6,8 +6,8 @@ import ModelFiles
 /// Training keeps the base weights in float32 even under LoRA: the gradient reference is a
 /// float32 backward, the matrix products run through float32 sgemm (OpenBLAS has no usable
 /// bf16 or quantized GEMM here), and for a 135M model the copy is 540 MB.
-public struct LlamaTrainingWeights: Sendable {
-    public let configuration: LlamaConfiguration
+public struct TrainingWeights: Sendable {
+    public let configuration: ModelConfiguration
     public let layout: TensorLayout
     /// Row-major tensors in `layout` order; a linear weight is [outputs, inputs].
     public var values: [Float]
@@ -18,24 +18,24 @@ public struct LlamaTrainingWeights: Sendable {
     /// The standard layout: embedding, then per layer the two norms (Gemma 3: then the q/k norms
     /// and the two output norms) and seven linear weights (in `LinearTarget` order), the final
     /// norm, and the output head if it is not tied.
-    public static func layout(for configuration: LlamaConfiguration) -> TensorLayout {
+    public static func layout(for configuration: ModelConfiguration) -> TensorLayout {
         var layout = TensorLayout()
         let c = configuration.hiddenSize
         layout.append("token_embd.weight", shape: [configuration.vocabularySize, c])
         for layer in 0..<configuration.layerCount {
-            layout.append(LlamaConfiguration.tensorName(layer: layer, "attn_norm"), shape: [c])
-            layout.append(LlamaConfiguration.tensorName(layer: layer, "ffn_norm"), shape: [c])
+            layout.append(ModelConfiguration.tensorName(layer: layer, "attn_norm"), shape: [c])
+            layout.append(ModelConfiguration.tensorName(layer: layer, "ffn_norm"), shape: [c])
             if configuration.architecture.normalizesQueriesAndKeys {
-                layout.append(LlamaConfiguration.tensorName(layer: layer, "attn_q_norm"), shape: [configuration.headDimension])
-                layout.append(LlamaConfiguration.tensorName(layer: layer, "attn_k_norm"), shape: [configuration.headDimension])
+                layout.append(ModelConfiguration.tensorName(layer: layer, "attn_q_norm"), shape: [configuration.headDimension])
+                layout.append(ModelConfiguration.tensorName(layer: layer, "attn_k_norm"), shape: [configuration.headDimension])
             }
             if configuration.architecture.normalizesSublayerOutputs {
-                layout.append(LlamaConfiguration.tensorName(layer: layer, "post_attention_norm"), shape: [c])
-                layout.append(LlamaConfiguration.tensorName(layer: layer, "post_ffw_norm"), shape: [c])
+                layout.append(ModelConfiguration.tensorName(layer: layer, "post_attention_norm"), shape: [c])
+                layout.append(ModelConfiguration.tensorName(layer: layer, "post_ffw_norm"), shape: [c])
             }
             for target in LinearTarget.allCases {
                 let shape = target.shape(in: configuration)
-                layout.append(LlamaConfiguration.tensorName(layer: layer, target.ggufSuffix), shape: [shape.outputs, shape.inputs])
+                layout.append(ModelConfiguration.tensorName(layer: layer, target.ggufSuffix), shape: [shape.outputs, shape.inputs])
             }
         }
         layout.append("output_norm.weight", shape: [c])
@@ -44,7 +44,7 @@ public struct LlamaTrainingWeights: Sendable {
     }
 
     /// Weights given as one buffer in `layout(for:)` order.
-    public init(configuration: LlamaConfiguration, values: [Float]) {
+    public init(configuration: ModelConfiguration, values: [Float]) {
         let layout = Self.layout(for: configuration)
         precondition(values.count == layout.totalCount, "weights buffer has \(values.count) floats, layout needs \(layout.totalCount)")
         self.configuration = configuration
@@ -52,9 +52,9 @@ public struct LlamaTrainingWeights: Sendable {
         self.values = values
     }
 
-    /// Dequantizes every weight of a GGUF llama model to float32.
+    /// Dequantizes every weight of a GGUF model (llama or gemma3) to float32.
     public init(gguf file: GGUFFile) throws(ModelFileError) {
-        let configuration = try LlamaConfiguration(gguf: file)
+        let configuration = try ModelConfiguration(gguf: file)
         let layout = Self.layout(for: configuration)
         var values = [Float](repeating: 0, count: layout.totalCount)
         for entry in layout.entries {
@@ -71,7 +71,7 @@ public struct LlamaTrainingWeights: Sendable {
 
     /// A random model for tests: linear weights and the embedding uniform in ±`scale`,
     /// norm weights 1 ± 0.1.
-    public static func random(configuration: LlamaConfiguration, seed: UInt64, scale: Float = 0.1) -> LlamaTrainingWeights {
+    public static func random(configuration: ModelConfiguration, seed: UInt64, scale: Float = 0.1) -> TrainingWeights {
         let layout = Self.layout(for: configuration)
         var generator = SplitMix64(seed: seed)
         var values = [Float](repeating: 0, count: layout.totalCount)
@@ -81,7 +81,7 @@ public struct LlamaTrainingWeights: Sendable {
                 values[index] = isNorm ? 1 + generator.uniform(0.1) : generator.uniform(scale)
             }
         }
-        return LlamaTrainingWeights(configuration: configuration, values: values)
+        return TrainingWeights(configuration: configuration, values: values)
     }
 
     /// A copy of the tensor named `name`.
@@ -98,7 +98,7 @@ public struct LlamaTrainingWeights: Sendable {
             for (layer, pairs) in adapter.layers.enumerated() {
                 for (target, pair) in pairs {
                     let shape = target.shape(in: configuration)
-                    let offset = layout.offset(of: LlamaConfiguration.tensorName(layer: layer, target.ggufSuffix))
+                    let offset = layout.offset(of: ModelConfiguration.tensorName(layer: layer, target.ggufSuffix))
                     pair.b.withUnsafeBufferPointer { b in
                         pair.a.withUnsafeBufferPointer { a in
                             // W [out, in] += scale · B [out, r] · A [r, in]

@@ -1,7 +1,7 @@
 import Foundation
 import ModelFiles
 
-extension LlamaTrainingWeights {
+extension TrainingWeights {
     /// A GGUF of these weights (after full fine-tuning or a merge), with the metadata
     /// (architecture, hyperparameters, tokenizer, chat template) of `source` copied over.
     /// Matrices are encoded as `matrixType` (float32, or re-quantized so the engine's int8

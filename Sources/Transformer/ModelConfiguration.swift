@@ -10,7 +10,7 @@ import ModelFiles
 /// dimensions (so queries are 1024 wide, not 640), vocabulary 262144, sliding-window
 /// attention (512 positions, RoPE base 10000) on 5 of every 6 layers, global attention
 /// (RoPE base 1000000) on the 6th, tied output embedding.
-public struct LlamaConfiguration: Sendable, Hashable, Codable {
+public struct ModelConfiguration: Sendable, Hashable, Codable {
     public var architecture: ModelArchitecture
     public var layerCount: Int
     public var hiddenSize: Int

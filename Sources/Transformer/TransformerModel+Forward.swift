@@ -1,7 +1,7 @@
 import Foundation
 import Kernels
 
-extension LlamaModel {
+extension TransformerModel {
     /// Runs a batch of tokens of one or many sequences through the model, appending their keys
     /// and values to `cache`, and returns the logits of the rows that want them (in row order).
     ///
@@ -52,7 +52,7 @@ extension LlamaModel {
         let attention = Scratch(M * QW)  // attention output, heads side by side [M, QW]
         let projected = Scratch(M * D)  // o or down projection [M, D]
         let gateUp = Scratch(M * 2 * F)  // [M, 2F]: gate | up
-        let hidden = Scratch(M * F)   // silu(gate)·up [M, F]
+        let hidden = Scratch(M * F)   // act(gate)·up [M, F] (SiLU, or GELU-tanh for Gemma)
         let loraScratch = Scratch(anyAdapter ? adapterList.map(\.rank).max()! : 1)
         defer { [x, xn, qkv, attention, projected, gateUp, hidden, loraScratch].forEach { $0.free() } }
 
@@ -89,7 +89,7 @@ extension LlamaModel {
             }
             attend(rows: rows, storages: storages, layer: l, qkv: qkv.p, into: attention.p, threads: context.threads, mode: mode)
 
-            // x += attention · Woᵀ
+            // x += attention · Woᵀ (Gemma: RMS-normalized first)
             layer.attentionOutput.apply(attention.p, rowCount: M, into: projected.p, context: context)
             lora(.o, l, input: attention, inputs: QW, output: projected, stride: D, offset: 0, outputs: D)
             layer.postAttentionNorm?.withUnsafeBufferPointer { w in
@@ -97,7 +97,7 @@ extension LlamaModel {
             }
             RowOps.add(x.p, projected.p, into: x.p, count: M * D)
 
-            // --- MLP: x += (silu(xn·Wgateᵀ) ⊙ xn·Wupᵀ) · Wdownᵀ, xn = rmsnorm(x)
+            // --- MLP: x += (act(xn·Wgateᵀ) ⊙ xn·Wupᵀ) · Wdownᵀ, xn = rmsnorm(x) (Gemma: the product RMS-normalized first)
             layer.feedForwardNorm.withUnsafeBufferPointer { w in
                 RowOps.rmsNorm(x.p, weight: w.baseAddress!, into: xn.p, rows: M, count: D, eps: eps)
             }
