@@ -7,7 +7,7 @@ import TestSupport
 /// embedded model, with the test split from `--test-data`; then a re-run after the data file
 /// changed is refused with the field that differs.
 @Suite struct DistillDataCommandTests {
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(8)))
     func distillRunsOnADataFileAndRefusesTheFileChanged() async throws {
         _ = try TestFiles.smolLM2()
         let out = try TestFiles.temporaryDirectory("s2d-distill-data")

@@ -21,7 +21,7 @@ import TestSupport
         return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { try decoder.decode(T.self, from: Data($0.utf8)) }
     }
 
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(8)))
     func stagesTrainOnTheCuratedRationaleWithStepsRemovedAndResumeAtTheStageThatStopped() async throws {
         _ = try TestFiles.smolLM2()
         let out = try TestFiles.temporaryDirectory("s2d-internalize")

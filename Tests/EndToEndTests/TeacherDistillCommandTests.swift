@@ -15,7 +15,7 @@ import TestSupport
         ]
     }
 
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(8)))
     func aServedTeacherIsDistilledIntoTheStudentAndTheRunResumesWithoutIt() async throws {
         _ = try TestFiles.smolLM2()
         let root = try TestFiles.temporaryDirectory("s2d-teacher")
