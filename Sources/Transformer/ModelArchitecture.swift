@@ -18,3 +18,20 @@ public enum ModelArchitecture: String, Sendable, Hashable, Codable, CaseIterable
     /// Which elements of a head RoPE rotates together.
     public var ropeStyle: Rope.Style { self == .gemma3 ? .halves : .adjacentPairs }
 }
+
+extension ModelConfiguration {
+    /// The RoPE of each layer, cos/sin tabulated for `cachedPositions` positions: one table per
+    /// distinct base (Gemma 3: global and sliding-window layers), shared by the layers using it.
+    /// Inference tabulates the context, training its longest sequence.
+    func layerRopes(cachedPositions: Int) -> [Rope] {
+        var tables: [Float: Rope] = [:]
+        return (0..<layerCount).map { layer in
+            let base = ropeBase(layer: layer)
+            if let rope = tables[base] { return rope }
+            let rope = Rope(headDimension: headDimension, base: Double(base), cachedPositions: cachedPositions,
+                            style: architecture.ropeStyle)
+            tables[base] = rope
+            return rope
+        }
+    }
+}

@@ -118,15 +118,7 @@ public final class TransformerModel: Sendable {
         // Tied embeddings: the head is the embedding matrix itself (one copy, Q8_0 for SmolLM2).
         outputHead = c.tiedEmbeddings ? StackedLinear([embedding]) : try linear(["output.weight"], inputs: c.hiddenSize)
         // One table per distinct base; each covers the context (Gemma 3: 32768 × 256 floats, 32 MB).
-        var tables: [Float: Rope] = [:]
-        ropes = (0..<c.layerCount).map { l in
-            let base = c.ropeBase(layer: l)
-            if let rope = tables[base] { return rope }
-            let rope = Rope(headDimension: c.headDimension, base: Double(base), cachedPositions: c.contextLength,
-                            style: architecture.ropeStyle)
-            tables[base] = rope
-            return rope
-        }
+        ropes = c.layerRopes(cachedPositions: c.contextLength)
     }
 
     /// Writes token `token`'s embedding row, times the model's embedding scale, into `out` [hiddenSize].

@@ -115,14 +115,7 @@ final class TrainingWorkspace {
         dkRaw = FloatBuffer(qk * c.kvSize)
         dSublayer = FloatBuffer(post * c.hiddenSize)
         loraScratch = FloatBuffer(lora == nil ? 0 : n * (max(c.feedForwardSize, c.hiddenSize, c.queryWidth) + lora!.rank))
-        var tables: [Float: Rope] = [:]
-        ropes = (0..<c.layerCount).map { l in
-            let base = c.ropeBase(layer: l)
-            if let rope = tables[base] { return rope }
-            let rope = Rope(headDimension: c.headDimension, base: Double(base), cachedPositions: longest, style: c.architecture.ropeStyle)
-            tables[base] = rope
-            return rope
-        }
+        ropes = c.layerRopes(cachedPositions: longest)
     }
 
     /// Whether a batch of `rows` rows, `probabilities` attention floats and sequences up to
