@@ -12,8 +12,10 @@ import Transformer
 /// what a configuration makes the engine allocate and index, not in the parser.
 struct GGUFFuzzCase: FuzzCase {
     let seeds: [FuzzSeed]
-    /// The tensor data section, unchanged, appended to every mutated header.
-    let data: [UInt8]
+    /// The model file and where its tensor data starts: every mutated header is read in front
+    /// of the original data, mapped from the file, not copied.
+    let modelPath: String
+    let dataStart: Int
     let original: ModelConfiguration
     let originalTensors: [TensorEntry]
     /// Where the header's numbers are (scalar metadata values, tensor ranks, dimensions, types
@@ -33,7 +35,8 @@ struct GGUFFuzzCase: FuzzCase {
         let dataStart = gguf.tensors.map(\.fileOffset).min() ?? gguf.file.count
         let bytes = gguf.file.bytes
         seeds = [FuzzSeed(name: (modelPath as NSString).lastPathComponent, bytes: Array(bytes[0..<dataStart]))]
-        data = Array(bytes[dataStart...])
+        self.modelPath = modelPath
+        self.dataStart = dataStart
         original = try ModelConfiguration(gguf: gguf)
         originalTensors = Self.entries(gguf)
         numbers = Self.numberFields(gguf, header: Array(bytes[0..<dataStart]))
@@ -90,8 +93,8 @@ struct GGUFFuzzCase: FuzzCase {
     }
 
     func check(_ header: [UInt8], name: String, cpuTimeElsewhere: inout Duration) -> FuzzVerdict {
-        let file = header.withUnsafeBytes { h in data.withUnsafeBytes { d in MappedFile(concatenating: [h, d], path: name) } }
         do {
+            let file = try header.withUnsafeBytes { try MappedFile(path: modelPath, replacingFirst: dataStart, with: $0) }
             let gguf = try GGUFFile(file: file)
             let configuration = try ModelConfiguration(gguf: gguf)
             let tokenizer = try Tokenizer(gguf: gguf)

@@ -15,13 +15,17 @@ public final class MappedFile: @unchecked Sendable {
     public let base: UnsafeRawPointer?
     /// Size of the file in bytes.
     public let count: Int
-    /// The bytes are a heap copy (`init(concatenating:path:)`), not a mapping.
-    private let ownsCopy: Bool
+    /// What deinit gives back: a heap copy, or a mapping (which may start before `base`).
+    private let release: Release
+
+    private enum Release {
+        case heap
+        case unmap(address: UnsafeMutableRawPointer, length: Int)
+    }
 
     /// Maps `path` read-only.
     public init(path: String) throws(ModelFileError) {
         self.path = path
-        ownsCopy = false
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
@@ -30,6 +34,7 @@ public final class MappedFile: @unchecked Sendable {
         count = Int(info.st_size)
         if count == 0 {
             base = nil
+            release = .heap
             return
         }
         let address = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0)
@@ -37,6 +42,52 @@ public final class MappedFile: @unchecked Sendable {
             throw .cannotOpen(path: path, reason: "mmap failed: \(String(cString: strerror(errno)))")
         }
         base = UnsafeRawPointer(address)
+        release = .unmap(address: address, length: count)
+    }
+
+    /// The file at `path` with its first `replacedLength` bytes replaced by `prefix` (of any
+    /// length), without copying the rest: the rest is mapped from the file right after a copy
+    /// of `prefix`. A fuzzer's mutated GGUF header before the original tensor data costs a few
+    /// pages per input, not a copy of the whole model (whose page faults, under memory
+    /// pressure, once cost 20 s of CPU time).
+    public init(path: String, replacingFirst replacedLength: Int, with prefix: UnsafeRawBufferPointer) throws(ModelFileError) {
+        self.path = path
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        let fileSize = Int(info.st_size)
+        guard (0...fileSize).contains(replacedLength) else {
+            throw .cannotOpen(path: path, reason: "cannot replace \(replacedLength) bytes of a \(fileSize)-byte file")
+        }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let tail = fileSize - replacedLength
+        // The file is mapped from the page holding byte `replacedLength` (offsets must be page
+        // aligned), `lead` bytes before it; `shift` places that mapping on a page boundary
+        // with the prefix's copy ending exactly where the tail begins.
+        let fileStart = replacedLength / page * page
+        let lead = replacedLength - fileStart
+        let shift = ((lead - prefix.count) % page + page) % page
+        count = prefix.count + tail
+        let length = max(page, (shift + count + page - 1) / page * page)
+        guard let area = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), area != MAP_FAILED else {
+            throw .cannotOpen(path: path, reason: "mmap failed: \(String(cString: strerror(errno)))")
+        }
+        let start = area + shift
+        if lead + tail > 0 {
+            // Private and writable: the prefix's last bytes may share the tail's first page,
+            // which then becomes this process's own copy.
+            let mapped = mmap(start + prefix.count - lead, lead + tail, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, off_t(fileStart))
+            guard mapped != MAP_FAILED else {
+                munmap(area, length)
+                throw .cannotOpen(path: path, reason: "mmap failed: \(String(cString: strerror(errno)))")
+            }
+        }
+        if let source = prefix.baseAddress { start.copyMemory(from: source, byteCount: prefix.count) }
+        mprotect(area, length, PROT_READ)
+        base = count == 0 ? nil : UnsafeRawPointer(start)
+        release = .unmap(address: area, length: length)
     }
 
     /// A file's bytes held in memory under `path` (a name for messages), copied from `parts`
@@ -44,7 +95,7 @@ public final class MappedFile: @unchecked Sendable {
     /// header before the original tensor data, is read like a mapped one.
     public init(concatenating parts: [UnsafeRawBufferPointer], path: String) {
         self.path = path
-        ownsCopy = true
+        release = .heap
         count = parts.reduce(0) { $0 + $1.count }
         guard count > 0 else {
             base = nil
@@ -60,8 +111,10 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     deinit {
-        guard let base else { return }
-        if ownsCopy { UnsafeMutableRawPointer(mutating: base).deallocate() } else { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+        switch release {
+        case .heap: if let base { UnsafeMutableRawPointer(mutating: base).deallocate() }
+        case .unmap(let address, let length): munmap(address, length)
+        }
     }
 
     /// The mapped bytes.
