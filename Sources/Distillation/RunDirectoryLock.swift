@@ -24,7 +24,7 @@ final class RunDirectoryLock: Sendable {
             guard descriptor >= 0 else {
                 throw RunStoreError.cannotOpen(path: path, reason: "cannot create the run's lock file: \(String(cString: strerror(errno)))")
             }
-            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            guard Self.lock(descriptor, path: path) else {
                 let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
                 close(descriptor)
                 throw RunStoreError.directoryInUse(path: directory.path, holder: holder.flatMap(Int32.init))
@@ -35,6 +35,20 @@ final class RunDirectoryLock: Sendable {
             _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
             held[path] = (descriptor, 1)
         }
+    }
+
+    /// Takes the flock of `descriptor`. When the file names this process as the holder, the
+    /// lock's last holder here has just closed it, but a child forked in that instant (any
+    /// thread starting a subprocess) still shares the old descriptor until it execs (O_CLOEXEC):
+    /// wait for that, up to 2 s, instead of calling our own run "in use".
+    private static func lock(_ descriptor: Int32, path: String) -> Bool {
+        for _ in 0..<200 {
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard holder == "\(getpid())" else { return false }
+            usleep(10_000)
+        }
+        return false
     }
 
     deinit {
