@@ -6,7 +6,7 @@ import Foundation
 struct CustomTaskOptions: ParsableArguments {
     @Option(help: "Custom task: the user message, with {input} (and optionally {options}) replaced by the record's.") var template: String?
     @Option(name: .customLong("template-file"), help: "Custom task: read the template from this file.") var templateFile: String?
-    @Option(name: .customLong("answer-kind"), help: "Custom task: number, yes-no (yesno), choice (option), verdict, word or text.")
+    @Option(name: .customLong("answer-kind"), help: "Custom task: number, yes-no (yesno), choice (option), verdict, word, text (a short answer) or response (a whole free-form response, curated with --curation usc).")
     var answerKind = "text"
     @Option(name: .customLong("answer-format"), help: "Custom task: the {format} sentence (default: one for the answer kind).")
     var answerFormat: String?
@@ -15,7 +15,7 @@ struct CustomTaskOptions: ParsableArguments {
     func validate(task: String?, data: String?) throws {
         if template != nil, templateFile != nil { throw ValidationError("give --template or --template-file, not both") }
         if CustomTaskSpec.answerKind(named: answerKind) == nil {
-            throw ValidationError("--answer-kind: unknown kind \"\(answerKind)\" (number, yes-no, choice, verdict, word, text)")
+            throw ValidationError("--answer-kind: unknown kind \"\(answerKind)\" (number, yes-no, choice, verdict, word, text, response)")
         }
         let customFlags = template != nil || templateFile != nil || answerFormat != nil || answerKind != "text"
         if task == CustomTaskSpec.taskName {

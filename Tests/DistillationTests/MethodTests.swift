@@ -8,7 +8,7 @@ struct MethodTests {
     let library = MethodLibrary.builtin
 
     @Test func builtinMethodsParseAndRoundTripThroughYAML() throws {
-        #expect(library.names == ["bsm", "bsm-sum", "cot", "cot-fewshot", "program", "rar1", "rar2", "s2a", "system1"])
+        #expect(library.names == ["bsm", "bsm-sum", "cot", "cot-fewshot", "program", "rar1", "rar2", "respond", "s2a", "system1"])
         for name in library.names {
             let m = try library.method(named: name)
             let again = try MethodYAML.parse(try MethodYAML.serialize(m), file: "roundtrip")

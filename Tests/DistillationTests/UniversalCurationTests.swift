@@ -130,6 +130,92 @@ import Testing
     }
 }
 
+/// Universal self-consistency on free-form responses (`AnswerKind.response`): the vote has
+/// nothing to count, the model chooses, and System 1 is trained on the chosen response itself,
+/// without the method's earlier steps.
+@Suite struct FreeFormCurationTests {
+    let spec = CustomTaskSpec(template: "{input}", answerKind: .response)
+    let method = MethodLibrary.builtin.methods["rar2"]!
+    let inputs = ["Why is the sky blue?", "How do bees make honey?", "What makes bread rise?"].enumerated().map {
+        TaskExample(id: "q\($0.offset)", text: $0.element)
+    }
+
+    /// rar2's rephrase step gets a rephrasing; its answer step a response that differs with the
+    /// sample (its seed), except on the second input, where every sample says the same.
+    func model() -> ScriptedModel {
+        ScriptedModel { request, i in
+            let text = request.userText
+            if text.contains("most consistent") { return "The most consistent response is Response 3." }
+            if text.contains("Reply with the rewritten question only") { return "Rephrased: \(text.prefix(20))" }
+            if text.contains("bees") { return "  Bees turn nectar into honey by evaporating it.\n" }
+            return "Answer drawn with seed \(request.parameters.seed &+ UInt64(i)).\n\nIt has two paragraphs."
+        }
+    }
+
+    func run(_ directory: URL, curation: CurationMode = .usc) async throws -> DistillationRun {
+        let settings = RunSettings(
+            task: "custom", method: method, samples: 4, model: "scripted",
+            parameters: SamplingParameters(maxTokens: 64, temperature: 0.7, seed: 5), customTask: spec)
+        let run = try DistillationRun(directory: directory, settings: settings)
+        let task = try settings.makeTask()
+        let stage = try GenerateStage(run: run, task: task, method: method)
+        _ = try await stage.generate(inputs: inputs, model: model())
+        return run
+    }
+
+    @Test func theTargetIsTheChosenResponseItself() async throws {
+        let directory = temporaryRunDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try await run(directory)
+        let m = model()
+        let report = try await CurateStage(run: run, mode: .usc).curate(model: m)
+        #expect(report.stats.accepted == 3)
+        // The bees input's samples agree word for word: no call for it.
+        #expect(report.modelCalls == 2 && report.stats.universal?.decidedWithoutCall == 1)
+        let records = try String(contentsOf: run.file(CurateStage.distillFileName), encoding: .utf8).split(separator: "\n")
+            .map { try JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8)).messages }
+        let items = try await run.store.items(GeneratedItem.self, stage: GenerateStage.name).map(\.payload).sorted { $0.index < $1.index }
+        for (k, item) in items.enumerated() {
+            let expected = item.example.text.contains("bees")
+                ? "Bees turn nectar into honey by evaporating it."
+                : item.result.traces[2].finalOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+            // The System 1 prompt of responses (`respond`: the question and the format, not
+            // "the answer only"), then the chosen response: the rephrasing is gone, the
+            // response's paragraphs are kept.
+            #expect(records[k].first { $0.role == .user }?.content == item.example.text + "\nAnswer in full.")
+            #expect(records[k].last == .assistant(expected), "\(records[k])")
+            #expect(!records[k].last!.content.contains("Rephrased"))
+        }
+        #expect(records[0].last!.content.contains("\n\nIt has two paragraphs."))
+    }
+
+    @Test func votingOnResponsesIsRefusedNamingTheFlag() async throws {
+        let directory = temporaryRunDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try await run(directory)
+        #expect(failure { _ = try CurateStage(run: run, mode: .vote) }.contains("--curation usc"))
+        let adaptive = RunSettings(
+            task: "custom", method: method, samples: 4, model: "scripted", parameters: SamplingParameters(seed: 5), adaptive: true,
+            customTask: spec)
+        let other = temporaryRunDirectory()
+        defer { try? FileManager.default.removeItem(at: other) }
+        let adaptiveRun = try DistillationRun(directory: other, settings: adaptive)
+        #expect(failure { _ = try GenerateStage(run: adaptiveRun, task: try adaptive.makeTask(), method: method) }.contains("--adaptive"))
+        var configuration = EndToEndConfiguration(task: "custom", data: "x.jsonl", customTask: spec)
+        #expect(failure { _ = try configuration.resolvedTask() }.contains("--curation usc"))
+        configuration.curation = .usc
+        #expect(failure { _ = try configuration.resolvedTask() }.isEmpty)
+    }
+
+    @Test func aResponseIsItsOwnAnswer() {
+        let kind = AnswerKind.response
+        #expect(kind.parse("  First line.\n\nSecond paragraph, with a number 42.\n") == "First line.\n\nSecond paragraph, with a number 42.")
+        #expect(kind.parse(" \n ") == nil)
+        #expect(kind.matches("Same words.", " Same words.\n") && !kind.matches("Same words.", "same words"))
+        #expect(CustomTaskSpec.answerKind(named: "response") == .response)
+    }
+}
+
 /// The description of the error `body` throws; empty when it throws none.
 func failureAsync(_ body: () async throws -> Void) async -> String {
     do {

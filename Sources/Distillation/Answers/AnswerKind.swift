@@ -15,10 +15,15 @@ public enum AnswerKind: String, Sendable, Hashable, Codable, CaseIterable {
     case word
     /// A short free-form answer; lower-cased without punctuation and articles.
     case text
+    /// A whole free-form response (an explanation, advice, a story): the text itself, trimmed.
+    /// Responses rarely agree word for word, so they are curated by universal self-consistency
+    /// (`--curation usc`), which trains System 1 on the response the model chose.
+    case response
 
     /// The canonical answer stated in `text`, or nil when the text states none.
     /// `options` are the multiple-choice options shown to the model (for `.choice`).
     public func parse(_ text: String, options: [String] = []) -> String? {
+        if self == .response { return Self.trimmedResponse(text) }
         // An explicit "[[A]]" verdict is the requested format: it beats any prose around it.
         if self == .verdict, let last = Self.bracketVerdicts(AnswerExtraction.stripMarkdown(text)).last { return last }
         for segment in AnswerExtraction.candidateSegments(text) {
@@ -43,6 +48,8 @@ public enum AnswerKind: String, Sendable, Hashable, Codable, CaseIterable {
             return String(answer.lowercased().filter { $0.isLetter || $0.isNumber })
         case .text:
             return Self.normalizeText(answer)
+        case .response:
+            return answer.trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
 
@@ -78,6 +85,8 @@ public enum AnswerKind: String, Sendable, Hashable, Codable, CaseIterable {
             }
             let n = Self.normalizeText(s)
             return n.isEmpty ? nil : n
+        case .response:
+            return Self.trimmedResponse(segment)
         }
     }
 
@@ -121,7 +130,15 @@ public enum AnswerKind: String, Sendable, Hashable, Codable, CaseIterable {
             let first = AnswerExtraction.firstSentence(plain)
             let n = Self.normalizeText(first)
             return n.isEmpty ? nil : n
+        case .response:
+            return Self.trimmedResponse(text)
         }
+    }
+
+    /// A response as its own answer: trimmed, nil when nothing is left.
+    static func trimmedResponse(_ text: String) -> String? {
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return t.isEmpty ? nil : t
     }
 
     // MARK: - Pieces

@@ -13,10 +13,10 @@ public struct TrainingRecord: Sendable, Hashable, Codable {
     }
 
     /// The record for `example` with curated `answer`: the prompt is exactly what `system1`
-    /// (the built-in System 1 method unless given) sends for the example, so the distilled
+    /// (the task's built-in System 1 method unless given) sends for the example, so the distilled
     /// model is trained and evaluated on the same prompt.
     public init(task: any DistillationTask, example: TaskExample, answer: String, system1: Method? = nil) throws {
-        let method = system1 ?? MethodLibrary.builtin.methods["system1"]!
+        let method = system1 ?? MethodLibrary.system1(for: task.answerKind)
         let runner = MethodRunner(method: method, task: task)
         guard let step = method.steps.first else {
             throw MethodError.invalidMethod(file: method.name, line: nil, field: "steps", reason: "System 1 method has no step")

@@ -188,6 +188,7 @@ public struct EndToEndConfiguration: Sendable, Hashable, Codable {
             throw EndToEndError.needsData(task: self.task)
         }
         if testData != nil, data == nil { throw EndToEndError.testDataWithoutData }
+        if let refusal = curation.refusal(answerKind: task.answerKind, adaptive: adaptive, perturb: perturb) { throw refusal }
         return task
     }
 

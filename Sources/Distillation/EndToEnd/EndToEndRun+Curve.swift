@@ -70,7 +70,7 @@ extension EndToEndRun {
         }
         let trainSeconds = Evaluator.seconds(since: start)
         try await model.loadAdapter(named: name, from: adapterURL(name))
-        let system1 = try MethodLibrary.builtin.method(named: "system1")
+        let system1 = MethodLibrary.system1(for: task.answerKind)
         let result = try await Evaluator(task: task, seed: configuration.seed &+ 99).evaluate(
             EvaluationSystem(name: "Distilled System 1 (\(schedule.rawValue), \(rationales.count) inputs)", method: system1, adapter: name, maxTokens: 48),
             on: test, model: cached)

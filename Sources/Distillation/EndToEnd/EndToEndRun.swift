@@ -264,7 +264,7 @@ public struct EndToEndRun: Sendable {
     }
 
     private func allSystems() throws -> [EvaluationSystem] {
-        let system1 = try MethodLibrary.builtin.method(named: "system1")
+        let system1 = MethodLibrary.system1(for: task.answerKind)
         let distilled = EvaluationSystem(
             name: "Distilled System 1", method: system1, adapter: Self.distilledAdapter, temperature: configuration.temperature, maxTokens: 48,
             withConfidence: true, agreementSamples: 2)
@@ -335,7 +335,7 @@ public struct EndToEndRun: Sendable {
             let name = configuration.regressionTask ?? (task.name == "coin-flip" ? "last-letter" : "coin-flip")
             guard let other = BuiltinTasks.task(named: name) else { throw EndToEndError.unsupportedTask(name) }
             let test = try configuration.splits(for: name).test
-            let system1 = try MethodLibrary.builtin.method(named: "system1")
+            let system1 = MethodLibrary.system1(for: other.answerKind)
             let evaluator = Evaluator(task: other, seed: configuration.seed &+ 99)
             let base = try await evaluator.evaluate(EvaluationSystem(name: "Base System 1", method: system1, maxTokens: 48), on: test, model: cached)
             let distilled = try await evaluator.evaluate(

@@ -38,7 +38,7 @@ public struct EvaluationPlan: Sendable {
     /// teacher adapter, the base model's System 1 comes first: it is the fast baseline, since a
     /// taught model may write its reasoning even under the System 1 prompt.
     public func systems() throws -> [EvaluationSystem] {
-        let system1 = try MethodLibrary.builtin.method(named: "system1")
+        let system1 = MethodLibrary.system1(for: task.answerKind)
         var out: [EvaluationSystem] = []
         if teacherAdapter != nil {
             out.append(EvaluationSystem(name: "Base System 1", method: system1, adapter: nil, maxTokens: 48, withConfidence: true))
@@ -70,7 +70,8 @@ public struct EvaluationPlan: Sendable {
         var reused: Set<Int> = []
         for system in try systems() {
             var r: SystemEvaluation
-            if system.method.name == "system1", system.samples == 1, let same = results.last(where: { $0.method == "system1" && $0.adapter == system.adapter }) {
+            let system1 = MethodLibrary.system1(for: task.answerKind).name
+            if system.method.name == system1, system.samples == 1, let same = results.last(where: { $0.method == system1 && $0.adapter == system.adapter }) {
                 // `--method system1`: System 2 is System 1 on the same model; evaluating it again
                 // would only double the calls.
                 r = same

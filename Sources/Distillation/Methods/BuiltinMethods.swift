@@ -9,7 +9,7 @@
 public enum BuiltinMethods {
     /// Method name → YAML text, in a stable order.
     public static let yaml: [(name: String, text: String)] = [
-        ("system1", system1), ("cot", cot), ("cot-fewshot", cotFewShot), ("rar1", rar1), ("rar2", rar2),
+        ("system1", system1), ("respond", respond), ("cot", cot), ("cot-fewshot", cotFewShot), ("rar1", rar1), ("rar2", rar2),
         ("s2a", s2a), ("bsm", bsm), ("bsm-sum", bsmSum), ("program", program),
     ]
 
@@ -22,6 +22,20 @@ public enum BuiltinMethods {
           {input}
           {format} Reply with the answer only, without any explanation.
         max_tokens: 48
+
+    """
+
+    /// System 1 for whole free-form responses (`--answer-kind response`): the question alone,
+    /// with room for a response, since the response itself is the answer.
+    static let respond = """
+    name: respond
+    description: System 1 for free-form responses - answer the question directly, without reasoning first.
+    steps:
+      - name: answer
+        prompt: |-
+          {input}
+          {format}
+        max_tokens: 256
 
     """
 

@@ -40,6 +40,12 @@ public struct MethodLibrary: Sendable {
         methods[method.name] = method
     }
 
+    /// The System 1 method of a task whose answers are of `kind`: `system1` (the answer alone),
+    /// or `respond` for whole free-form responses, whose answer is the response itself.
+    public static func system1(for kind: AnswerKind) -> Method {
+        builtin.methods[kind == .response ? "respond" : "system1"]!
+    }
+
     /// Sorted method names.
     public var names: [String] { methods.keys.sorted() }
 

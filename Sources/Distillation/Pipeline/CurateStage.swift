@@ -40,6 +40,19 @@ public enum CurationMode: String, Sendable, Hashable, Codable, CaseIterable {
     /// Universal self-consistency: the model picks the most consistent of the N free-form
     /// responses (for answers that do not vote by string equality); its calls go through the run store.
     case usc
+
+    /// Why answers of `kind` cannot be curated this way, or nil. Responses (`.response`, whole
+    /// free-form texts) rarely agree word for word, so counting them as votes — the vote
+    /// itself, adaptive voting, the perturbation check — would keep almost nothing: they are
+    /// curated by universal self-consistency only.
+    public func refusal(answerKind kind: AnswerKind, adaptive: Bool = false, perturb: Bool = false) -> PipelineError? {
+        guard kind == .response else { return nil }
+        let why = "answers of kind response (free-form texts) rarely agree word for word"
+        if perturb { return .invalidOption(name: "--perturb", reason: "\(why), so a perturbation cannot be checked by a vote") }
+        if adaptive { return .invalidOption(name: "--adaptive", reason: "\(why), so no vote is decided early") }
+        if self == .vote { return .invalidOption(name: "--curation", reason: "\(why): curate them with --curation usc, which trains on the response the model chose") }
+        return nil
+    }
 }
 
 /// The curate stage: votes over each input's stored samples, keeps inputs whose answer wins
@@ -76,6 +89,10 @@ public struct CurateStage: Sendable {
         self.mode = mode
         self.universal = universal
         self.concurrency = max(1, concurrency)
+        if let kind = run.settings.customTask?.answerKind,
+           let refusal = mode.refusal(answerKind: kind, adaptive: run.settings.adaptive, perturb: run.settings.perturb) {
+            throw refusal
+        }
         if mode == .usc {
             if run.settings.perturb {
                 throw PipelineError.invalidOption(

@@ -20,7 +20,7 @@ public enum ProgramAnswer {
         case .word:
             let w = kind.normalize(value.str)
             return w.isEmpty ? nil : w
-        case .text:
+        case .text, .response:
             let t = kind.normalize(value.str)
             return t.isEmpty ? nil : t
         case .choice, .verdict:

@@ -31,11 +31,12 @@ public struct CustomTaskSpec: Sendable, Hashable, Codable {
         case .verdict: "Give the verdict as [[A]], [[B]] or [[C]] for a tie."
         case .word: "Give the answer as a single word."
         case .text: "Give a short answer."
+        case .response: "Answer in full."
         }
     }
 
     /// The answer kind named `name`: a kind's name (`number`, `yes-no`, `choice`, `verdict`,
-    /// `word`, `text`) or an alias (`yesno`, `option`); nil when unknown.
+    /// `word`, `text`, `response`) or an alias (`yesno`, `option`); nil when unknown.
     public static func answerKind(named name: String) -> AnswerKind? {
         switch name.lowercased() {
         case "yesno", "yes/no", "boolean": .yesNo
