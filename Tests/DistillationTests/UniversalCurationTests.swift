@@ -199,8 +199,8 @@ import Testing
             customTask: spec)
         let other = temporaryRunDirectory()
         defer { try? FileManager.default.removeItem(at: other) }
-        let adaptiveRun = try DistillationRun(directory: other, settings: adaptive)
-        #expect(failure { _ = try GenerateStage(run: adaptiveRun, task: try adaptive.makeTask(), method: method) }.contains("--adaptive"))
+        #expect(failure { _ = try DistillationRun(directory: other, settings: adaptive) }.contains("--adaptive"))
+        #expect(!FileManager.default.fileExists(atPath: other.path))
         var configuration = EndToEndConfiguration(task: "custom", data: "x.jsonl", customTask: spec)
         #expect(failure { _ = try configuration.resolvedTask() }.contains("--curation usc"))
         configuration.curation = .usc

@@ -146,6 +146,11 @@ import TestSupport
         #expect(notCustom.status != 0 && notCustom.stderr.contains("--task custom"), "\(notCustom.stderr)")
         let kind = try await S2DProcess.run(["generate", "--task", "custom", "--data", data.path, "--answer-kind", "colour", "--run", run])
         #expect(kind.stderr.contains("unknown kind"), "\(kind.stderr)")
+        // Free-form responses are never counted as votes.
+        let adaptive = try await S2DProcess.run(["generate", "--task", "custom", "--data", data.path, "--answer-kind", "response", "--adaptive", "--run", run])
+        #expect(adaptive.status != 0 && adaptive.stderr.contains("--adaptive") && adaptive.stderr.contains("response"), "\(adaptive.stderr)")
+        let vote = try await S2DProcess.run(["distill", "--task", "custom", "--data", data.path, "--answer-kind", "response", "--teach", "0", "--run", run])
+        #expect(vote.status != 0 && vote.stderr.contains("--curation usc"), "\(vote.stderr)")
         #expect(!FileManager.default.fileExists(atPath: run))
     }
 

@@ -19,6 +19,12 @@ public final class DistillationRun: Sendable {
     /// (`RunSettingsMismatch`). A run made under an older seed rule is refused with its own
     /// message: resuming it would draw its remaining samples under another rule than its first ones.
     public init(directory: URL, settings: RunSettings) throws {
+        // Generation votes only for --adaptive and --perturb (the curation mode comes later);
+        // refused before the directory is made.
+        if let kind = settings.customTask?.answerKind,
+           let refusal = CurationMode.usc.refusal(answerKind: kind, adaptive: settings.adaptive, perturb: settings.perturb) {
+            throw refusal
+        }
         let file = Self.settingsFile(in: directory)
         try file.refuseOtherSeedRule(than: settings)
         store = try RunStore(directory: directory)

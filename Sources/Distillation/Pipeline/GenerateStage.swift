@@ -84,10 +84,6 @@ public struct GenerateStage: Sendable {
             throw run.mismatch(
                 field: "method program (content hash of \(method.name))", stored: run.settings.methodHash, requested: RunSettings.fingerprint(of: method))
         }
-        // Generation votes only for --adaptive and --perturb (the curation mode comes later).
-        if let refusal = CurationMode.usc.refusal(answerKind: task.answerKind, adaptive: run.settings.adaptive, perturb: run.settings.perturb) {
-            throw refusal
-        }
         self.run = run
         self.task = task
         self.method = method
