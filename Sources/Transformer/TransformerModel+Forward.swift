@@ -53,13 +53,14 @@ extension TransformerModel {
         let projected = Scratch(M * D)  // o or down projection [M, D]
         let gateUp = Scratch(M * 2 * F)  // [M, 2F]: gate | up
         let hidden = Scratch(M * F)   // act(gate)·up [M, F] (SiLU, or GELU-tanh for Gemma)
-        let loraScratch = Scratch(anyAdapter ? adapterList.map(\.rank).max()! : 1)
+        let loraRank = anyAdapter ? adapterList.map(\.rank).max()! : 1
+        let loraScratch = Scratch(M * loraRank)  // one row of A·x per batch row
         defer { [x, xn, qkv, attention, projected, gateUp, hidden, loraScratch].forEach { $0.free() } }
 
         func lora(_ target: LinearTarget, _ l: Int, input: Scratch, inputs: Int, output: Scratch, stride: Int, offset: Int, outputs: Int) {
             guard anyAdapter else { return }
             addLoRA(target, layer: l, x: input.p, inputs: inputs, y: output.p, yStride: stride, offset: offset, outputs: outputs,
-                    rowAdapters: rowAdapters, adapters: adapterList, scratch: loraScratch.p)
+                    rowAdapters: rowAdapters, adapters: adapterList, scratch: loraScratch.p, scratchStride: loraRank, threads: context.threads)
         }
 
         // x[m] = embedding(token[m])
