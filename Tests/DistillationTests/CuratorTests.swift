@@ -36,9 +36,10 @@ struct CuratorTests {
         #expect(result.decision.answer == "nk")
         #expect(result.traces.count == 5)
         #expect(result.samplesSaved == 3)
-        #expect(await m.requests.count == 5)
-        // Chunks of 3: decided at sample 5, inside the second chunk; six drawn.
-        let chunked = try await Curator(runner: runner, policy: policy, adaptive: true, chunk: 3)
+        // The 5 votes an acceptance needs come in one request, and they decide.
+        #expect(await m.requests.map(\.n) == [5])
+        // Chunks of 6: the first request draws six, the sixth counted as drawn.
+        let chunked = try await Curator(runner: runner, policy: policy, adaptive: true, chunk: 6)
             .curate(model: model(right: 8), example: ex, parameters: SamplingParameters(seed: 0))
         #expect(chunked.traces.map(\.sampleIndex) == [0, 1, 2, 3, 4, 5])
         #expect(chunked.samplesSaved == 2)

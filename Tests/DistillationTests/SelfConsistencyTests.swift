@@ -105,11 +105,15 @@ struct SelfConsistencyTests {
             return Array(answers[range])
         }
         #expect(r.decision.answer == SelfConsistency.vote(answers, policy: fiveOfEight).answer)
-        #expect(asked == [0..<3, 3..<6, 6..<8])  // "a" reaches 5 at sample 7, so the whole vote is needed
+        // The first call draws the 5 votes an acceptance needs, then chunks of 3; "a" reaches 5
+        // at sample 7, so the whole vote is needed.
+        #expect(asked == [0..<5, 5..<8])
         #expect(r.samplesDrawn == 8)
         let quick = await AdaptiveVote.run(policy: fiveOfEight, chunk: 4) { range in Array(repeating: "x", count: range.count) }
-        #expect(quick.samplesDrawn == 8)  // decided at sample 5, inside the second chunk
+        #expect(quick.samplesDrawn == 5)  // decided by the first call
         #expect(quick.decision.answer == "x")
+        let wide = await AdaptiveVote.run(policy: fiveOfEight, chunk: 6) { range in Array(repeating: "x", count: range.count) }
+        #expect(wide.samplesDrawn == 6)  // a chunk larger than the votes needed is drawn whole
     }
 
     @Test func perturbationConsistencyMapsVerdictsBack() {

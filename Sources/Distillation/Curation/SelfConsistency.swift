@@ -88,6 +88,9 @@ public struct AdaptiveVote: Sendable, Hashable {
     /// Like `run`, but draws `chunk` samples per call (`draw(range)` returns the canonical
     /// answers of those sample indices, e.g. from one `n`-request), so a batching model stays
     /// busy; samples of the last chunk beyond the deciding one are counted as drawn, not saved.
+    /// The first call draws at least `policy.requiredVotes` samples: nothing can be accepted
+    /// with fewer, and one request shares its prompt's KV cache among its samples (N = 4 at
+    /// 3 of 4: 3 samples, then a 4th only when they disagree, where chunks of 2 drew all 4).
     public static func run(
         policy: ConsistencyPolicy, chunk: Int, draw: (Range<Int>) async throws -> [String?]
     ) async rethrows -> (decision: CurationDecision, samplesDrawn: Int) {
@@ -95,7 +98,8 @@ public struct AdaptiveVote: Sendable, Hashable {
         var vote = AdaptiveVote(policy: policy)
         var start = 0
         while true {
-            let range = start..<min(start + chunk, policy.samples)
+            let size = start == 0 ? max(chunk, policy.requiredVotes) : chunk
+            let range = start..<min(start + size, policy.samples)
             let answers = try await draw(range)
             precondition(answers.count == range.count, "draw must return one answer per sample")
             for a in answers {
