@@ -48,8 +48,7 @@ public final class MappedFile: @unchecked Sendable {
     /// The file at `path` with its first `replacedLength` bytes replaced by `prefix` (of any
     /// length), without copying the rest: the rest is mapped from the file right after a copy
     /// of `prefix`. A fuzzer's mutated GGUF header before the original tensor data costs a few
-    /// pages per input, not a copy of the whole model (whose page faults, under memory
-    /// pressure, once cost 20 s of CPU time).
+    /// pages per input, not a ~100 MB copy of the whole model.
     public init(path: String, replacingFirst replacedLength: Int, with prefix: UnsafeRawBufferPointer) throws(ModelFileError) {
         self.path = path
         let fd = open(path, O_RDONLY)

@@ -14,7 +14,9 @@ struct EvalCommand: AsyncParsableCommand {
             Without --run: standalone. System 1 and System 2 (--method, --system2-samples) on --test N generated items \
             (coin-flip, last-letter; the same test split s2d distill draws for the same --seed) or the labeled --test-data (or --data) FILE, \
             plus distilled System 1 when --adapter DIR is given (then also the verdict and the router curves). \
-            --teacher-adapter DIR applies a taught adapter to System 1 and System 2. With --out DIR every call is cached \
+            --teacher-adapter DIR applies a taught adapter to System 1 and System 2; --teacher URI runs System 2 on a separate \
+            teacher model instead (as s2d distill --teacher evaluates: student System 1, teacher System 2, distilled System 1). \
+            With --out DIR every call is cached \
             in DIR/run.sqlite (a re-run makes none) and eval.json, eval.md and report.html are written there.
             """)
 
@@ -23,15 +25,21 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .customLong("run"), help: "Run directory of s2d distill (its config.json wins over the flags).") var runDirectory: String?
     @Option(name: .customLong("teacher-adapter"), help: "Standalone: adapter folder for System 1 and System 2 (a taught model).")
     var teacherAdapter: String?
+    @Option(help: "Standalone: a separate teacher model (any model URI, e.g. openai:http://host:port/v1#name) that answers by System 2; --model is the student.")
+    var teacher: String?
     @Option(help: "Standalone: directory for the call cache, eval.json, eval.md and report.html.") var out: String?
     @Flag(help: "Print the router's accuracy/token trade-off over confidence thresholds.") var route = false
     @Flag(help: "Print eval.json instead of the table (standalone).") var json = false
     @Flag(help: "No progress lines on stderr.") var quiet = false
 
     func validate() throws {
-        if runDirectory != nil, pipeline.data != nil || pipeline.testData != nil || teacherAdapter != nil || out != nil {
-            throw ValidationError("--data, --test-data, --teacher-adapter and --out are for standalone evaluation (without --run)")
+        if runDirectory != nil, pipeline.data != nil || pipeline.testData != nil || teacherAdapter != nil || teacher != nil || out != nil {
+            throw ValidationError("--data, --test-data, --teacher-adapter, --teacher and --out are for standalone evaluation (without --run; a run evaluates with its own teacher)")
         }
+        if teacher != nil, teacherAdapter != nil {
+            throw ValidationError("--teacher and --teacher-adapter: System 2 runs on the teacher model or on the taught adapter, not both")
+        }
+        if let teacher { _ = try ModelOptions.uri(of: teacher) }
         guard pipeline.test > 0 else { throw ValidationError("--test must be ≥ 1 (got \(pipeline.test))") }
         try pipeline.refuseUnusedStageFlags()
     }
@@ -81,18 +89,28 @@ struct EvalCommand: AsyncParsableCommand {
             teacherName = name
         }
         var languageModel: any LanguageModel = loaded
-        var cache: CachingLanguageModel?
+        var teacherModel: (any LanguageModel)? = try teacher.map {
+            try ModelLoader.load(try ModelOptions.uri(of: $0), precision: model.precision.precision, threads: model.threads)
+        }
+        var caches: [CachingLanguageModel] = []
         if let out {
-            let c = CachingLanguageModel(wrapping: loaded, store: try RunStore(directory: URL(fileURLWithPath: out)))
-            cache = c
+            let store = try RunStore(directory: URL(fileURLWithPath: out))
+            let c = CachingLanguageModel(wrapping: loaded, store: store)
+            caches.append(c)
             languageModel = c
+            if let t = teacherModel {
+                let cachedTeacher = CachingLanguageModel(wrapping: t, store: store)
+                caches.append(cachedTeacher)
+                teacherModel = cachedTeacher
+            }
         }
         let plan = EvaluationPlan(
             task: task, method: method, system2Samples: pipeline.system2Samples, temperature: pipeline.temperature,
-            maxTokens: pipeline.maxTokens, teacherAdapter: teacherName, distilledAdapter: try model.adapterName(), seed: pipeline.seed &+ 99)
+            maxTokens: pipeline.maxTokens, teacherAdapter: teacherName, distilledAdapter: try model.adapterName(),
+            separateTeacher: teacherModel != nil, seed: pipeline.seed &+ 99)
         log("eval: \(examples.count) labeled \(task.name) items, \(try plan.systems().count) systems")
         let quiet = self.quiet
-        let stats = try await plan.evaluate(on: examples, model: languageModel) { line in
+        let stats = try await plan.evaluate(on: examples, model: languageModel, teacher: teacherModel) { line in
             if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
         if let out {
@@ -110,7 +128,7 @@ struct EvalCommand: AsyncParsableCommand {
         print(MarkdownReport.resultsTable(stats.systems), terminator: "")
         if let v = stats.verdict { print(v.summary) }
         if route { printRouter(stats) }
-        if let cache { print("model calls in this invocation: \(cache.statistics.modelCalls)") }
+        if !caches.isEmpty { print("model calls in this invocation: \(caches.reduce(0) { $0 + $1.statistics.modelCalls })") }
         if let out { print("wrote \(URL(fileURLWithPath: out).appendingPathComponent("eval.json").path)") }
     }
 

@@ -117,6 +117,49 @@ import Testing
         #expect(distilled.systems[2].predictions.allSatisfy { $0.agreement == 1 })
     }
 
+    /// `s2d eval --teacher URI`: System 2 on the teacher model, System 1 and distilled System 1
+    /// on the student; with `--method system1` the teacher's row is still the teacher's calls.
+    @Test func aSeparateTeacherAnswersSystem2AndOnlySystem2() async throws {
+        let task = CoinFlipTask()
+        let examples = CoinFlipTask.generate(count: 4, seed: 2)
+        @Sendable func truth(_ request: GenerationRequest) -> String {
+            let yes = examples.contains { request.userText.contains(task.prompt(for: $0)) && $0.answer == "yes" }
+            return yes ? "So the answer is yes." : "So the answer is no."
+        }
+        let teacher = ScriptedModel { request, _ in truth(request) }
+        let student = ScriptedModel { request, _ in request.adapter == "d" ? truth(request) : "No." }
+        let cot = try MethodLibrary.builtin.method(named: "cot")
+        let plan = EvaluationPlan(task: task, method: cot, distilledAdapter: "d", separateTeacher: true)
+        let stats = try await plan.evaluate(on: examples, model: student, teacher: teacher)
+        #expect(stats.systems.map(\.name) == ["Student System 1", "Teacher System 2 (cot)", "Distilled System 1"])
+        #expect(stats.systems[1].accuracy.successes == 4 && stats.systems[2].accuracy.successes == 4)
+        #expect(await teacher.requests.count == 4)
+        #expect(await teacher.requests.allSatisfy { $0.userText.contains("step by step") && $0.adapter == nil })
+        #expect(await student.requests.allSatisfy { !$0.userText.contains("step by step") })
+        #expect(stats.verdict != nil)
+        await #expect(throws: PipelineError.self) { _ = try await plan.evaluate(on: examples, model: student) }
+
+        let system1 = try MethodLibrary.builtin.method(named: "system1")
+        let teacherCalls = await teacher.requests.count
+        _ = try await EvaluationPlan(task: task, method: system1, separateTeacher: true).evaluate(on: examples, model: student, teacher: teacher)
+        #expect(await teacher.requests.count == teacherCalls + 4)
+    }
+
+    /// Pairwise judging reports % inconsistent when the responses are swapped, standalone too.
+    @Test func theTasksOwnMetricsAreReportedStandalone() async throws {
+        let task = PairwiseJudgeTask()
+        let examples = [
+            TaskExample(id: "p1", text: "What is 2+2?", responses: ["4", "5"], answer: "A"),
+            TaskExample(id: "p2", text: "Capital of France?", responses: ["Lyon", "Paris"], answer: "B"),
+        ]
+        let alwaysA = ScriptedModel { _, _ in "[[A]]" }
+        let stats = try await EvaluationPlan(task: task, method: try MethodLibrary.builtin.method(named: "system1"))
+            .evaluate(on: examples, model: alwaysA)
+        // Always "A": right on p1, wrong on p2, and never consistent when the responses swap.
+        #expect(stats.systems[0].accuracy.successes == 1)
+        #expect(stats.systems[0].consistency?.consistent.successes == 0 && stats.systems[0].consistency?.consistent.total == 2)
+    }
+
     /// `--method system1`: its System 2 row is the System 1 row, not the same calls made twice.
     @Test func system1AsTheMethodIsEvaluatedOnce() async throws {
         let task = CoinFlipTask()

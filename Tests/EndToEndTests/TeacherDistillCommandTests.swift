@@ -27,6 +27,14 @@ import TestSupport
         let taught = try await S2DProcess.run(Self.run(teacher: teacher, out) + ["--teach", "4"])
         #expect(taught.status != 0 && taught.stderr.contains("--teach"), "a teach count beside --teacher was accepted: \(taught.stderr)")
 
+        // Standalone `s2d eval --teacher`: System 2 on the served teacher, System 1 on the student;
+        // every call cached in --out, so the same evaluation runs again once the server is gone.
+        let evaluation = ["eval", "--task", "coin-flip", "--method", "cot", "--teacher", teacher, "--test", "2", "--max-tokens", "24",
+                          "--max-flips", "2", "--out", root.appendingPathComponent("eval").path]
+        let evaluated = try await S2DProcess.run(evaluation)
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        for row in ["| Student System 1 |", "| Teacher System 2 (cot) |"] { #expect(evaluated.stdout.contains(row), "\(row) missing: \(evaluated.stdout)") }
+
         let first = try await S2DProcess.kill(Self.run(teacher: teacher, out), whenStderrContains: "eval: Teacher System 2")
         kill(server.processIdentifier, SIGTERM)
         let stopped = await S2DProcess.finish(server, serverOut, serverErr)
@@ -34,6 +42,14 @@ import TestSupport
         #expect(first.killed)
         #expect(!first.stderr.contains("teach:"), "a run with a teacher taught: \(first.stderr)")
         #expect(stopped.status == 0, "s2d serve did not stop cleanly: \(stopped.stderr)")
+
+        let evaluatedAgain = try await S2DProcess.run(evaluation)
+        #expect(evaluatedAgain.status == 0 && evaluatedAgain.stdout.contains("model calls in this invocation: 0"), "\(evaluatedAgain.stderr)")
+        // Same systems, accuracies and tokens (the seconds differ: the answers now come from the cache).
+        func accuracies(_ stdout: String) -> [[Substring]] {
+            stdout.split(separator: "\n").filter { $0.hasPrefix("| ") && $0.contains("System") }.map { Array($0.split(separator: "|").prefix(3)) }
+        }
+        #expect(accuracies(evaluatedAgain.stdout) == accuracies(evaluated.stdout) && accuracies(evaluated.stdout).count == 2)
 
         let resumed = try await S2DProcess.run(Self.run(teacher: teacher, out))
         #expect(resumed.status == 0, "the resume without the teacher's server failed: \(resumed.stderr)")

@@ -301,12 +301,8 @@ public struct EndToEndRun: Sendable {
             var results: [SystemEvaluation] = []
             for system in try systems(distilled: distilled) {
                 let answering: any LanguageModel = system.onTeacher ? system2Model : cached
-                var r = try await evaluator.evaluate(system, on: test, model: answering)
-                r = try await evaluator.withConsistency(r, of: system, on: test, model: answering)
-                r = try await evaluator.withUnbiasedAccuracy(r, of: system, on: test, model: answering)
-                log("eval: \(r.name): \(r.accuracy.formatted), \(String(format: "%.1f", r.meanGeneratedTokens)) tokens/input"
-                    + (r.consistency.map { ", inconsistent when perturbed: \($0.formatted)" } ?? "")
-                    + (r.unbiasedAccuracy.map { ", without the bias: \($0.formatted)" } ?? ""))
+                let r = try await evaluator.evaluateWithTaskMetrics(system, on: test, model: answering)
+                log("eval: " + r.summaryLine)
                 results.append(r)
             }
             let tokens = results.reduce(0) { $0 + $1.predictions.reduce(0) { $0 + $1.generatedTokens } }

@@ -17,13 +17,17 @@ public struct EvaluationPlan: Sendable {
     public var teacherAdapter: String?
     /// The adapter name of distilled System 1; nil leaves that row out.
     public var distilledAdapter: String?
+    /// System 2 runs on a separate teacher model (`evaluate(on:model:teacher:)`), System 1 and
+    /// distilled System 1 on the student, as `s2d distill --teacher` evaluates.
+    public var separateTeacher: Bool
     /// Seed of every sample.
     public var seed: UInt64
 
     public init(
         task: any DistillationTask, method: Method, system2Samples: Int = 1, temperature: Double = 0.7, maxTokens: Int = 120,
-        teacherAdapter: String? = nil, distilledAdapter: String? = nil, seed: UInt64 = 0
+        teacherAdapter: String? = nil, distilledAdapter: String? = nil, separateTeacher: Bool = false, seed: UInt64 = 0
     ) {
+        self.separateTeacher = separateTeacher
         self.task = task
         self.method = method
         self.system2Samples = max(1, system2Samples)
@@ -39,18 +43,28 @@ public struct EvaluationPlan: Sendable {
     /// taught model may write its reasoning even under the System 1 prompt.
     public func systems() throws -> [EvaluationSystem] {
         let system1 = MethodLibrary.system1(for: task.answerKind)
+        let system2Name = "System 2 (\(method.name)\(system2Samples > 1 ? ", maj@\(system2Samples)" : ""))"
         var out: [EvaluationSystem] = []
-        if teacherAdapter != nil {
+        if separateTeacher {
+            out = [
+                EvaluationSystem(name: "Student System 1", method: system1, adapter: nil, maxTokens: 48, withConfidence: true),
+                EvaluationSystem(
+                    name: "Teacher " + system2Name, method: method, samples: system2Samples, temperature: temperature, maxTokens: maxTokens,
+                    onTeacher: true),
+            ]
+        } else if teacherAdapter != nil {
             out.append(EvaluationSystem(name: "Base System 1", method: system1, adapter: nil, maxTokens: 48, withConfidence: true))
         }
-        out += [
-            EvaluationSystem(
-                name: teacherAdapter != nil ? "System 1 (taught)" : "System 1", method: system1, adapter: teacherAdapter, maxTokens: 48,
-                withConfidence: true),
-            EvaluationSystem(
-                name: "System 2 (\(method.name)\(system2Samples > 1 ? ", maj@\(system2Samples)" : ""))", method: method,
-                adapter: teacherAdapter, samples: system2Samples, temperature: temperature, maxTokens: maxTokens),
-        ]
+        if !separateTeacher {
+            out += [
+                EvaluationSystem(
+                    name: teacherAdapter != nil ? "System 1 (taught)" : "System 1", method: system1, adapter: teacherAdapter, maxTokens: 48,
+                    withConfidence: true),
+                EvaluationSystem(
+                    name: system2Name, method: method, adapter: teacherAdapter, samples: system2Samples, temperature: temperature,
+                    maxTokens: maxTokens),
+            ]
+        }
         if let distilledAdapter {
             out.append(EvaluationSystem(
                 name: "Distilled System 1", method: system1, adapter: distilledAdapter, temperature: temperature, maxTokens: 48,
@@ -59,11 +73,17 @@ public struct EvaluationPlan: Sendable {
         return out
     }
 
-    /// Evaluates every system on `examples` (those with a gold answer) through `model`; the
-    /// verdict and router curves need the distilled row. `log` gets one line per system.
+    /// Evaluates every system on `examples` (those with a gold answer) through `model` (System 2
+    /// through `teacher` with `separateTeacher`), with the task's own metrics where it has them
+    /// (% inconsistent under its perturbation, accuracy without the bias); the verdict and
+    /// router curves need the distilled row. `log` gets one line per system.
     public func evaluate(
-        on examples: [TaskExample], model: any LanguageModel, log: @Sendable (String) -> Void = { _ in }
+        on examples: [TaskExample], model: any LanguageModel, teacher: (any LanguageModel)? = nil,
+        log: @Sendable (String) -> Void = { _ in }
     ) async throws -> EvalStats {
+        if separateTeacher, teacher == nil {
+            throw PipelineError.invalidOption(name: "--teacher", reason: "the plan evaluates System 2 on a teacher model, and none was given")
+        }
         let start = ContinuousClock.now
         let evaluator = Evaluator(task: task, seed: seed)
         var results: [SystemEvaluation] = []
@@ -71,16 +91,17 @@ public struct EvaluationPlan: Sendable {
         for system in try systems() {
             var r: SystemEvaluation
             let system1 = MethodLibrary.system1(for: task.answerKind).name
-            if system.method.name == system1, system.samples == 1, let same = results.last(where: { $0.method == system1 && $0.adapter == system.adapter }) {
+            if !system.onTeacher, system.method.name == system1, system.samples == 1,
+               let same = results.last(where: { $0.method == system1 && $0.adapter == system.adapter }) {
                 // `--method system1`: System 2 is System 1 on the same model; evaluating it again
                 // would only double the calls.
                 r = same
                 r.name = system.name
                 reused.insert(results.count)
             } else {
-                r = try await evaluator.evaluate(system, on: examples, model: model)
+                r = try await evaluator.evaluateWithTaskMetrics(system, on: examples, model: system.onTeacher ? teacher ?? model : model)
             }
-            log("eval: \(r.name): \(r.accuracy.formatted), \(String(format: "%.1f", r.meanGeneratedTokens)) tokens/input")
+            log("eval: " + r.summaryLine)
             results.append(r)
         }
         var router: [Router.Point] = []

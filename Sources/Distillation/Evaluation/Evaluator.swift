@@ -76,6 +76,13 @@ public struct Evaluator: Sendable {
             output: traces.first?.finalOutput ?? "")
     }
 
+    /// `system` on `examples` with the task's own metrics where it has them: consistency under
+    /// its perturbation (`withConsistency`) and accuracy without the bias (`withUnbiasedAccuracy`).
+    public func evaluateWithTaskMetrics(_ system: EvaluationSystem, on examples: [TaskExample], model: any LanguageModel) async throws -> SystemEvaluation {
+        let r = try await evaluate(system, on: examples, model: model)
+        return try await withUnbiasedAccuracy(try await withConsistency(r, of: system, on: examples, model: model), of: system, on: examples, model: model)
+    }
+
     /// `evaluation` (of `system` on `examples`) with its consistency under the task's first
     /// perturbation of each input: `system` answers the perturbed inputs too (one more prediction
     /// per input). Unchanged when the task perturbs none of them.

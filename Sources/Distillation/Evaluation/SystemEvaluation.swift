@@ -48,6 +48,13 @@ public struct SystemEvaluation: Sendable, Hashable, Codable {
         unparsed = predictions.filter { $0.answer == nil }.count
     }
 
+    /// One progress line: name, accuracy, tokens per input, and the task's own metrics.
+    public var summaryLine: String {
+        "\(name): \(accuracy.formatted), \(String(format: "%.1f", meanGeneratedTokens)) tokens/input"
+            + (consistency.map { ", inconsistent when perturbed: \($0.formatted)" } ?? "")
+            + (unbiasedAccuracy.map { ", without the bias: \($0.formatted)" } ?? "")
+    }
+
     /// With `byCategory` filled from `categories` (the category of each prediction's input, in
     /// order; nil where an input names none).
     public func withCategories(_ categories: [String?]) -> SystemEvaluation {
