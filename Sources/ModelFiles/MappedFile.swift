@@ -26,12 +26,9 @@ public final class MappedFile: @unchecked Sendable {
     /// Maps `path` read-only.
     public init(path: String) throws(ModelFileError) {
         self.path = path
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        let (fd, size) = try Self.openForReading(path)
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
-        count = Int(info.st_size)
+        count = size
         if count == 0 {
             base = nil
             release = .heap
@@ -51,12 +48,8 @@ public final class MappedFile: @unchecked Sendable {
     /// pages per input, not a ~100 MB copy of the whole model.
     public init(path: String, replacingFirst replacedLength: Int, with prefix: UnsafeRawBufferPointer) throws(ModelFileError) {
         self.path = path
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        let (fd, fileSize) = try Self.openForReading(path)
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
-        let fileSize = Int(info.st_size)
         guard (0...fileSize).contains(replacedLength) else {
             throw .cannotOpen(path: path, reason: "cannot replace \(replacedLength) bytes of a \(fileSize)-byte file")
         }
@@ -87,6 +80,19 @@ public final class MappedFile: @unchecked Sendable {
         mprotect(area, length, PROT_READ)
         base = count == 0 ? nil : UnsafeRawPointer(start)
         release = .unmap(address: area, length: length)
+    }
+
+    /// `path` opened read-only, and its size; the caller closes the descriptor.
+    private static func openForReading(_ path: String) throws(ModelFileError) -> (descriptor: Int32, size: Int) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw .cannotOpen(path: path, reason: reason)
+        }
+        return (fd, Int(info.st_size))
     }
 
     /// A file's bytes held in memory under `path` (a name for messages), copied from `parts`
