@@ -152,7 +152,7 @@ import Testing
         }
     }
 
-    func run(_ directory: URL, curation: CurationMode = .usc) async throws -> DistillationRun {
+    func run(_ directory: URL) async throws -> DistillationRun {
         let settings = RunSettings(
             task: "custom", method: method, samples: 4, model: "scripted",
             parameters: SamplingParameters(maxTokens: 64, temperature: 0.7, seed: 5), customTask: spec)
