@@ -40,7 +40,8 @@ public struct EvaluationPlan: Sendable {
 
     /// The rows: System 1, System 2, and distilled System 1 when an adapter is given. With a
     /// teacher adapter, the base model's System 1 comes first: it is the fast baseline, since a
-    /// taught model may write its reasoning even under the System 1 prompt.
+    /// taught model may write its reasoning even under the System 1 prompt. With a separate
+    /// teacher: student System 1, teacher System 2, distilled System 1.
     public func systems() throws -> [EvaluationSystem] {
         let system1 = MethodLibrary.system1(for: task.answerKind)
         let system2Name = "System 2 (\(method.name)\(system2Samples > 1 ? ", maj@\(system2Samples)" : ""))"
@@ -52,10 +53,10 @@ public struct EvaluationPlan: Sendable {
                     name: "Teacher " + system2Name, method: method, samples: system2Samples, temperature: temperature, maxTokens: maxTokens,
                     onTeacher: true),
             ]
-        } else if teacherAdapter != nil {
-            out.append(EvaluationSystem(name: "Base System 1", method: system1, adapter: nil, maxTokens: 48, withConfidence: true))
-        }
-        if !separateTeacher {
+        } else {
+            if teacherAdapter != nil {
+                out.append(EvaluationSystem(name: "Base System 1", method: system1, adapter: nil, maxTokens: 48, withConfidence: true))
+            }
             out += [
                 EvaluationSystem(
                     name: teacherAdapter != nil ? "System 1 (taught)" : "System 1", method: system1, adapter: teacherAdapter, maxTokens: 48,
