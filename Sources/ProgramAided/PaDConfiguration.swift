@@ -17,6 +17,26 @@ public enum PaDSolverKind: String, Sendable, Hashable, Codable, CaseIterable {
     case chainOfThought = "cot-greedy"
 }
 
+/// What ranks the beams of stepwise beam search.
+public enum PaDStepScorer: Sendable {
+    /// The student's own mean token log-probability of the program so far.
+    case likelihood
+    /// PaD's separate scorer: a verifier adapter of the student's base model, trained in the
+    /// run on right and wrong program prefixes (`StepVerifierData`).
+    case trainedVerifier
+    /// Any model (a larger one behind a server, say), asked zero-shot whether the program so far is right.
+    case model(any LanguageModel)
+
+    /// Its name in reports and run settings.
+    public var name: String {
+        switch self {
+        case .likelihood: "likelihood"
+        case .trainedVerifier: "trained"
+        case .model(let m): m.identifier
+        }
+    }
+}
+
 /// Training settings shared by every fine-tuning stage of the pipeline.
 public struct PaDTrainingSettings: Sendable, Hashable, Codable {
     /// LoRA adapters or fully fine-tuned models.
@@ -87,6 +107,10 @@ public struct PaDConfiguration: Sendable {
     public var maxProgramLines: Int
     /// How beam search renders a partial program for the student.
     public var prefixFormat: ProgramPrefixFormat
+    /// What ranks the beams.
+    public var stepScorer: PaDStepScorer
+    /// With a verifier, the weight of its verdict against the likelihood (1: the verdict alone).
+    public var stepScorerWeight: Double
     /// Adapter names are this prefix plus `-program`, `-refine`, `-cot`.
     public var adapterPrefix: String
     /// Seed of every sampler.
@@ -101,7 +125,7 @@ public struct PaDConfiguration: Sendable {
         training: PaDTrainingSettings = PaDTrainingSettings(), refineSamplesPerQuestion: Int = 2, refineRounds: Int = 2,
         trainChainOfThought: Bool = true, solvers: [PaDSolverKind] = PaDSolverKind.allCases, beamWidth: Int = 3,
         candidatesPerStep: Int = 4, maxProgramLines: Int = 24, prefixFormat: ProgramPrefixFormat = .smolLM2,
-        adapterPrefix: String = "pad", seed: UInt64 = 0, concurrency: Int = 4
+        stepScorer: PaDStepScorer = .likelihood, stepScorerWeight: Double = 1, adapterPrefix: String = "pad", seed: UInt64 = 0, concurrency: Int = 4
     ) {
         self.task = task
         self.train = train
@@ -120,6 +144,8 @@ public struct PaDConfiguration: Sendable {
         self.candidatesPerStep = candidatesPerStep
         self.maxProgramLines = maxProgramLines
         self.prefixFormat = prefixFormat
+        self.stepScorer = stepScorer
+        self.stepScorerWeight = stepScorerWeight
         self.adapterPrefix = adapterPrefix
         self.seed = seed
         self.concurrency = concurrency

@@ -10,6 +10,8 @@ import Inference
 ///     train               ─► adapters/program, adapters/cot
 ///     refine data         ─► refine-attempts.jsonl, refine-pairs.jsonl, refine.jsonl
 ///     train refine        ─► adapters/refine (starting from adapters/program)
+///     step verifier       ─► verifier.jsonl, adapters/verifier (with `stepScorer = .trainedVerifier`
+///                            and the beam solver)
 ///     evaluate            ─► evaluations/SOLVER.json, then eval.json (PaDReport)
 ///
 /// A stage whose output exists is skipped (artifacts are written whole, by rename), so a
@@ -48,10 +50,13 @@ public struct PaDPipeline: Sendable {
         public var refineAttempts: URL { directory.appendingPathComponent("refine-attempts.jsonl") }
         public var refinePairs: URL { directory.appendingPathComponent("refine-pairs.jsonl") }
         public var refine: URL { directory.appendingPathComponent("refine.jsonl") }
+        public var verifier: URL { directory.appendingPathComponent("verifier.jsonl") }
+        public var verifierCheck: URL { directory.appendingPathComponent("verifier-check.json") }
         public var eval: URL { directory.appendingPathComponent("eval.json") }
         public var programAdapter: URL { directory.appendingPathComponent("adapters/program") }
         public var refineAdapter: URL { directory.appendingPathComponent("adapters/refine") }
         public var cotAdapter: URL { directory.appendingPathComponent("adapters/cot") }
+        public var verifierAdapter: URL { directory.appendingPathComponent("adapters/verifier") }
         /// One solver's finished evaluation (so a re-run evaluates only the solvers not done).
         public func evaluation(_ kind: PaDSolverKind) -> URL { directory.appendingPathComponent("evaluations/\(kind.rawValue).json") }
 
@@ -103,6 +108,7 @@ public struct PaDPipeline: Sendable {
         let programAdapter = "\(c.adapterPrefix)-program"
         let refineAdapter = "\(c.adapterPrefix)-refine"
         let cotAdapter = "\(c.adapterPrefix)-cot"
+        let verifierAdapter = "\(c.adapterPrefix)-verifier"
         try await train(data: a.sft, output: a.programAdapter, initial: nil, name: "program", log: log)
         if cotRecords > 0 { try await train(data: a.cot, output: a.cotAdapter, initial: nil, name: "chain-of-thought", log: log) }
         var loaded: Set<String> = []
@@ -134,14 +140,45 @@ public struct PaDPipeline: Sendable {
             try await train(data: a.refine, output: a.refineAdapter, initial: a.programAdapter, name: "self-refinement", log: log)
         }
 
-        // 5. Evaluate.
+        // 5. The step verifier: right and wrong program prefixes of the training questions.
+        var verifierRecords: Int?
+        var verifierCheck: StepVerifierCheck?
+        if case .trainedVerifier = c.stepScorer, c.solvers.contains(.beam) {
+            if !JSONLFiles.exists(a.verifier) {
+                let attempts = JSONLFiles.exists(a.refineAttempts) ? try JSONLFiles.read(ProgramAttempt.self, from: a.refineAttempts) : []
+                let data = StepVerifierData(task: c.task, prompting: c.prompting, limits: c.limits, seed: c.seed &+ 40_000)
+                let prefixes = data.prefixes(examples: c.train, verified: synthesis.verified, studentAttempts: attempts)
+                try JSONLFiles.write(data.records(prefixes, examples: c.train), to: a.verifier)
+                let wrong = prefixes.filter { !$0.isRight }.count
+                log("step verifier: \(prefixes.count) program prefixes, \(wrong) wrong (\(prefixes.filter { $0.origin == "injected" }.count) " +
+                    "with an injected error, \(prefixes.filter { !$0.isRight && $0.origin == "student" }.count) from the student's samples)")
+            }
+            let count = try JSONLFiles.read(TrainingRecord.self, from: a.verifier).count
+            guard count > 0 else {
+                throw PaDError.invalidConfiguration(field: "step-scorer", reason: "no wrong program prefix was found or injected, so a verifier cannot be trained (see \(a.verifier.path))")
+            }
+            try await train(data: a.verifier, output: a.verifierAdapter, initial: nil, name: "step verifier", log: log)
+            verifierRecords = count
+            if JSONLFiles.exists(a.verifierCheck) {
+                verifierCheck = try JSONLFiles.readJSON(StepVerifierCheck.self, from: a.verifierCheck)
+            } else if let check = try await checkVerifier(adapter: verifierAdapter, load: { try await load(verifierAdapter, a.verifierAdapter) }) {
+                try JSONLFiles.writeJSON(check, to: a.verifierCheck)
+                log(String(format: "step verifier on %d held-out prefixes of the test questions' gold programs: %.1f%% right",
+                           check.prefixes, 100 * check.accuracy))
+                verifierCheck = check
+            }
+        }
+
+        // 6. Evaluate.
         try await load(programAdapter, a.programAdapter)
         if !pairs.isEmpty { try await load(refineAdapter, a.refineAdapter) }
         if cotRecords > 0, c.solvers.contains(.chainOfThought) { try await load(cotAdapter, a.cotAdapter) }
+        if verifierRecords != nil { try await load(verifierAdapter, a.verifierAdapter) }
         var evaluations: [SolverEvaluation] = []
         for kind in c.solvers {
             guard let solver = solver(kind, programAdapter: programAdapter, refineAdapter: pairs.isEmpty ? nil : refineAdapter,
-                                      cotAdapter: cotRecords > 0 ? cotAdapter : nil) else { continue }
+                                      cotAdapter: cotRecords > 0 ? cotAdapter : nil,
+                                      verifierAdapter: verifierRecords == nil ? nil : verifierAdapter) else { continue }
             let file = a.evaluation(kind)
             if JSONLFiles.exists(file) {
                 evaluations.append(try JSONLFiles.readJSON(SolverEvaluation.self, from: file))
@@ -159,9 +196,28 @@ public struct PaDPipeline: Sendable {
             task: c.task.name, trainQuestions: c.train.count, testQuestions: c.test.count, attempts: synthesis.attempts.count,
             verifiedPrograms: synthesis.verified.count, verifiedQuestions: synthesis.verifiedQuestions,
             attemptOutcomes: synthesis.outcomeCounts, chainOfThoughtRecords: cotRecords, refinementPairs: pairs.count,
-            evaluations: evaluations)
+            evaluations: evaluations, stepScorer: c.solvers.contains(.beam) ? c.stepScorer.name : nil, verifierRecords: verifierRecords,
+            verifierCheck: verifierCheck)
         try JSONLFiles.writeJSON(report, to: a.eval)
         return report
+    }
+
+    /// The trained verifier on right and wrong prefixes of the test questions' gold programs
+    /// (at most 200; nil when the test questions have no gold programs): it never saw them.
+    func checkVerifier(adapter: String, load: () async throws -> Void) async throws -> StepVerifierCheck? {
+        let c = configuration
+        let gold = c.test.compactMap { e in e.rationale?.program.map { VerifiedProgram(exampleID: e.id, program: $0, answer: e.answer ?? "", source: "gold") } }
+        guard !gold.isEmpty else { return nil }
+        let data = StepVerifierData(task: c.task, prompting: c.prompting, limits: c.limits, seed: c.seed &+ 50_000)
+        let prefixes = Array(data.prefixes(examples: c.test, verified: gold, studentAttempts: []).prefix(200))
+        guard !prefixes.isEmpty else { return nil }
+        try await load()
+        let verifier = StepVerifier(model: student, adapter: adapter, task: c.task, prompting: c.prompting)
+        let byID = Dictionary(c.test.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let verdicts = try await prefixes.concurrentMap(limit: 4 * c.concurrency) { p in
+            try await verifier.score(example: ProgramSolver.unlabelled(byID[p.exampleID]!), programSoFar: p.programSoFar).logprob
+        }
+        return StepVerifierCheck(labels: prefixes.map(\.isRight), verdicts: verdicts)
     }
 
     /// Fine-tunes unless the adapter folder is already complete.
@@ -177,7 +233,8 @@ public struct PaDPipeline: Sendable {
     }
 
     /// The solver of `kind`, or nil when its adapter was not trained.
-    func solver(_ kind: PaDSolverKind, programAdapter: String, refineAdapter: String?, cotAdapter: String?) -> (any Solver)? {
+    func solver(_ kind: PaDSolverKind, programAdapter: String, refineAdapter: String?, cotAdapter: String?,
+                verifierAdapter: String? = nil) -> (any Solver)? {
         let c = configuration
         let greedy = ProgramSolver(name: kind.rawValue, model: student, adapter: programAdapter, task: c.task,
                                    parameters: .greedy(maxTokens: c.teacherParameters.maxTokens), prompting: c.prompting, limits: c.limits)
@@ -191,10 +248,15 @@ public struct PaDPipeline: Sendable {
         case .refine:
             return RefiningSolver(name: kind.rawValue, base: greedy, repairAdapter: refineAdapter, maxRounds: c.refineRounds)
         case .beam:
+            let verifier: StepVerifier? = switch c.stepScorer {
+            case .likelihood: nil
+            case .trainedVerifier: verifierAdapter.map { StepVerifier(model: student, adapter: $0, task: c.task, prompting: c.prompting) }
+            case .model(let model): StepVerifier(model: model, adapter: nil, task: c.task, prompting: c.prompting)
+            }
             return StepwiseBeamSearch(
                 name: kind.rawValue, model: student, adapter: programAdapter, task: c.task, prompting: c.prompting, format: c.prefixFormat,
                 beamWidth: c.beamWidth, candidatesPerStep: c.candidatesPerStep, maxLines: c.maxProgramLines, seed: c.seed &+ 30_000,
-                limits: c.limits)
+                limits: c.limits, verifier: verifier, verifierWeight: c.stepScorerWeight)
         case .chainOfThought:
             guard let cotAdapter else { return nil }
             return ChainOfThoughtSolver(name: kind.rawValue, model: student, adapter: cotAdapter, task: c.task,

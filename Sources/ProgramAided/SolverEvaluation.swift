@@ -58,6 +58,13 @@ public struct PaDReport: Sendable, Hashable, Codable {
     public var refinementPairs: Int
     /// One evaluation per solver (pad-greedy, pad-sample, pad-refine, pad-beam, cot-greedy).
     public var evaluations: [SolverEvaluation]
+    /// What ranked beam search's beams (`likelihood`, `trained`, or a model URI); nil in reports
+    /// from before the step scorer, which ranked by likelihood.
+    public var stepScorer: String?
+    /// The trained step verifier's records (nil when none was trained).
+    public var verifierRecords: Int?
+    /// The trained step verifier on held-out prefixes.
+    public var verifierCheck: StepVerifierCheck?
 
     /// The evaluation of the solver called `name`.
     public func evaluation(_ name: String) -> SolverEvaluation? { evaluations.first { $0.solver == name } }

@@ -5,10 +5,12 @@ import ProgramSandbox
 
 /// Stepwise-verified decoding (PaD §3.3): beam search over program lines. At each step every
 /// open beam samples candidate next lines (stopping at a newline); a candidate is dropped when
-/// the program so far no longer parses or raises when run; the survivors are scored by the
-/// model's own log-likelihood (mean token log-probability over the whole program) and the best
-/// `beamWidth` kept. A beam finishes on a `return` at the function's top level, an empty line,
-/// a line back at column 0, the end of the reply, or after `maxLines` lines.
+/// the program so far no longer parses or raises when run; the survivors are ranked and the best
+/// `beamWidth` kept. The rank is the model's own log-likelihood (mean token log-probability over
+/// the whole program) or, with a step scorer (`verifier`), PaD's separate verifier's verdict on
+/// the program so far, mixed with the likelihood by `verifierWeight`. A beam finishes on a
+/// `return` at the function's top level, an empty line, a line back at column 0, the end of
+/// the reply, or after `maxLines` lines.
 ///
 /// Token boundaries: byte-level BPE tokenizers put a line's newline and the next line's
 /// indentation in one token (`"\n   "` before `" x = 1"`), so a prompt ending in a bare `"\n"`
@@ -41,12 +43,17 @@ public struct StepwiseBeamSearch: Solver {
     public var limits: SandboxLimits
     /// The fixed first line every program starts with.
     public var header: String
+    /// The step scorer; nil ranks by the model's own likelihood alone.
+    public var verifier: StepVerifier?
+    /// With a verifier, a beam's rank is (1 − w)·likelihood + w·log P(right so far): 1 ranks by
+    /// the verifier alone.
+    public var verifierWeight: Double
 
     public init(
         name: String = "pad-beam", model: any LanguageModel, adapter: String?, task: any DistillationTask,
         prompting: ProgramPrompting = ProgramPrompting(), format: ProgramPrefixFormat = .smolLM2, beamWidth: Int = 3,
         candidatesPerStep: Int = 4, maxLines: Int = 24, maxLineTokens: Int = 64, temperature: Double = 0.7, seed: UInt64 = 0,
-        limits: SandboxLimits = .default, header: String = "def solution():"
+        limits: SandboxLimits = .default, header: String = "def solution():", verifier: StepVerifier? = nil, verifierWeight: Double = 1
     ) {
         self.name = name
         self.model = model
@@ -62,6 +69,8 @@ public struct StepwiseBeamSearch: Solver {
         self.seed = seed
         self.limits = limits
         self.header = header
+        self.verifier = verifier
+        self.verifierWeight = min(1, max(0, verifierWeight))
     }
 
     /// One partial program and its score.
@@ -78,8 +87,16 @@ public struct StepwiseBeamSearch: Solver {
         public var tokens: Int
         /// Whether the program is complete.
         public var finished: Bool
+        /// The step scorer's log P(right so far) of `lines` (nil: not scored).
+        public var verdict: Double? = nil
         /// Length-normalised log-likelihood: mean token log-probability (0 when empty).
         public var score: Double { tokens == 0 ? 0 : logprob / Double(tokens) }
+
+        /// What beams are ranked by: the likelihood, mixed with the verdict when there is one.
+        public func rank(verifierWeight: Double) -> Double {
+            guard let verdict else { return score }
+            return (1 - verifierWeight) * score + verifierWeight * verdict
+        }
     }
 
     /// Why candidates were dropped, over a whole search.
@@ -89,6 +106,8 @@ public struct StepwiseBeamSearch: Solver {
         public var raising = 0
         public var truncated = 0
         public var duplicates = 0
+        /// Step scorer calls.
+        public var verdicts = 0
         public init() {}
     }
 
@@ -111,6 +130,7 @@ public struct StepwiseBeamSearch: Solver {
         var generated = 0
         var calls = 0
         var bodyIndent: String? = nil
+        var verdicts: [[String]: Double] = [:]
         // One more step than lines: the first step only writes the break after the header.
         for step in 0...maxLines {
             let open = beams.enumerated().filter { !$0.element.finished }
@@ -170,9 +190,26 @@ public struct StepwiseBeamSearch: Solver {
             if bodyIndent == nil, let first = pool.first(where: { !$0.lines.isEmpty })?.lines.first {
                 bodyIndent = String(first.prefix { $0 == " " || $0 == "\t" })
             }
-            // Deterministic order: best score first, ties broken by the program text.
+            if let verifier {
+                // Every program so far gets the scorer's verdict once; a bare break keeps its parent's lines.
+                let unscored = Array(Set(pool.map(\.lines).filter { !$0.isEmpty && verdicts[$0] == nil })).sorted { $0.lexicographicallyPrecedes($1) }
+                let question = ProgramSolver.unlabelled(example)
+                let results = try await unscored.concurrentMap { lines in
+                    try await verifier.score(example: question, programSoFar: source(lines))
+                }
+                for (lines, v) in zip(unscored, results) {
+                    verdicts[lines] = v.logprob
+                    generated += v.generatedTokens
+                    calls += 1
+                    stats.verdicts += 1
+                }
+                for i in pool.indices { pool[i].verdict = verdicts[pool[i].lines] }
+            }
+            // Deterministic order: best rank first, ties broken by the program text.
+            let weight = verifierWeight
             pool.sort { a, b in
-                if a.score != b.score { return a.score > b.score }
+                let ra = a.rank(verifierWeight: weight), rb = b.rank(verifierWeight: weight)
+                if ra != rb { return ra > rb }
                 return a.text < b.text
             }
             beams = Array(pool.prefix(beamWidth))

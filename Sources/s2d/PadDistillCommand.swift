@@ -40,6 +40,14 @@ struct PadDistillCommand: AsyncParsableCommand {
     @Option(name: .customLong("refine-rounds"), help: "Repairs the refining solver may try.") var refineRounds = 1
     @Option(name: .customLong("beam-width"), help: "Beams kept per step of beam search.") var beamWidth = 2
     @Option(name: .customLong("beam-candidates"), help: "Candidate lines sampled per beam and step.") var beamCandidates = 3
+    @Option(name: .customLong("step-scorer"), help: """
+        What ranks beam search's candidate lines: likelihood (the student's own mean token log-probability), \
+        trained (PaD's separate step verifier: an adapter trained in the run on right and wrong program prefixes, \
+        from verified programs, the student's samples and injected errors), or a model URI asked whether the program so far is right.
+        """)
+    var stepScorer = "likelihood"
+    @Option(name: .customLong("step-scorer-weight"), help: "Weight of the step scorer's verdict against the likelihood in a beam's rank, 0–1 (1: the verdict alone).")
+    var stepScorerWeight = 1.0
     @Flag(help: "Only the results; no progress lines.") var quiet = false
     @Flag(help: "Print eval.json instead of the table.") var json = false
 
@@ -49,6 +57,8 @@ struct PadDistillCommand: AsyncParsableCommand {
         guard refineSamples > 0, refineRounds >= 0, beamWidth > 0, beamCandidates > 0 else {
             throw ValidationError("--refine-samples, --beam-width and --beam-candidates must be ≥ 1, --refine-rounds ≥ 0")
         }
+        guard (0...1).contains(stepScorerWeight) else { throw ValidationError("--step-scorer-weight must be in 0...1 (got \(stepScorerWeight))") }
+        if !["likelihood", "trained"].contains(stepScorer) { _ = try ModelOptions.uri(of: stepScorer) }
         _ = try solverKinds()
     }
 
@@ -75,6 +85,10 @@ struct PadDistillCommand: AsyncParsableCommand {
             "refine-rounds": "\(refineRounds)", "beam-width": "\(beamWidth)", "beam-candidates": "\(beamCandidates)",
         ]
         if tuning != .lora { training["tuning"] = tuning.rawValue }  // absent in runs from before the flag
+        if stepScorer != "likelihood" {  // absent in runs from before the flag, as likelihood is
+            training["step-scorer"] = stepScorer
+            training["step-scorer-weight"] = "\(stepScorerWeight)"
+        }
         // auto keeps what the run was made with; float32 is absent, as in runs from before the flag.
         let settingsFile = PaDRunSettings.file(in: directory)
         let stored = try settingsFile.read()?.training.map { MatmulPrecision(rawValue: $0["matmul-precision"] ?? "") ?? .float32 }
@@ -98,6 +112,15 @@ struct PadDistillCommand: AsyncParsableCommand {
         configuration.refineRounds = refineRounds
         configuration.beamWidth = beamWidth
         configuration.candidatesPerStep = beamCandidates
+        configuration.stepScorerWeight = stepScorerWeight
+        switch stepScorer {
+        case "likelihood": configuration.stepScorer = .likelihood
+        case "trained": configuration.stepScorer = .trainedVerifier
+        default:
+            let scorer = stepScorer == model.model ? loaded
+                : try ModelLoader.load(ModelOptions.uri(of: stepScorer), precision: model.precision.precision, threads: model.threads)
+            configuration.stepScorer = .model(CachingLanguageModel(wrapping: scorer, store: store))
+        }
         let teacher = try options.programTeacher(store: store, precision: model.precision, threads: model.threads,
                                                  reuse: (model.model, loaded))
         log("pad: \(options.task), \(configuration.train.count) training and \(configuration.test.count) test questions, " +
@@ -114,6 +137,13 @@ struct PadDistillCommand: AsyncParsableCommand {
         print("synthesis: \(report.attempts) programs (\(outcomes)), \(report.verifiedPrograms) verified for " +
               "\(report.verifiedQuestions)/\(report.trainQuestions) training questions; " +
               "\(report.chainOfThoughtRecords) chain-of-thought records, \(report.refinementPairs) self-refinement pairs")
+        if let scorer = report.stepScorer {
+            print("beam search ranked by: \(scorer)" + (report.verifierRecords.map { " (a step verifier trained on \($0) program prefixes)" } ?? ""))
+            if let check = report.verifierCheck {
+                print(String(format: "step verifier on %d held-out prefixes: %.1f%% right; mean P(yes) %.2f on right prefixes, %.2f on wrong ones",
+                             check.prefixes, 100 * check.accuracy, check.meanYesRight, check.meanYesWrong))
+            }
+        }
         print("")
         print(report.markdownTable)
         print("")

@@ -129,4 +129,38 @@ import TestSupport
         #expect(again.stderr.contains("nothing to do"), "\(again.stderr)")
         #expect(again.stdout == first.stdout)
     }
+
+    /// `--step-scorer trained` at the smallest size: the verifier's data and adapter are made,
+    /// beam search asks it, and a re-run under another scorer is refused, naming the flag.
+    @Test(.timeLimit(.minutes(5)))
+    func aTrainedStepVerifierRanksBeamSearchOnTheEmbeddedModel() async throws {
+        _ = try TestFiles.smolLM2()
+        let dir = try TestFiles.temporaryDirectory("s2d-pad-verifier")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = ["pad", "distill", "--task", "last-letter", "--train", "2", "--test", "1", "--epochs", "1", "--batch", "2",
+                    "--max-length", "192", "--max-tokens", "64", "--solvers", "beam", "--beam-width", "1", "--beam-candidates", "2",
+                    "--step-scorer", "trained", "--run", dir.path, "--json"]
+        let first = try await S2DProcess.run(args)
+        #expect(first.status == 0, "\(first.stderr)")
+        let report = try first.json()
+        #expect(report["step_scorer"] as? String == "trained")
+        let records = try String(contentsOf: dir.appendingPathComponent("verifier.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(report["verifier_records"] as? Int == records.count)
+        #expect(records.contains { $0.contains("\"content\":\"no\"") } && records.contains { $0.contains("\"content\":\"yes\"") })
+        for name in ["adapters/verifier/adapter_config.json", "evaluations/pad-beam.json"] {
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name)")
+        }
+        #expect(first.stderr.contains("step verifier:") && first.stderr.contains("training the step verifier adapter"), "\(first.stderr)")
+        // Checked on the test question's gold program prefixes, which it never saw.
+        let check = report["verifier_check"] as? [String: Any] ?? [:]
+        #expect((check["prefixes"] as? Int ?? 0) >= 2, "\(check)")
+        #expect((0...1).contains(check["accuracy"] as? Double ?? -1), "\(check)")
+
+        let other = try await S2DProcess.run(args.map { $0 == "trained" ? "likelihood" : $0 })
+        #expect(other.status != 0)
+        #expect(other.stderr.contains("--step-scorer: trained → (none)"), "\(other.stderr)")
+        let unknown = try await S2DProcess.run(args.map { $0 == "trained" ? "nonsense" : $0 })
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("nonsense"), "\(unknown.stderr)")
+    }
 }
