@@ -1,3 +1,4 @@
+import Foundation
 import Distillation
 
 /// A solver's accuracy and cost on labelled questions.
@@ -68,6 +69,23 @@ public struct PaDReport: Sendable, Hashable, Codable {
 
     /// The evaluation of the solver called `name`.
     public func evaluation(_ name: String) -> SolverEvaluation? { evaluations.first { $0.solver == name } }
+
+    /// The paper's comparison: the PaD student's one greedy program against the
+    /// chain-of-thought fine-tuned student on the same questions (nil unless both were evaluated).
+    public var verdict: String? {
+        guard let pad = evaluation(PaDSolverKind.greedy.rawValue), let cot = evaluation(PaDSolverKind.chainOfThought.rawValue) else { return nil }
+        let p = ProportionEstimate(successes: pad.correct, total: pad.questions)
+        let c = ProportionEstimate(successes: cot.correct, total: cot.questions)
+        return Self.comparison(pad: p, chainOfThought: c) + ": PaD greedy \(p.formatted) at \(String(format: "%.1f", pad.meanGeneratedTokens)) " +
+            "tokens, chain-of-thought \(c.formatted) at \(String(format: "%.1f", cot.meanGeneratedTokens)) tokens"
+    }
+
+    /// Which student is better, by their 95% Wilson intervals: only intervals that do not overlap decide.
+    public static func comparison(pad: ProportionEstimate, chainOfThought cot: ProportionEstimate) -> String {
+        pad.lower > cot.upper ? "PaD is better than chain-of-thought fine-tuning"
+            : cot.lower > pad.upper ? "chain-of-thought fine-tuning is better than PaD"
+            : "no difference at this size (the intervals overlap)"
+    }
 
     /// A Markdown table: solver, accuracy, tokens per question, requests.
     public var markdownTable: String {

@@ -146,6 +146,10 @@ struct PadDistillCommand: AsyncParsableCommand {
         }
         print("")
         print(report.markdownTable)
+        if let verdict = report.verdict {
+            print("")
+            print("verdict: \(verdict)")
+        }
         print("")
         print(String(format: "wall time %.0f s; run directory %@", Date().timeIntervalSince(start), directory.path))
     }

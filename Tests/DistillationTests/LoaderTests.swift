@@ -39,6 +39,18 @@ struct LoaderTests {
         #expect(!cot.contains("<<"))
         #expect(cot.contains("48/2 = 24 clips"))
         #expect(GSM8KTask().parseAnswer(cot, for: ex[0]) == "72")
+        // The calculator annotations are the gold program; 24 in the second step is step 1's result.
+        #expect(ex[0].rationale?.program == "def solution():\n    step1 = 48 / 2\n    step2 = 48 + step1\n    return step2")
+        #expect(ex[1].rationale?.program == nil)  // no annotation
+    }
+
+    @Test func gsm8kAnnotationsBecomeAProgramOnlyWhenTheyEndAtTheAnswer() {
+        #expect(GSM8KTask.goldProgram(solution: "3*(2+4)=<<3*(2+4)=18>>18\n#### 18", answer: 18) ==
+            "def solution():\n    step1 = 3 * (2 + 4)\n    return step1")
+        #expect(GSM8KTask.goldProgram(solution: "<<5-2=3>>3 then <<3*1.5=4.5>>4.5\n#### 4.5", answer: 4.5) ==
+            "def solution():\n    step1 = 5 - 2\n    step2 = step1 * 1.5\n    return step2")
+        #expect(GSM8KTask.goldProgram(solution: "<<2+2=4>>4\n#### 5", answer: 5) == nil)  // ends elsewhere
+        #expect(GSM8KTask.goldProgram(solution: "<<import os=1>>1\n#### 1", answer: 1) == nil)  // not arithmetic
     }
 
     @Test func gsm8kErrorsNameFileLineAndField() throws {

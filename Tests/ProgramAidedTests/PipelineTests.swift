@@ -40,6 +40,7 @@ import Testing
         #expect(report.refinementPairs == 6)  // sample 1 of every training question raised
         #expect(report.evaluations.map(\.solver) == ["pad-greedy", "pad-sample", "pad-refine", "cot-greedy"])
         #expect(report.evaluations.allSatisfy { $0.accuracy == 1 })
+        #expect(report.verdict?.hasPrefix("no difference at this size") == true)
         for name in ["attempts.jsonl", "programs.jsonl", "sft.jsonl", "cot.jsonl", "refine.jsonl", "refine-pairs.jsonl", "eval.json"] {
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name)")
         }
@@ -60,6 +61,15 @@ import Testing
         #expect(again == report)
         #expect(await student.requests.count == calls)
         #expect(await tuner.jobs.count == 3)
+    }
+
+    @Test func theVerdictComparesTheStudentsByTheirIntervals() {
+        func verdict(_ pad: Int, _ cot: Int, of n: Int) -> String {
+            PaDReport.comparison(pad: ProportionEstimate(successes: pad, total: n), chainOfThought: ProportionEstimate(successes: cot, total: n))
+        }
+        #expect(verdict(16, 10, of: 16) == "no difference at this size (the intervals overlap)")  // [80.6, 100] vs [38.6, 81.5]
+        #expect(verdict(20, 4, of: 20) == "PaD is better than chain-of-thought fine-tuning")
+        #expect(verdict(3, 19, of: 20) == "chain-of-thought fine-tuning is better than PaD")
     }
 
     @Test func aRunStoppedBeforeEvaluationRedoesOnlyTheEvaluation() async throws {

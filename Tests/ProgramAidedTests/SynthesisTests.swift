@@ -1,6 +1,7 @@
 import Distillation
 import Inference
 import TestDoubles
+import TestSupport
 import ProgramAided
 import Testing
 
@@ -23,6 +24,14 @@ import Testing
         let r = try await ProgramSynthesizer(task: CoinFlipTask(), teacher: .gold).synthesize(examples)
         #expect(r.verified.count == 30)
         #expect(Set(r.verified.map(\.answer)) == ["yes", "no"])
+    }
+
+    /// The committed GSM8K sample's annotations run to every answer in the sandbox.
+    @Test func goldTeacherVerifiesTheGSM8KSampleFromItsAnnotations() async throws {
+        let path = TestFiles.packageRoot.appendingPathComponent("examples/data/gsm8k.jsonl").path
+        let examples = try GSM8KTask.load(path: path)
+        let r = try await ProgramSynthesizer(task: GSM8KTask(), teacher: .gold).synthesize(examples)
+        #expect(examples.count == 48 && r.verified.count == 48, "\(r.attempts.filter { $0.check.verdict != .correct }.map(\.check.program))")
     }
 
     @Test func goldTeacherWithoutAProgramRecordsNoProgram() async throws {

@@ -14,7 +14,8 @@ public struct GSM8KTask: DistillationTask {
     }
 
     /// Examples of a GSM8K JSONL file: `question`, and `answer` whose last line is `#### N`;
-    /// the text before `####` (calculator annotations `<<…>>` removed) is the gold rationale.
+    /// the text before `####` (calculator annotations `<<…>>` removed) is the gold chain of
+    /// thought, and the annotations, in order, are its gold program (`goldProgram`).
     public static func load(path: String) throws -> [TaskExample] {
         try JSONLReader.records(path: path).map(example(from:))
     }
@@ -37,6 +38,44 @@ public struct GSM8KTask: DistillationTask {
         }
         let cot = steps.trimmingCharacters(in: .whitespacesAndNewlines) + "\nThe answer is \(answer)."
         return TaskExample(
-            id: "\(r.file):\(r.line)", text: question, answer: answer, rationale: Rationale(chainOfThought: cot))
+            id: "\(r.file):\(r.line)", text: question, answer: answer,
+            rationale: Rationale(chainOfThought: cot, program: goldProgram(solution: solution, answer: value)))
+    }
+
+    /// The solution's calculator annotations (`<<48/2=24>>`) as a program, one step a line; a
+    /// number equal to an earlier step's result is that step's name, so the lines chain. Nil
+    /// when there is no annotation or the last one's result is not the answer. PaD keeps the
+    /// program only if it runs to the answer.
+    public static func goldProgram(solution: String, answer: Double) -> String? {
+        var lines = ["def solution():"]
+        var results: [(text: String, name: String)] = []
+        var rest = solution[...]
+        var last: Double?
+        while let open = rest.range(of: "<<"), let close = rest.range(of: ">>", range: open.upperBound..<rest.endIndex) {
+            let annotation = rest[open.upperBound..<close.lowerBound]
+            rest = rest[close.upperBound...]
+            guard let eq = annotation.lastIndex(of: "=") else { return nil }
+            let result = annotation[annotation.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            let expression = annotation[..<eq]
+            guard !expression.isEmpty, expression.allSatisfy({ "0123456789.+-*/() ".contains($0) }) else { return nil }
+            // Numbers that repeat an earlier result become that step's name.
+            var code = ""
+            var number = ""
+            func flush() {
+                if !number.isEmpty { code += results.last { $0.text == number }?.name ?? number }
+                number = ""
+            }
+            for c in expression {
+                if c.isNumber || c == "." { number.append(c) } else { flush(); code.append(c) }
+            }
+            flush()
+            let name = "step\(results.count + 1)"
+            lines.append("    \(name) = \(code.replacingOccurrences(of: " ", with: "").map { "+-*/".contains($0) ? " \($0) " : String($0) }.joined())")
+            results.append((result, name))
+            last = NumberExtraction.numbers(in: result).first?.value
+        }
+        guard let final = results.last, let last, abs(last - answer) < 1e-9 else { return nil }
+        lines.append("    return \(final.name)")
+        return lines.joined(separator: "\n")
     }
 }
