@@ -12,7 +12,7 @@ import Inference
 ///     train refine        ─► adapters/refine (starting from adapters/program)
 ///     step verifier       ─► verifier.jsonl, adapters/verifier (with `stepScorer = .trainedVerifier`
 ///                            and the beam solver)
-///     evaluate            ─► evaluations/SOLVER.json, then eval.json (PaDReport)
+///     evaluate            ─► evaluations/SOLVER.json, then report.md and eval.json (PaDReport)
 ///
 /// A stage whose output exists is skipped (artifacts are written whole, by rename), so a
 /// second run with the same directory makes no model or trainer calls.
@@ -53,6 +53,7 @@ public struct PaDPipeline: Sendable {
         public var verifier: URL { directory.appendingPathComponent("verifier.jsonl") }
         public var verifierCheck: URL { directory.appendingPathComponent("verifier-check.json") }
         public var eval: URL { directory.appendingPathComponent("eval.json") }
+        public var report: URL { directory.appendingPathComponent("report.md") }
         public var programAdapter: URL { directory.appendingPathComponent("adapters/program") }
         public var refineAdapter: URL { directory.appendingPathComponent("adapters/refine") }
         public var cotAdapter: URL { directory.appendingPathComponent("adapters/cot") }
@@ -76,7 +77,10 @@ public struct PaDPipeline: Sendable {
         let a = artifacts
         if JSONLFiles.exists(a.eval) {
             log("eval.json exists: nothing to do")
-            return try JSONLFiles.readJSON(PaDReport.self, from: a.eval)
+            let report = try JSONLFiles.readJSON(PaDReport.self, from: a.eval)
+            // Runs from before report.md get it now.
+            if !JSONLFiles.exists(a.report) { try AtomicFile.write(Data((report.markdown + "\n").utf8), to: a.report) }
+            return report
         }
         let c = configuration
         guard !c.train.isEmpty else { throw PaDError.invalidConfiguration(field: "train", reason: "no training questions") }
@@ -198,6 +202,7 @@ public struct PaDPipeline: Sendable {
             attemptOutcomes: synthesis.outcomeCounts, chainOfThoughtRecords: cotRecords, refinementPairs: pairs.count,
             evaluations: evaluations, stepScorer: c.solvers.contains(.beam) ? c.stepScorer.name : nil, verifierRecords: verifierRecords,
             verifierCheck: verifierCheck)
+        try AtomicFile.write(Data((report.markdown + "\n").utf8), to: a.report)
         try JSONLFiles.writeJSON(report, to: a.eval)
         return report
     }

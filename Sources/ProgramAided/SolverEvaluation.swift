@@ -87,6 +87,24 @@ public struct PaDReport: Sendable, Hashable, Codable {
             : "no difference at this size (the intervals overlap)"
     }
 
+    /// report.md: what was synthesised and trained, how beam search ranked, the solvers' table and the verdict.
+    public var markdown: String {
+        var lines = ["## PaD on \(task)"]
+        let outcomes = attemptOutcomes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        lines.append("synthesis: \(attempts) programs (\(outcomes)), \(verifiedPrograms) verified for \(verifiedQuestions)/\(trainQuestions) " +
+                     "training questions; \(chainOfThoughtRecords) chain-of-thought records, \(refinementPairs) self-refinement pairs")
+        if let stepScorer {
+            lines.append("beam search ranked by: \(stepScorer)" + (verifierRecords.map { " (a step verifier trained on \($0) program prefixes)" } ?? ""))
+            if let check = verifierCheck {
+                lines.append(String(format: "step verifier on %d held-out prefixes: %.1f%% right; mean P(yes) %.2f on right prefixes, %.2f on wrong ones",
+                                    check.prefixes, 100 * check.accuracy, check.meanYesRight, check.meanYesWrong))
+            }
+        }
+        lines += ["", markdownTable]
+        if let verdict { lines += ["", "verdict: \(verdict)"] }
+        return lines.joined(separator: "\n")
+    }
+
     /// A Markdown table: solver, accuracy, tokens per question, requests.
     public var markdownTable: String {
         var lines = ["| solver | accuracy | tokens/question | requests |", "|---|---|---|---|"]

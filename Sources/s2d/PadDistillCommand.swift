@@ -132,24 +132,7 @@ struct PadDistillCommand: AsyncParsableCommand {
             try JSONOutput.print(report)
             return
         }
-        print("## PaD on \(report.task)")
-        let outcomes = report.attemptOutcomes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-        print("synthesis: \(report.attempts) programs (\(outcomes)), \(report.verifiedPrograms) verified for " +
-              "\(report.verifiedQuestions)/\(report.trainQuestions) training questions; " +
-              "\(report.chainOfThoughtRecords) chain-of-thought records, \(report.refinementPairs) self-refinement pairs")
-        if let scorer = report.stepScorer {
-            print("beam search ranked by: \(scorer)" + (report.verifierRecords.map { " (a step verifier trained on \($0) program prefixes)" } ?? ""))
-            if let check = report.verifierCheck {
-                print(String(format: "step verifier on %d held-out prefixes: %.1f%% right; mean P(yes) %.2f on right prefixes, %.2f on wrong ones",
-                             check.prefixes, 100 * check.accuracy, check.meanYesRight, check.meanYesWrong))
-            }
-        }
-        print("")
-        print(report.markdownTable)
-        if let verdict = report.verdict {
-            print("")
-            print("verdict: \(verdict)")
-        }
+        print(report.markdown)
         print("")
         print(String(format: "wall time %.0f s; run directory %@", Date().timeIntervalSince(start), directory.path))
     }

@@ -41,6 +41,8 @@ import Testing
         #expect(report.evaluations.map(\.solver) == ["pad-greedy", "pad-sample", "pad-refine", "cot-greedy"])
         #expect(report.evaluations.allSatisfy { $0.accuracy == 1 })
         #expect(report.verdict?.hasPrefix("no difference at this size") == true)
+        #expect(try String(contentsOf: pipeline.artifacts.report, encoding: .utf8) == report.markdown + "\n")
+        #expect(report.markdown.contains("| pad-greedy | 100.0% (4/4) |") && report.markdown.hasSuffix("verdict: \(report.verdict!)"))
         for name in ["attempts.jsonl", "programs.jsonl", "sft.jsonl", "cot.jsonl", "refine.jsonl", "refine-pairs.jsonl", "eval.json"] {
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name)")
         }
