@@ -59,7 +59,7 @@ let package = Package(
             ]),
         .target(name: "ProgramAided", dependencies: ["Distillation", "ProgramSandbox", "Inference"]),
         // `s2d fuzz`: mutated model files, JSONL, programs and templates through the real readers.
-        .target(name: "Fuzzing", dependencies: ["Distillation", "ProgramAided", "ProgramSandbox", "Inference", "Transformer", "Tokenizers", "ModelFiles"]),
+        .target(name: "Fuzzing", dependencies: ["Distillation", "ProgramAided", "ProgramSandbox", "Inference"]),
 
         .executableTarget(
             name: "s2d",

@@ -1,9 +1,6 @@
 import Distillation
 import Foundation
 import Inference
-import ModelFiles
-import Tokenizers
-import Transformer
 
 /// The embedded model's GGUF with its header (metadata and tensor directory) mutated, read as
 /// the engine reads it: the file, the model configuration, the tokenizer (with an encode and
@@ -96,16 +93,8 @@ struct GGUFFuzzCase: FuzzCase {
         do {
             let file = try header.withUnsafeBytes { try MappedFile(path: modelPath, replacingFirst: dataStart, with: $0) }
             let gguf = try GGUFFile(file: file)
-            let configuration = try ModelConfiguration(gguf: gguf)
-            let tokenizer = try Tokenizer(gguf: gguf)
-            _ = tokenizer.encode("A coin is heads up. <|im_start|>")
-            _ = try tokenizer.render([ChatTurn(role: "user", content: "Hi")], addGenerationPrompt: true)
-            if configuration != original || Self.entries(gguf) != originalTensors {
-                let model = try TransformerModel(file: gguf, precision: .quantized)
-                let cache = KVCache(configuration: model.configuration, maximumLength: 4)
-                let slot = cache.allocateSlot()
-                _ = model.forward([BatchRow(slot: slot, token: min(1, model.configuration.vocabularySize - 1), position: 0)], cache: cache)
-            }
+            let probe = try ModelFileProbe(file: gguf)
+            if probe.configuration != original || Self.entries(gguf) != originalTensors { try probe.runOneToken() }
             return .accepted
         } catch {
             return .error("\(error)", naming: name)

@@ -1,7 +1,6 @@
 import Distillation
 import Foundation
 import Inference
-import Transformer
 
 /// JSON Lines the project reads, mutated: chat records for training (`ChatJSONL`, as `s2d
 /// train --data` reads them) and task records for each built-in task loader (`s2d generate

@@ -1,7 +1,5 @@
 import Distillation
 import Inference
-import ModelFiles
-import Tokenizers
 
 /// Templates the project reads, mutated: the embedded model's Jinja chat template (recognised
 /// or refused by `ChatTemplate`, then rendered) and the built-in method YAML files (parsed as

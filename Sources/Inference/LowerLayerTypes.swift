@@ -3,7 +3,7 @@ import Tokenizers
 import Transformer
 
 // The lower layers' types that appear in Inference's API, named here so that the modules above
-// Inference (Distillation, Server, the CLI) never import Transformer, Tokenizers or Kernels.
+// Inference (Distillation, Server, Fuzzing, the CLI) never import Transformer, Tokenizers or Kernels.
 
 /// The embedded engine's weight precision: quantized (fast) or float32 (reference).
 public typealias Precision = Transformer.Precision
@@ -17,3 +17,16 @@ public typealias LearningRateSchedule = Transformer.LearningRateSchedule
 public typealias TrainingBenchmark = Transformer.TrainingBenchmark
 /// Crash-safe whole-file writes (temporary file, fsync, rename): every file the project writes.
 public typealias AtomicFile = ModelFiles.AtomicFile
+/// A model's configuration as read from its GGUF metadata.
+public typealias ModelConfiguration = Transformer.ModelConfiguration
+/// A GGUF file: metadata and the tensor directory over the mapped bytes.
+public typealias GGUFFile = ModelFiles.GGUFFile
+/// A file mapped read-only (or a mutated header in front of a file's data, for the fuzzer).
+public typealias MappedFile = ModelFiles.MappedFile
+/// A tensor's storage type in a GGUF file.
+public typealias GGMLType = ModelFiles.GGMLType
+/// A Jinja chat template the engine recognises, and one turn of a chat it renders.
+public typealias ChatTemplate = Tokenizers.ChatTemplate
+public typealias ChatTurn = Tokenizers.ChatTurn
+/// Chat-messages JSONL as the trainer reads it (`s2d train --data`).
+public typealias ChatJSONL = Transformer.ChatJSONL
