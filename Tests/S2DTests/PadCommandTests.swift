@@ -162,5 +162,7 @@ import TestSupport
         let unknown = try await S2DProcess.run(args.map { $0 == "trained" ? "nonsense" : $0 })
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains("nonsense"), "\(unknown.stderr)")
+        let weight = try await S2DProcess.run(args + ["--step-scorer-weight", "1.5"])
+        #expect(weight.status != 0 && weight.stderr.contains("--step-scorer-weight must be in 0...1 (got 1.5)"), "\(weight.stderr)")
     }
 }
