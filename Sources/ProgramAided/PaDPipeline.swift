@@ -79,7 +79,7 @@ public struct PaDPipeline: Sendable {
             log("eval.json exists: nothing to do")
             let report = try JSONLFiles.readJSON(PaDReport.self, from: a.eval)
             // Runs from before report.md get it now.
-            if !JSONLFiles.exists(a.report) { try AtomicFile.write(Data((report.markdown + "\n").utf8), to: a.report) }
+            if !JSONLFiles.exists(a.report) { try writeMarkdown(report) }
             return report
         }
         let c = configuration
@@ -202,9 +202,14 @@ public struct PaDPipeline: Sendable {
             attemptOutcomes: synthesis.outcomeCounts, chainOfThoughtRecords: cotRecords, refinementPairs: pairs.count,
             evaluations: evaluations, stepScorer: c.solvers.contains(.beam) ? c.stepScorer.name : nil, verifierRecords: verifierRecords,
             verifierCheck: verifierCheck)
-        try AtomicFile.write(Data((report.markdown + "\n").utf8), to: a.report)
+        try writeMarkdown(report)
         try JSONLFiles.writeJSON(report, to: a.eval)
         return report
+    }
+
+    /// report.md: the report as the CLI prints it.
+    func writeMarkdown(_ report: PaDReport) throws {
+        try AtomicFile.write(Data((report.markdown + "\n").utf8), to: artifacts.report)
     }
 
     /// The trained verifier on right and wrong prefixes of the test questions' gold programs

@@ -16,9 +16,8 @@ public enum ProgramErrorInjection {
         }
         // Negation: drop a `not`, or negate a plain name on the right of an assignment.
         if let range = code.range(of: "not ") { add(code.replacingCharacters(in: range, with: "")) }
-        if let eq = assignment(in: code) {
-            let rhs = code[code.index(eq, offsetBy: 3)...]
-            if isIdentifier(rhs) { add(String(code[..<code.index(eq, offsetBy: 3)]) + "not " + String(rhs)) }
+        if let rhs = rightHandSide(of: code), isIdentifier(code[rhs...]) {
+            add(String(code[..<rhs]) + "not " + String(code[rhs...]))
         }
         for (from, to) in [(" + ", " - "), (" - ", " + "), (" * ", " / "), (" / ", " * "), ("==", "!="), ("!=", "=="),
                            (" < ", " > "), (" > ", " < "), ("True", "False"), ("False", "True")] {
@@ -33,10 +32,10 @@ public enum ProgramErrorInjection {
         return out
     }
 
-    /// The position of `" = "` of a plain assignment (not `==`, `<=`, `+=`, ...), if any.
-    static func assignment(in code: String) -> String.Index? {
-        guard let range = code.range(of: " = ") else { return nil }
-        return range.lowerBound
+    /// Where the right-hand side of a plain assignment starts (after `" = "`, so not `==`,
+    /// `<=`, `+=`, ...), if the line is one.
+    static func rightHandSide(of code: String) -> String.Index? {
+        code.range(of: " = ")?.upperBound
     }
 
     static func isIdentifier<S: StringProtocol>(_ text: S) -> Bool {
@@ -47,7 +46,7 @@ public enum ProgramErrorInjection {
     /// `a + b` → `b + a` when the right of an assignment or return is two names and one operator.
     static func swappedOperands(_ code: String) -> String? {
         let lead: String
-        if let eq = assignment(in: code) { lead = String(code[..<code.index(eq, offsetBy: 3)]) }
+        if let rhs = rightHandSide(of: code) { lead = String(code[..<rhs]) }
         else if code.hasPrefix("return ") { lead = "return " }
         else { return nil }
         let parts = code.dropFirst(lead.count).split(separator: " ", omittingEmptySubsequences: false)

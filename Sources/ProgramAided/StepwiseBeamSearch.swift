@@ -131,6 +131,7 @@ public struct StepwiseBeamSearch: Solver {
         var calls = 0
         var bodyIndent: String? = nil
         var verdicts: [[String]: Double] = [:]
+        let question = ProgramSolver.unlabelled(example)
         // One more step than lines: the first step only writes the break after the header.
         for step in 0...maxLines {
             let open = beams.enumerated().filter { !$0.element.finished }
@@ -193,7 +194,6 @@ public struct StepwiseBeamSearch: Solver {
             if let verifier {
                 // Every program so far gets the scorer's verdict once; a bare break keeps its parent's lines.
                 let unscored = Array(Set(pool.map(\.lines).filter { !$0.isEmpty && verdicts[$0] == nil })).sorted { $0.lexicographicallyPrecedes($1) }
-                let question = ProgramSolver.unlabelled(example)
                 let results = try await unscored.concurrentMap { lines in
                     try await verifier.score(example: question, programSoFar: source(lines))
                 }
@@ -201,7 +201,6 @@ public struct StepwiseBeamSearch: Solver {
                     verdicts[lines] = v.logprob
                     generated += v.generatedTokens
                     calls += 1
-                    stats.verdicts += 1
                 }
                 for i in pool.indices { pool[i].verdict = verdicts[pool[i].lines] }
             }
@@ -215,9 +214,10 @@ public struct StepwiseBeamSearch: Solver {
             beams = Array(pool.prefix(beamWidth))
             if beams.isEmpty { break }
         }
+        stats.verdicts = verdicts.count
         let best = beams.first(where: \.finished) ?? beams.first
         let program = best.flatMap { $0.lines.isEmpty ? nil : source($0.lines) }
-        let check = ProgramVerifier(task: task, limits: limits).check(program: program, example: ProgramSolver.unlabelled(example))
+        let check = ProgramVerifier(task: task, limits: limits).check(program: program, example: question)
         let result = SolverResult(exampleID: example.id, program: program, output: program ?? "", answer: check.answer,
                                   failure: check.ranToAnswer ? nil : check.outcomeClass, generatedTokens: generated, modelCalls: calls)
         return Outcome(result: result, best: best, statistics: stats)

@@ -50,7 +50,6 @@ public struct GSM8KTask: DistillationTask {
         var lines = ["def solution():"]
         var results: [(text: String, name: String)] = []
         var rest = solution[...]
-        var last: Double?
         while let open = rest.range(of: "<<"), let close = rest.range(of: ">>", range: open.upperBound..<rest.endIndex) {
             let annotation = rest[open.upperBound..<close.lowerBound]
             rest = rest[close.upperBound...]
@@ -58,7 +57,7 @@ public struct GSM8KTask: DistillationTask {
             let result = annotation[annotation.index(after: eq)...].trimmingCharacters(in: .whitespaces)
             let expression = annotation[..<eq]
             guard !expression.isEmpty, expression.allSatisfy({ "0123456789.+-*/() ".contains($0) }) else { return nil }
-            // Numbers that repeat an earlier result become that step's name.
+            // Numbers that repeat an earlier result become that step's name; operators get spaces.
             var code = ""
             var number = ""
             func flush() {
@@ -66,15 +65,17 @@ public struct GSM8KTask: DistillationTask {
                 number = ""
             }
             for c in expression {
-                if c.isNumber || c == "." { number.append(c) } else { flush(); code.append(c) }
+                if c.isNumber || c == "." { number.append(c); continue }
+                flush()
+                if c != " " { code += "+-*/".contains(c) ? " \(c) " : String(c) }
             }
             flush()
             let name = "step\(results.count + 1)"
-            lines.append("    \(name) = \(code.replacingOccurrences(of: " ", with: "").map { "+-*/".contains($0) ? " \($0) " : String($0) }.joined())")
+            lines.append("    \(name) = \(code)")
             results.append((result, name))
-            last = NumberExtraction.numbers(in: result).first?.value
         }
-        guard let final = results.last, let last, abs(last - answer) < 1e-9 else { return nil }
+        guard let final = results.last, let last = NumberExtraction.numbers(in: final.text).first?.value,
+              abs(last - answer) < 1e-9 else { return nil }
         lines.append("    return \(final.name)")
         return lines.joined(separator: "\n")
     }
