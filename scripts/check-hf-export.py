@@ -7,7 +7,9 @@ original GGUF, Tests/Fixtures/reference/smollm2-135m-instruct):
   cases to their text and ids;
 - AutoModelForCausalLM (float32) gives, for every prompt of logits.json, the same argmax at every
   position and the last position's logits within --tolerance of logits_last_K.f32;
-- greedy decoding gives greedy.json's tokens (with --greedy).
+- greedy decoding gives greedy.json's tokens (with --greedy);
+- every random text of tokenizer_random.json, where the fixtures have one (Gemma 3's 3000),
+  encodes to its ids.
 
     python3 scripts/check-hf-export.py FOLDER FIXTURES_DIR [--tolerance 1e-3] [--greedy]
 
@@ -47,6 +49,13 @@ def main():
         if ids != case["ids"]:
             failures.append(f"chat template ids: {ids}, expected {case['ids']}")
     summary["tokenizer_cases"] = len(vectors["vectors"]) + len(vectors["chat_template"])
+    random_path = os.path.join(args.fixtures, "tokenizer_random.json")
+    if os.path.exists(random_path):
+        cases = json.load(open(random_path))["cases"]
+        wrong = [case for case in cases if tokenizer.encode(case["text"], add_special_tokens=False) != case["ids"]]
+        failures += [f"random text {case['text']!r}: expected {case['ids']}" for case in wrong[:5]]
+        summary["random_texts"] = len(cases)
+        summary["random_texts_wrong"] = len(wrong)
 
     model = AutoModelForCausalLM.from_pretrained(args.folder, dtype=torch.float32)
     model.eval()

@@ -13,7 +13,7 @@ struct ExportCommand: AsyncParsableCommand {
             over, so llama.cpp, Ollama and s2d's --model gguf:FILE load the result like the base model. Matrices are written \
             as --type: q8_0 (default) and q4_1 keep the engine's int8 kernels, f32 is lossless, f16/bf16 halve the file; norms \
             stay float32.
-            --format hf: --out is a folder with config.json (LlamaForCausalLM), model.safetensors (--type bf16 by default, \
+            --format hf: --out is a folder with config.json (LlamaForCausalLM or Gemma3ForCausalLM), model.safetensors (--type bf16 by default, \
             f16 or f32), tokenizer.json and tokenizer_config.json with the chat template, which transformers' \
             AutoModelForCausalLM / AutoTokenizer and vLLM load.
             """)

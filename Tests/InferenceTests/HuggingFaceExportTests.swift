@@ -67,16 +67,57 @@ import Transformer
         }
     }
 
-    /// Gemma 3's folder would need Gemma3ForCausalLM's config and a SentencePiece tokenizer.json:
-    /// refused with a message that says what to use instead, before any weight is read.
-    @Test func anotherFamilyIsRefusedNamingIt() throws {
-        let output = try TestFiles.temporaryDirectory("s2d-hf-gemma")
-        defer { try? FileManager.default.removeItem(at: output) }
-        #expect {
-            try HuggingFaceExport.export(basePath: try TestFiles.gemma3(), fineTuned: nil, to: output, type: .bf16)
-        } throws: { error in
-            "\(error)".contains("gemma3") && "\(error)".contains("--format gguf")
+    /// Gemma 3: Gemma3ForCausalLM's names and config, norm weights back to HF's w (GGUF stores
+    /// 1 + w), q and k as stored, and a SentencePiece tokenizer.json whose merges are the count
+    /// transformers' own GGUF conversion makes (514,906); where transformers is present it loads
+    /// the folder and reproduces its reference from the original GGUF: 43 tokenizer cases, 3000
+    /// random texts, logits, greedy tokens.
+    @Test(.timeLimit(.minutes(5)))
+    func gemmaFolderHoldsGemma3ForCausalLMAndTransformersReproducesTheReference() async throws {
+        let base = try TestFiles.gemma3()
+        let folder = try TestFiles.temporaryDirectory("s2d-hf-gemma")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let summary = try HuggingFaceExport.export(basePath: base, fineTuned: nil, to: folder, type: .f32)
+        #expect(summary.tensors == 236)  // 18 × 13 + embedding + final norm
+
+        let gguf = try TrainingWeights(gguf: try GGUFFile(path: base))
+        let file = try SafetensorsFile(path: folder.appendingPathComponent(HuggingFaceExport.weightsFileName).path)
+        #expect(try file.floats("model.layers.4.self_attn.q_proj.weight") == gguf.tensor("blk.4.attn_q.weight"))
+        #expect(try file.floats("model.layers.4.self_attn.k_proj.weight") == gguf.tensor("blk.4.attn_k.weight"))
+        for (hf, ggufName) in [("input_layernorm", "attn_norm"), ("pre_feedforward_layernorm", "ffn_norm"),
+                               ("post_attention_layernorm", "post_attention_norm"), ("post_feedforward_layernorm", "post_ffw_norm"),
+                               ("self_attn.q_norm", "attn_q_norm"), ("self_attn.k_norm", "attn_k_norm")] {
+            #expect(try file.floats("model.layers.17.\(hf).weight") == gguf.tensor("blk.17.\(ggufName).weight").map { $0 - 1 }, "\(hf)")
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).isEmpty)
+        #expect(try file.floats("model.norm.weight") == gguf.tensor("output_norm.weight").map { $0 - 1 })
+
+        let config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("config.json"))) as? [String: Any])
+        #expect(config["model_type"] as? String == "gemma3_text" && config["architectures"] as? [String] == ["Gemma3ForCausalLM"])
+        #expect(config["sliding_window"] as? Int == 512 && config["query_pre_attn_scalar"] as? Int == 256)
+        let layerTypes = try #require(config["layer_types"] as? [String])
+        #expect(layerTypes.count == 18 && layerTypes.indices.filter { layerTypes[$0] == "full_attention" } == [5, 11, 17])
+        #expect(config["rope_theta"] as? Double == 1_000_000 && config["rope_local_base_freq"] as? Double == 10_000)
+
+        let tokenizer = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("tokenizer.json"))) as? [String: Any])
+        let model = try #require(tokenizer["model"] as? [String: Any])
+        #expect(model["type"] as? String == "BPE" && model["byte_fallback"] as? Bool == true)
+        // (The vocabulary's size is not checked here: Swift's String keys merge the file's
+        // canonically equivalent spellings. transformers' encoding of 3043 texts checks it below.)
+        #expect((model["merges"] as? [[String]])?.count == 514_906)
+        #expect((tokenizer["added_tokens"] as? [[String: Any]])?.count == 6249 + 135)  // control + user-defined but the 30 space runs
+        let tokenizerConfig = try String(contentsOf: folder.appendingPathComponent("tokenizer_config.json"), encoding: .utf8)
+        #expect(tokenizerConfig.contains("<start_of_turn>") && tokenizerConfig.contains("\"tokenizer_class\" : \"GemmaTokenizer\""))
+
+        guard let python = Self.python else {
+            print("HuggingFaceExportTests: no Python with transformers and torch (set S2D_HF_PYTHON); the transformers check is skipped")
+            return
+        }
+        let result = try await S2DProcess.runTool(python, [
+            TestFiles.packageRoot.appendingPathComponent("scripts/check-hf-export.py").path, folder.path,
+            TestFiles.reference("gemma3-270m").path, "--greedy",
+        ])
+        #expect(result.status == 0, "transformers disagrees with the reference: \(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("\"random_texts_wrong\": 0"))
+        print("transformers on the exported Gemma folder: \(result.stdout)")
     }
 }
