@@ -12,7 +12,10 @@
 // Activations are quantized per block of 32 to int8 (scale dx, codes qx), as llama.cpp does,
 // so a block's dot product is  d*dx*sum(u*qx) + m*(dx*sum(qx)):  sum(u*qx) is exact integer
 // arithmetic (unsigned x signed bytes: VNNI vpdpbusd, or AVX2 vpmaddubsw + vpmaddwd) and
-// dx*sum(qx) is computed once per activation block.
+// dx*sum(qx) is computed once per activation block. Kind 6 has a scale per half-block and
+// takes the offset into the integer sums:
+//   dx*(d_lo*(sum_{e<16}(u*qx) - 32 h_lo) + d_hi*(sum_{e>=16}(u*qx) - 32 h_hi)),
+// with the integer half sums h_lo = sum_{e<16}(qx), h_hi = sum_{e>=16}(qx) (kc_qactivations.h).
 //
 // Layout: rows are interleaved in groups of 16 (one int32 lane of a zmm register per row, or
 // of two ymm registers), so a block's 32 codes of 16 rows are 8 registers of 4 codes per lane,
@@ -168,12 +171,19 @@ typedef struct {
     float *d;
     /// Per-block dx * sum(qx), [rows, k/32].
     float *s;
+    /// Per block, the integer sums of qx over elements 0-15 and over elements 16-31,
+    /// [rows, k/32, 2] (block b of row i: h[2(i*k/32 + b)] and h[2(i*k/32 + b) + 1]; each
+    /// |sum| <= 16*127): read only by kc_qgemm on kind-6 (Q6_K) weights. May be NULL when no
+    /// kind-6 weights use `a` (kc_quantize_activations then skips it).
+    int16_t *h;
     int32_t k;
 } kc_qactivations;
 
-/// Quantizes x[rows, k] (row stride ldx floats) into `a`, whose buffers hold rows * k codes and
-/// rows * k/32 floats each of d and s: per block of 32, dx = max|x| / 127, qx = round(x / dx)
-/// (to nearest even). Every variant gives the same codes.
+/// Quantizes x[rows, k] (row stride ldx floats) into `a`, whose buffers hold rows * k codes,
+/// rows * k/32 floats each of d and s, and (unless a->h is NULL) rows * k/32 * 2 int16 of h
+/// (as many bytes as d): per block of 32,
+/// dx = max|x| / 127, qx = round(x / dx) (to nearest even). Every variant gives the same codes
+/// and the same d, s and h.
 void kc_quantize_activations(kc_path path, const float *x, int32_t rows, int32_t k, int64_t ldx,
                              kc_qactivations *a);
 
@@ -187,6 +197,7 @@ void kc_activation_residual(const float *x, int32_t rows, int32_t k, int64_t ldx
 /// bounds (bounds that are multiples of 16 avoid decoding a group twice). The variants'
 /// integer sums are exact; their float accumulation order differs (agreement to ~1e-6
 /// relative), while within one variant an output never depends on the split or on `rows`.
+/// Kind-6 (Q6_K) weights read a->h, which must then be filled.
 void kc_qgemm(kc_path path, const kc_qweights *w, int32_t n0, int32_t n1,
               const kc_qactivations *a, int32_t rows, float *y, int64_t ldy);
 
