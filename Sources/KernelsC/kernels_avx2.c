@@ -6,9 +6,16 @@
 // registers: rows 0-7 and rows 8-15 of the group (half h = 0, 1), 4 codes per int32 lane.
 //   4-bit codes: |u·x| pairs stay below 2·15·127, so the 8 chunks' vpmaddubsw results are summed
 //   in int16 (8·3810 < 32767) and widened once per block: 8 maddubs + 7 adds + 1 madd per 8 rows.
-//   8-bit codes (only from Q8_0: u = q + 128, m = −128d): u·x would saturate int16, so each
-//   chunk runs as |q| x sign(x, q) (llama.cpp's trick) and is widened on its own; the block sum
-//   is then Σ q·x, and d·Σ u·x + m·Σ x = d·Σ q·x exactly, so the m term is left out.
+//   8-bit codes (kind 8, from Q8_0 and Q5_0: u = q + 128, m = −128d): u·x would saturate
+//   int16, so each chunk runs as |q| x sign(x, q) (llama.cpp's trick) and is widened on its own;
+//   the block sum is then Σ q·x, and d·Σ u·x + m·Σ x = d·Σ q·x exactly, so the m term is left
+//   out.
+//   Kind 5 (Q4_K) is the 4-bit case with float32 d and m.
+//   Kind 6 (Q6_K: 8-bit codes u <= 63, float32 scales per half-block): |u·x| pairs stay below
+//   2·63·127, so two chunks' vpmaddubsw results are summed in int16 before widening, and the
+//   block's halves (elements 0-15, 16-31) are kept apart, each starting from −32 times the
+//   activation's half sum (kc_qactivations.h), so that they are the exact sums of (u − 32)·x:
+//   4 maddubs + 2 adds + 2 madds + 2 adds per half; then acc += (d_lo·Σ_lo + d_hi·Σ_hi)·dx.
 // The two halves of a group are separate passes over its records (they stay in L1), so a tile
 // of MR activation rows holds 8 code registers and MR accumulators.
 #include "layout.h"
@@ -31,18 +38,42 @@ static inline __attribute__((always_inline)) __m256i broadcast4(const int8_t *p)
 // 16+4t..16+4t+3 (4 bits); w[j] holds elements 4j..4j+3 as signed q (8 bits).
 static inline __attribute__((always_inline)) void load_codes(const uint8_t *rec, int bits, int h,
                                                              __m256i w[8]) {
-    if (bits == 4) {
+    if (bits == 4 || bits == 5) {
         const __m256i low = _mm256_set1_epi8(0x0f);
         for (int t = 0; t < 4; t++) {
             const __m256i v = _mm256_load_si256((const __m256i *)(rec + 64 * t + 32 * h));
             w[t] = _mm256_and_si256(v, low);
             w[t + 4] = _mm256_and_si256(_mm256_srli_epi16(v, 4), low);
         }
+    } else if (bits == 6) {
+        for (int j = 0; j < 8; j++) w[j] = _mm256_load_si256((const __m256i *)(rec + 64 * j + 32 * h));
     } else {
         const __m256i bias = _mm256_set1_epi8((char)0x80);
         for (int j = 0; j < 8; j++)
             w[j] = _mm256_xor_si256(_mm256_load_si256((const __m256i *)(rec + 64 * j + 32 * h)), bias);
     }
+}
+
+// Kind 6, per row of the half: Σ (u_e − 32)·x_e over elements 0-15 (*s0) and 16-31 (*s1), where
+// hb holds the activation block's half sums Σ x_e.
+static inline __attribute__((always_inline)) void half_block_sums(const __m256i w[8],
+                                                                  const int8_t *xb,
+                                                                  const int16_t *hb, __m256i *s0,
+                                                                  __m256i *s1) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256i s[2];
+    for (int half = 0; half < 2; half++) {
+        const __m256i *wh = w + 4 * half;
+        const int8_t *xh = xb + 16 * half;
+        const __m256i p01 = _mm256_add_epi16(_mm256_maddubs_epi16(wh[0], broadcast4(xh)),
+                                             _mm256_maddubs_epi16(wh[1], broadcast4(xh + 4)));
+        const __m256i p23 = _mm256_add_epi16(_mm256_maddubs_epi16(wh[2], broadcast4(xh + 8)),
+                                             _mm256_maddubs_epi16(wh[3], broadcast4(xh + 12)));
+        s[half] = _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(p01, ones), _mm256_madd_epi16(p23, ones)),
+                                   _mm256_set1_epi32(-32 * hb[half]));
+    }
+    *s0 = s[0];
+    *s1 = s[1];
 }
 
 // Per row of the half: Σ_e u_e·x_e (4 bits) or Σ_e q_e·x_e (8 bits) over the block's 32 codes.
@@ -84,14 +115,28 @@ static inline __attribute__((always_inline)) __m256i block_sums(const __m256i w[
                 const uint8_t *rec = gp + b * rb;                                              \
                 __m256i wv[8];                                                                 \
                 load_codes(rec, BITS, h, wv);                                                  \
-                const __m256 dw = _mm256_cvtph_ps(_mm_load_si128((const __m128i *)(rec + cb + 16 * h))); \
-                const __m256 mw = _mm256_cvtph_ps(_mm_load_si128((const __m128i *)(rec + cb + 32 + 16 * h))); \
+                __m256 dw, mw; /* kind 6: d_lo, d_hi */                                        \
+                if (BITS == 4 || BITS == 8) {                                                  \
+                    dw = _mm256_cvtph_ps(_mm_load_si128((const __m128i *)(rec + cb + 16 * h))); \
+                    mw = _mm256_cvtph_ps(_mm_load_si128((const __m128i *)(rec + cb + 32 + 16 * h))); \
+                } else {                                                                       \
+                    dw = _mm256_load_ps((const float *)(rec + cb + 32 * h));                   \
+                    mw = _mm256_load_ps((const float *)(rec + cb + 64 + 32 * h));              \
+                }                                                                              \
                 for (int c = 0; c < MR; c++) {                                                 \
                     const int64_t row = i0 + c;                                                \
-                    const __m256i s = block_sums(wv, BITS, a->q + row * w->k + b * 32);        \
                     const __m256 dx = _mm256_set1_ps(a->d[row * nb + b]);                      \
-                    acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_mul_ps(dw, dx), acc[c]); \
-                    if (BITS == 4) acc[c] = _mm256_fmadd_ps(mw, _mm256_set1_ps(a->s[row * nb + b]), acc[c]); \
+                    if (BITS == 6) {                                                           \
+                        __m256i s0, s1;                                                        \
+                        half_block_sums(wv, a->q + row * w->k + b * 32, a->h + 2 * (row * nb + b), &s0, &s1); \
+                        __m256 t = _mm256_mul_ps(dw, _mm256_cvtepi32_ps(s0));                  \
+                        t = _mm256_fmadd_ps(mw, _mm256_cvtepi32_ps(s1), t);                    \
+                        acc[c] = _mm256_fmadd_ps(t, dx, acc[c]);                               \
+                    } else {                                                                   \
+                        const __m256i s = block_sums(wv, BITS == 5 ? 4 : BITS, a->q + row * w->k + b * 32); \
+                        acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_mul_ps(dw, dx), acc[c]); \
+                        if (BITS != 8) acc[c] = _mm256_fmadd_ps(mw, _mm256_set1_ps(a->s[row * nb + b]), acc[c]); \
+                    }                                                                          \
                 }                                                                              \
             }                                                                                  \
             if (lo == 0 && hi == 8) {                                                          \
@@ -125,11 +170,17 @@ static inline __attribute__((always_inline)) __m256i block_sums(const __m256i w[
 
 KC_DEFINE_TILES(4)
 KC_DEFINE_TILES(8)
+KC_DEFINE_TILES(5)
+KC_DEFINE_TILES(6)
 
 void kc_qgemm_avx2(const kc_qweights *w, int32_t n0, int32_t n1, const kc_qactivations *a,
                    int32_t rows, float *y, int64_t ldy) {
-    if (w->bits == 4) qgemm_4(w, n0, n1, a, rows, y, ldy);
-    else qgemm_8(w, n0, n1, a, rows, y, ldy);
+    switch (w->bits) {
+    case 4: qgemm_4(w, n0, n1, a, rows, y, ldy); return;
+    case 5: qgemm_5(w, n0, n1, a, rows, y, ldy); return;
+    case 6: qgemm_6(w, n0, n1, a, rows, y, ldy); return;
+    default: qgemm_8(w, n0, n1, a, rows, y, ldy); return;
+    }
 }
 
 // Max of |v| over 8 lanes, as a tree.
@@ -172,6 +223,15 @@ void kc_quantize_activations_avx2(const float *x, int32_t rows, int32_t k, int64
             s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
             a->d[(int64_t)i * nb + b] = d;
             a->s[(int64_t)i * nb + b] = d * (float)_mm_cvtsi128_si32(s);
+            if (a->h) {  // elements 0-15: q[0] and q[1]; the block sum is s
+                const __m256i lo = _mm256_add_epi32(q[0], q[1]);
+                __m128i t = _mm_add_epi32(_mm256_castsi256_si128(lo), _mm256_extracti128_si256(lo, 1));
+                t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x4e));
+                t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0xb1));
+                const int32_t sum0 = _mm_cvtsi128_si32(t);
+                a->h[2 * ((int64_t)i * nb + b)] = (int16_t)sum0;
+                a->h[2 * ((int64_t)i * nb + b) + 1] = (int16_t)(_mm_cvtsi128_si32(s) - sum0);
+            }
         }
     }
 }

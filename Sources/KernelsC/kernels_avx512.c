@@ -6,7 +6,11 @@
 //   acc[16]  += float(isum) * (d[16] * dx) + m[16] * sx                  4 instructions
 // i.e. 12 vector instructions per 512 multiply-adds, and the 16 outputs of a group end up in
 // the lanes of one register: no horizontal sums. A tile of G groups x MR activation rows decodes
-// each weight record once for MR rows.
+// each weight record once for MR rows. Kind 5 (Q4_K) is kind 4 with float32 d and m; kind 6
+// (Q6_K: 8-bit codes u <= 63, a float32 scale per half-block) keeps the halves' sums apart and
+// starts them at -32 times the activation half sums (kc_qactivations.h), so that they are the
+// exact sums of (u - 32)*x:   acc += (d_lo * float(isum_lo) + d_hi * float(isum_hi)) * dx,
+// as many instructions as kind 8.
 #include "layout.h"
 #include "variants.h"
 #include <math.h>
@@ -20,7 +24,7 @@
 // The 8 code registers of one record: chunk j holds elements 4j..4j+3 of every row.
 static inline __attribute__((always_inline)) void load_codes(const uint8_t *rec, int bits,
                                                              __m512i wv[8]) {
-    if (bits == 4) {
+    if (bits == 4 || bits == 5) {
         const __m512i low = _mm512_set1_epi8(0x0f);
         for (int t = 0; t < 4; t++) {
             __m512i v = _mm512_load_si512(rec + 64 * t);
@@ -62,15 +66,30 @@ static inline __attribute__((always_inline)) __m512i broadcast4(const int8_t *p)
                 for (int line = 0; line < rb / 64; line++)                                     \
                     _mm_prefetch(pf + 64 * line, _MM_HINT_T0);                                 \
                 load_codes(rec, BITS, wv[g]);                                                  \
-                dw[g] = _mm512_cvtph_ps(_mm256_load_si256((const __m256i *)(rec + cb)));       \
-                mw[g] = _mm512_cvtph_ps(_mm256_load_si256((const __m256i *)(rec + cb + 32)));  \
+                if (BITS == 4 || BITS == 8) {                                                  \
+                    dw[g] = _mm512_cvtph_ps(_mm256_load_si256((const __m256i *)(rec + cb)));   \
+                    mw[g] = _mm512_cvtph_ps(_mm256_load_si256((const __m256i *)(rec + cb + 32))); \
+                } else { /* kind 5: d, m; kind 6: d_lo, d_hi */                                \
+                    dw[g] = _mm512_load_ps(rec + cb);                                          \
+                    mw[g] = _mm512_load_ps(rec + cb + 64);                                     \
+                }                                                                              \
             }                                                                                  \
             for (int c = 0; c < MR; c++) {                                                     \
                 const int8_t *xb = a->q + (int64_t)(i0 + c) * w->k + b * 32;                   \
                 const float dx = a->d[(int64_t)(i0 + c) * nb + b];                             \
                 const float sx = a->s[(int64_t)(i0 + c) * nb + b];                             \
                 __m512i s0[G], s1[G];                                                          \
-                for (int g = 0; g < G; g++) s0[g] = s1[g] = _mm512_setzero_si512();            \
+                if (BITS == 6) { /* -32 times the activation's half sums */                    \
+                    const int16_t *hb = a->h + 2 * ((int64_t)(i0 + c) * nb + b);               \
+                    const __m512i h0 = _mm512_set1_epi32(-32 * hb[0]);                         \
+                    const __m512i h1 = _mm512_set1_epi32(-32 * hb[1]);                         \
+                    for (int g = 0; g < G; g++) {                                              \
+                        s0[g] = h0;                                                            \
+                        s1[g] = h1;                                                            \
+                    }                                                                          \
+                } else {                                                                       \
+                    for (int g = 0; g < G; g++) s0[g] = s1[g] = _mm512_setzero_si512();        \
+                }                                                                              \
                 for (int j = 0; j < 4; j++) {                                                  \
                     __m512i x0 = broadcast4(xb + 4 * j), x1 = broadcast4(xb + 16 + 4 * j);     \
                     for (int g = 0; g < G; g++) {                                              \
@@ -79,10 +98,18 @@ static inline __attribute__((always_inline)) __m512i broadcast4(const int8_t *p)
                     }                                                                          \
                 }                                                                              \
                 const __m512 vdx = _mm512_set1_ps(dx), vsx = _mm512_set1_ps(sx);               \
-                for (int g = 0; g < G; g++) {                                                  \
-                    __m512 f = _mm512_cvtepi32_ps(_mm512_add_epi32(s0[g], s1[g]));             \
-                    acc[g][c] = _mm512_fmadd_ps(f, _mm512_mul_ps(dw[g], vdx), acc[g][c]);      \
-                    acc[g][c] = _mm512_fmadd_ps(mw[g], vsx, acc[g][c]);                        \
+                if (BITS == 6) {                                                               \
+                    for (int g = 0; g < G; g++) {                                              \
+                        __m512 t = _mm512_mul_ps(dw[g], _mm512_cvtepi32_ps(s0[g]));            \
+                        t = _mm512_fmadd_ps(mw[g], _mm512_cvtepi32_ps(s1[g]), t);              \
+                        acc[g][c] = _mm512_fmadd_ps(t, vdx, acc[g][c]);                        \
+                    }                                                                          \
+                } else {                                                                       \
+                    for (int g = 0; g < G; g++) {                                              \
+                        __m512 f = _mm512_cvtepi32_ps(_mm512_add_epi32(s0[g], s1[g]));         \
+                        acc[g][c] = _mm512_fmadd_ps(f, _mm512_mul_ps(dw[g], vdx), acc[g][c]);  \
+                        acc[g][c] = _mm512_fmadd_ps(mw[g], vsx, acc[g][c]);                    \
+                    }                                                                          \
                 }                                                                              \
             }                                                                                  \
         }                                                                                      \
@@ -132,11 +159,17 @@ static inline __attribute__((always_inline)) __m512i broadcast4(const int8_t *p)
 
 KC_DEFINE_TILES(4)
 KC_DEFINE_TILES(8)
+KC_DEFINE_TILES(5)
+KC_DEFINE_TILES(6)
 
 void kc_qgemm_avx512(const kc_qweights *w, int32_t n0, int32_t n1, const kc_qactivations *a,
                      int32_t rows, float *y, int64_t ldy) {
-    if (w->bits == 4) qgemm_4(w, n0, n1, a, rows, y, ldy);
-    else qgemm_8(w, n0, n1, a, rows, y, ldy);
+    switch (w->bits) {
+    case 4: qgemm_4(w, n0, n1, a, rows, y, ldy); return;
+    case 5: qgemm_5(w, n0, n1, a, rows, y, ldy); return;
+    case 6: qgemm_6(w, n0, n1, a, rows, y, ldy); return;
+    default: qgemm_8(w, n0, n1, a, rows, y, ldy); return;
+    }
 }
 
 void kc_quantize_activations_avx512(const float *x, int32_t rows, int32_t k, int64_t ldx,
@@ -155,9 +188,15 @@ void kc_quantize_activations_avx512(const float *x, int32_t rows, int32_t k, int
             __m512i q1 = _mm512_cvtps_epi32(_mm512_mul_ps(v1, vid));
             _mm_storeu_si128((__m128i *)qb, _mm512_cvtepi32_epi8(q0));
             _mm_storeu_si128((__m128i *)(qb + 16), _mm512_cvtepi32_epi8(q1));
-            const int32_t sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
             a->d[(int64_t)i * nb + b] = d;
-            a->s[(int64_t)i * nb + b] = d * (float)sum;
+            if (a->h) {
+                const int32_t sum0 = _mm512_reduce_add_epi32(q0), sum1 = _mm512_reduce_add_epi32(q1);
+                a->s[(int64_t)i * nb + b] = d * (float)(sum0 + sum1);
+                a->h[2 * ((int64_t)i * nb + b)] = (int16_t)sum0;
+                a->h[2 * ((int64_t)i * nb + b) + 1] = (int16_t)sum1;
+            } else {
+                a->s[(int64_t)i * nb + b] = d * (float)_mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
+            }
         }
     }
 }

@@ -7,7 +7,7 @@
 // Codes of one record as u[e][l] (element e of row l), so that the inner loops run over the
 // 16 rows of the group with unit stride.
 static void decode_record(const uint8_t *rec, int bits, uint8_t u[32][16]) {
-    if (bits == 4) {
+    if (kc_nibble_codes(bits)) {
         for (int t = 0; t < 4; t++)
             for (int l = 0; l < 16; l++)
                 for (int i = 0; i < 4; i++) {
@@ -24,7 +24,7 @@ static void decode_record(const uint8_t *rec, int bits, uint8_t u[32][16]) {
 
 void kc_qgemm_portable(const kc_qweights *w, int32_t n0, int32_t n1, const kc_qactivations *a,
                        int32_t rows, float *y, int64_t ldy) {
-    const int nb = w->k / 32;
+    const int nb = w->k / 32, bits = w->bits;
     for (int32_t g = n0 / 16; g * 16 < n1; g++) {
         const int32_t r0 = g * 16;
         const int lo = n0 > r0 ? n0 - r0 : 0, hi = n1 - r0 < 16 ? n1 - r0 : 16;
@@ -34,15 +34,33 @@ void kc_qgemm_portable(const kc_qweights *w, int32_t n0, int32_t n1, const kc_qa
             float acc[16] = {0};
             for (int b = 0; b < nb; b++) {
                 const uint8_t *rec = kc_record(w, r0, b);
+                const int8_t *xb = xq + b * 32;
                 uint8_t u[32][16];
-                decode_record(rec, w->bits, u);
-                int32_t isum[16] = {0};
-                for (int e = 0; e < 32; e++)
-                    for (int l = 0; l < 16; l++) isum[l] += (int32_t)u[e][l] * xq[b * 32 + e];
-                for (int l = 0; l < 16; l++) {
-                    const float d = kc_half_to_float(kc_scale_bits(w->bits, rec, l, 0));
-                    const float m = kc_half_to_float(kc_scale_bits(w->bits, rec, l, 1));
-                    acc[l] += (float)isum[l] * (d * dx[b]) + m * sx[b];
+                decode_record(rec, bits, u);
+                if (bits == 6) {
+                    // Per half-block: sum (u - 32)*x = sum u*x - 32 h, exact in int32.
+                    const int16_t *hb = a->h + 2 * ((int64_t)i * nb + b);
+                    int32_t isum0[16], isum1[16];
+                    for (int l = 0; l < 16; l++) {
+                        isum0[l] = -32 * hb[0];
+                        isum1[l] = -32 * hb[1];
+                    }
+                    for (int e = 0; e < 16; e++)
+                        for (int l = 0; l < 16; l++) isum0[l] += (int32_t)u[e][l] * xb[e];
+                    for (int e = 16; e < 32; e++)
+                        for (int l = 0; l < 16; l++) isum1[l] += (int32_t)u[e][l] * xb[e];
+                    for (int l = 0; l < 16; l++) {
+                        const float d0 = kc_scale_f32(bits, rec, l, 0), d1 = kc_scale_f32(bits, rec, l, 1);
+                        acc[l] += (d0 * (float)isum0[l] + d1 * (float)isum1[l]) * dx[b];
+                    }
+                } else {
+                    int32_t isum[16] = {0};
+                    for (int e = 0; e < 32; e++)
+                        for (int l = 0; l < 16; l++) isum[l] += (int32_t)u[e][l] * xb[e];
+                    for (int l = 0; l < 16; l++) {
+                        const float d = kc_scale(bits, rec, l, 0), m = kc_scale(bits, rec, l, 1);
+                        acc[l] += (float)isum[l] * (d * dx[b]) + m * sx[b];
+                    }
                 }
             }
             for (int l = lo; l < hi; l++) y[(int64_t)i * ldy + r0 + l] = acc[l];
@@ -60,14 +78,23 @@ void kc_quantize_activations_portable(const float *x, int32_t rows, int32_t k, i
             float amax = 0;
             for (int j = 0; j < 32; j++) amax = fmaxf(amax, fabsf(xb[j]));
             const float d = amax / 127.0f, id = d != 0 ? 1.0f / d : 0.0f;
-            int32_t sum = 0;
-            for (int j = 0; j < 32; j++) {
+            int32_t sum0 = 0, sum1 = 0;
+            for (int j = 0; j < 16; j++) {
                 const int32_t v = (int32_t)nearbyintf(xb[j] * id);
                 qb[j] = (int8_t)v;
-                sum += v;
+                sum0 += v;
+            }
+            for (int j = 16; j < 32; j++) {
+                const int32_t v = (int32_t)nearbyintf(xb[j] * id);
+                qb[j] = (int8_t)v;
+                sum1 += v;
             }
             a->d[(int64_t)i * nb + b] = d;
-            a->s[(int64_t)i * nb + b] = d * (float)sum;
+            a->s[(int64_t)i * nb + b] = d * (float)(sum0 + sum1);
+            if (a->h) {
+                a->h[2 * ((int64_t)i * nb + b)] = (int16_t)sum0;
+                a->h[2 * ((int64_t)i * nb + b) + 1] = (int16_t)sum1;
+            }
         }
     }
 }

@@ -1,25 +1,36 @@
 // Int8 dot-product kernels for quantized weight matrices (the C half of `Kernels`).
 //
-// Every supported weight format (Q4_0, Q4_1, Q8_0) is repacked at load into one form:
-// unsigned integer codes u with value = d*u + m per block of 32, where
-//   Q4_1: u = nibble,        m = m
-//   Q4_0: u = nibble,        m = -8 d
-//   Q8_0: u = q + 128 (u8),  m = -128 d
+// Every supported weight format is repacked at load into one form: unsigned integer codes u
+// with value = d*u + m per block of 32 (per half-block of 16 for Q6_K), where
+//   Q4_1: u = nibble,                  m = m                 (record kind 4)
+//   Q4_0: u = nibble,                  m = -8 d              (kind 4)
+//   Q8_0: u = q + 128 (u8),            m = -128 d            (kind 8)
+//   Q5_0: u = q + 112 (q 5-bit),       m = -128 d            (kind 8: u - 128 = q - 16)
+//   Q4_K: u = nibble, d = d*sc_j,      m = -(dmin*m_j)       (kind 5: float32 d and m)
+//   Q6_K: u = q (0..63), d = d*sc_i,   m = -32 d per half    (kind 6: float32 d per 16)
+// Each of these is exact: kc_dequantize gives GGML's values bit for bit.
 // Activations are quantized per block of 32 to int8 (scale dx, codes qx), as llama.cpp does,
 // so a block's dot product is  d*dx*sum(u*qx) + m*(dx*sum(qx)):  sum(u*qx) is exact integer
 // arithmetic (unsigned x signed bytes: VNNI vpdpbusd, or AVX2 vpmaddubsw + vpmaddwd) and
-// dx*sum(qx) is computed once per activation block.
+// dx*sum(qx) is computed once per activation block. Kind 6 has a scale per half-block and
+// takes the offset into the integer sums:
+//   dx*(d_lo*(sum_{e<16}(u*qx) - 32 h_lo) + d_hi*(sum_{e>=16}(u*qx) - 32 h_hi)),
+// with the integer half sums h_lo = sum_{e<16}(qx), h_hi = sum_{e>=16}(qx) (kc_qactivations.h).
 //
 // Layout: rows are interleaved in groups of 16 (one int32 lane of a zmm register per row, or
 // of two ymm registers), so a block's 32 codes of 16 rows are 8 registers of 4 codes per lane,
 // and the integer block sums of 16 rows come out in one register (two) with no horizontal
 // reduction. Every kernel variant reads the same layout. Per group and block, one
-// record:
-//   codes: 4 bits: 4 chunks of 64 bytes; chunk t, byte 4l+i (row l, i < 4) holds element
-//          4t+i in its low nibble and element 16+4t+i in its high nibble.
-//          8 bits: 8 chunks of 64 bytes; chunk j, byte 4l+i holds element 4j+i.
-//   d:     16 fp16 scales (row l at index l)
-//   m:     16 fp16 offsets
+// record (its kind is kc_qweights.bits; every record size is a multiple of 64, so with a
+// 64-byte aligned base every code chunk and float32 array is 64-byte aligned):
+//   codes: 4-bit codes (kinds 4, 5): 4 chunks of 64 bytes; chunk t, byte 4l+i (row l, i < 4)
+//          holds element 4t+i in its low nibble and element 16+4t+i in its high nibble.
+//          8-bit codes (kinds 8, 6): 8 chunks of 64 bytes; chunk j, byte 4l+i holds element 4j+i.
+//   kind 4 (320 bytes): 256 code bytes | d: 16 fp16 scales (row l at index l) | m: 16 fp16 offsets
+//   kind 8 (576 bytes): 512 code bytes | d: 16 fp16 | m: 16 fp16 (always -128 d)
+//   kind 5 (384 bytes): 256 code bytes | d: 16 float32 | m: 16 float32
+//   kind 6 (640 bytes): 512 code bytes | d_lo: 16 float32 (elements 0-15) | d_hi: 16 float32
+//          (elements 16-31); the offsets are -32 d_lo and -32 d_hi (not stored)
 // A group's records for blocks 0..k/32-1 are consecutive, and groups follow each other, so a
 // pass over the matrix is one sequential stream. Rows are padded to a multiple of 16 (d = m = 0).
 #ifndef KERNELS_C_H
@@ -41,24 +52,67 @@ typedef struct {
     int32_t n;
     /// Inputs per row.
     int32_t k;
-    /// 4 or 8.
+    /// Record kind (see the layout above; kc_format_bits gives it for a source format):
+    /// 4 (4-bit codes, fp16 d/m), 8 (8-bit codes, fp16 d/m), 5 (4-bit codes, float32 d/m) or
+    /// 6 (8-bit codes, float32 scale per half-block).
     int32_t bits;
 } kc_qweights;
 
-/// Bytes of one group's record for one block (codes + d + m): 320 for 4 bits, 576 for 8.
-static inline int64_t kc_record_bytes(int32_t bits) { return bits == 4 ? 320 : 576; }
+/// Record kinds (values of kc_qweights.bits).
+enum {
+    KC_KIND_4 = 4,   ///< Q4_0, Q4_1: 320-byte records.
+    KC_KIND_8 = 8,   ///< Q8_0, Q5_0: 576-byte records.
+    KC_KIND_4F = 5,  ///< Q4_K: 384-byte records.
+    KC_KIND_6H = 6,  ///< Q6_K: 640-byte records.
+};
+
+/// Bytes of one group's record for one block (codes + scales): 320 (kind 4), 576 (8),
+/// 384 (5), 640 (6).
+static inline int64_t kc_record_bytes(int32_t bits) {
+    return bits == 4 ? 320 : bits == 5 ? 384 : bits == 6 ? 640 : 576;
+}
 
 /// Bytes of the repacked form of an n x k matrix.
 static inline int64_t kc_packed_bytes(int32_t n, int32_t k, int32_t bits) {
     return (int64_t)((n + 15) / 16) * (k / 32) * kc_record_bytes(bits);
 }
 
-/// GGML source formats that kc_repack reads.
-typedef enum { KC_Q4_0 = 2, KC_Q4_1 = 3, KC_Q8_0 = 8 } kc_format;
+/// GGML source formats that kc_repack reads (values are GGML's type ids).
+typedef enum {
+    KC_Q4_0 = 2,
+    KC_Q4_1 = 3,
+    KC_Q5_0 = 6,
+    KC_Q8_0 = 8,
+    /// 256-element super-blocks: k must be a multiple of 256.
+    KC_Q4_K = 12,
+    /// 256-element super-blocks: k must be a multiple of 256.
+    KC_Q6_K = 14,
+} kc_format;
 
-/// Repacks n rows of GGML blocks (each row k/32 consecutive blocks) into `dst`, which holds
-/// kc_packed_bytes(n, k, bits) bytes (bits = 8 for Q8_0, else 4). Returns 0, or -1 when a
-/// Q8_0/Q4_0 scale is so large (|d| > 511) that the offset -128d (-8d) overflows fp16.
+/// The record kind (kc_qweights.bits) that kc_repack writes for `format`, or 0 for a format
+/// it does not read.
+static inline int32_t kc_format_bits(kc_format format) {
+    switch (format) {
+    case KC_Q4_0: case KC_Q4_1: return KC_KIND_4;
+    case KC_Q5_0: case KC_Q8_0: return KC_KIND_8;
+    case KC_Q4_K: return KC_KIND_4F;
+    case KC_Q6_K: return KC_KIND_6H;
+    }
+    return 0;
+}
+
+/// Elements per GGML block of `format` (k must be a multiple of it): 256 for Q4_K and Q6_K,
+/// else 32.
+static inline int32_t kc_format_block_elements(kc_format format) {
+    return format == KC_Q4_K || format == KC_Q6_K ? 256 : 32;
+}
+
+/// Repacks n rows of GGML blocks (each row k/kc_format_block_elements(format) consecutive
+/// blocks) into `dst`, which holds kc_packed_bytes(n, k, kc_format_bits(format)) bytes.
+/// Returns 0; -1 when a Q8_0/Q5_0/Q4_0 scale is so large (|d| > 511) that the offset -128d
+/// (-8d) overflows fp16 (dst is written, but the kernels' sums are not finite); -2 (dst not
+/// written) when k is not a positive multiple of the format's block (256 for Q4_K and Q6_K,
+/// 32 otherwise); -3 (dst not written) for a format it does not read.
 int32_t kc_repack(const void *src, kc_format format, int32_t n, int32_t k, uint8_t *dst);
 
 /// Kernel variants, one per CPU feature set. Each kernel below that takes a kc_path runs that
@@ -117,12 +171,19 @@ typedef struct {
     float *d;
     /// Per-block dx * sum(qx), [rows, k/32].
     float *s;
+    /// Per block, the integer sums of qx over elements 0-15 and over elements 16-31,
+    /// [rows, k/32, 2] (block b of row i: h[2(i*k/32 + b)] and h[2(i*k/32 + b) + 1]; each
+    /// |sum| <= 16*127): read only by kc_qgemm on kind-6 (Q6_K) weights. May be NULL when no
+    /// kind-6 weights use `a` (kc_quantize_activations then skips it).
+    int16_t *h;
     int32_t k;
 } kc_qactivations;
 
-/// Quantizes x[rows, k] (row stride ldx floats) into `a`, whose buffers hold rows * k codes and
-/// rows * k/32 floats each of d and s: per block of 32, dx = max|x| / 127, qx = round(x / dx)
-/// (to nearest even). Every variant gives the same codes.
+/// Quantizes x[rows, k] (row stride ldx floats) into `a`, whose buffers hold rows * k codes,
+/// rows * k/32 floats each of d and s, and (unless a->h is NULL) rows * k/32 * 2 int16 of h
+/// (as many bytes as d): per block of 32,
+/// dx = max|x| / 127, qx = round(x / dx) (to nearest even). Every variant gives the same codes
+/// and the same d, s and h.
 void kc_quantize_activations(kc_path path, const float *x, int32_t rows, int32_t k, int64_t ldx,
                              kc_qactivations *a);
 
@@ -136,12 +197,14 @@ void kc_activation_residual(const float *x, int32_t rows, int32_t k, int64_t ldx
 /// bounds (bounds that are multiples of 16 avoid decoding a group twice). The variants'
 /// integer sums are exact; their float accumulation order differs (agreement to ~1e-6
 /// relative), while within one variant an output never depends on the split or on `rows`.
+/// Kind-6 (Q6_K) weights read a->h, which must then be filled.
 void kc_qgemm(kc_path path, const kc_qweights *w, int32_t n0, int32_t n1,
               const kc_qactivations *a, int32_t rows, float *y, int64_t ldy);
 
 /// out[r - n0, c - k0] = W[r, c] for r in [n0, n1), c in [k0, k1) (k0, k1 multiples of 32);
-/// out has row stride ldo floats. Exact (d*u + m rounds once). One variant: nothing hot
-/// dequantizes (the embedding lookup reads one row per token).
+/// out has row stride ldo floats. Exact: GGML's dequantized values bit for bit, signed zeros
+/// included (but for a Q4_1 block whose m is exactly -8d: it reads as Q4_0). One variant: nothing hot dequantizes (the embedding lookup reads one row per
+/// token).
 void kc_dequantize(const kc_qweights *w, int32_t n0, int32_t n1, int32_t k0, int32_t k1,
                    float *out, int64_t ldo);
 
