@@ -98,12 +98,15 @@ public struct MatMul: Sendable {
         let anyQuantized = ws.contains { $0.isQuantized }
         if anyQuantized && m < sgemmMinRows {
             let passes = activations == .int8 ? 1 : 2, qm = passes * m, nb = k / 32
-            // Quantize x once: int8 codes [qm, k] | d [qm, k/32] | s [qm, k/32]
+            // Q6_K's half-block scales also need each block's two half sums of the codes.
+            let halfSums = ws.contains { $0.isQuantized && $0.packed.bits == KC_KIND_6H }
+            // Quantize x once: int8 codes [qm, k] | d [qm, k/32] | s [qm, k/32] | h [qm, k/32, 2]
             let codeBytes = (qm * k + 63) & ~63
-            withUnsafeTemporaryAllocation(byteCount: codeBytes + 8 * qm * nb, alignment: 64) { buf in
+            withUnsafeTemporaryAllocation(byteCount: codeBytes + (halfSums ? 12 : 8) * qm * nb, alignment: 64) { buf in
                 let d = (buf.baseAddress! + codeBytes).assumingMemoryBound(to: Float.self)
                 let q = buf.baseAddress!.assumingMemoryBound(to: Int8.self)
-                var a = kc_qactivations(q: q, d: d, s: d + qm * nb, k: Int32(k))
+                let h = halfSums ? UnsafeMutableRawPointer(d + 2 * qm * nb).assumingMemoryBound(to: Int16.self) : nil
+                var a = kc_qactivations(q: q, d: d, s: d + qm * nb, h: h, k: Int32(k))
                 kc_quantize_activations(path.raw, x, Int32(m), Int32(k), Int64(k), &a)
                 guard passes == 2 else {
                     run(ws, x: x, m: m, qm: m, ys: ys, strides: strides, acts: a, panels: nil)
@@ -113,7 +116,7 @@ public struct MatMul: Sendable {
                 let r = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
                 defer { r.deallocate() }
                 kc_activation_residual(x, Int32(m), Int32(k), Int64(k), &a, r)
-                var residual = kc_qactivations(q: q + m * k, d: d + m * nb, s: a.s + m * nb, k: Int32(k))
+                var residual = kc_qactivations(q: q + m * k, d: d + m * nb, s: a.s + m * nb, h: h.map { $0 + 2 * m * nb }, k: Int32(k))
                 kc_quantize_activations(path.raw, r, Int32(m), Int32(k), Int64(k), &residual)
                 // Quantized matrices write both passes into t_i [2m, N_i]; then y_i = first + second.
                 let quantizedRows = ws.reduce(0) { $0 + ($1.isQuantized ? $1.rows : 0) }

@@ -9,8 +9,13 @@ import KernelsC
 /// - `q4_1`: fp16 d, fp16 m, 16 bytes of nibbles; value = d·q + m (20 bytes).
 /// In the 4-bit formats element j (0..<16) is the low nibble of byte j and element j+16 its
 /// high nibble.
+/// - `q5_0`: fp16 d, 32 high bits, 16 bytes of nibbles; value = d·(q − 16) (22 bytes).
+/// K-quants hold 256 elements per super-block (Gemma 3's Q4_K_M file uses both):
+/// - `q4_K`: 8 sub-blocks of 32 with 6-bit scales and mins; value = d·sc·q − dmin·m (144 bytes).
+/// - `q6_K`: 16 sub-blocks of 16 with int8 scales; value = d·sc·(q − 32), q 6-bit (210 bytes).
+/// Every block format is repacked exactly for the int8 kernels (kernels_c.h).
 public enum QuantFormat: String, Sendable, CaseIterable {
-    case f32, f16, bf16, q8_0, q4_0, q4_1
+    case f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q4_K, q6_K
 
     /// The format of a GGML tensor type id (GGUF tensor info), or nil for types not supported.
     public init?(ggmlType: UInt32) {
@@ -19,20 +24,24 @@ public enum QuantFormat: String, Sendable, CaseIterable {
         case 1: self = .f16
         case 2: self = .q4_0
         case 3: self = .q4_1
+        case 6: self = .q5_0
         case 8: self = .q8_0
+        case 12: self = .q4_K
+        case 14: self = .q6_K
         case 30: self = .bf16
         default: return nil
         }
     }
 
-    /// Whether blocks of 32 are quantized (the int8 kernels apply); else elements are floats.
-    public var isBlockQuantized: Bool { blockElements == 32 }
+    /// Whether blocks are quantized (the int8 kernels apply); else elements are floats.
+    public var isBlockQuantized: Bool { blockElements > 1 }
 
     /// Elements per block (1 for the float formats).
     public var blockElements: Int {
         switch self {
         case .f32, .f16, .bf16: 1
-        case .q8_0, .q4_0, .q4_1: 32
+        case .q8_0, .q4_0, .q4_1, .q5_0: 32
+        case .q4_K, .q6_K: 256
         }
     }
 
@@ -44,6 +53,24 @@ public enum QuantFormat: String, Sendable, CaseIterable {
         case .q8_0: 34
         case .q4_0: 18
         case .q4_1: 20
+        case .q5_0: 22
+        case .q4_K: 144
+        case .q6_K: 210
+        }
+    }
+
+    /// The GGML type id (the kernels' source format for block formats).
+    public var ggmlType: UInt32 {
+        switch self {
+        case .f32: 0
+        case .f16: 1
+        case .q4_0: 2
+        case .q4_1: 3
+        case .q5_0: 6
+        case .q8_0: 8
+        case .q4_K: 12
+        case .q6_K: 14
+        case .bf16: 30
         }
     }
 
@@ -95,6 +122,10 @@ public enum QuantFormat: String, Sendable, CaseIterable {
                     out[b * 32 + j + 16] = d * Float(byte >> 4) + m
                 }
             }
+        case .q5_0, .q4_K, .q6_K:
+            // The repacked form dequantizes to GGML's values bit for bit (kernels_c.h).
+            let matrix = try! WeightMatrix(quantized: raw, byteCount: bytes(forElements: count), format: self, rows: 1, columns: count)
+            matrix.dequantize(rows: 0..<1, columnRange: 0..<count, into: out, stride: count)
         }
     }
 }

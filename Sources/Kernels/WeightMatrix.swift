@@ -2,11 +2,11 @@ import KernelsC
 
 /// A weight matrix W[rows, columns] (= [N outputs, K inputs]) as the engine holds it.
 ///
-/// Quantized matrices (Q8_0, Q4_0, Q4_1) are repacked once, at load, into one form the int8
-/// kernels read fast (groups of 16 rows interleaved so that one register lane holds one row;
-/// see kernels_c.h), with value = d·u + m for every format (Q4_0: m = −8d, Q8_0: u = q + 128,
-/// m = −128d; exact). Same size as the GGML blocks (Q8_0: + 2 bytes per block), a copy at
-/// memory speed. The source bytes (for example a memory-mapped GGUF tensor) are not referenced
+/// Quantized matrices (Q8_0, Q4_0, Q4_1, Q5_0, Q4_K, Q6_K) are repacked once, at load, into one
+/// form the int8 kernels read fast (groups of 16 rows interleaved so that one register lane holds
+/// one row; see kernels_c.h), with value = d·u + m for every format (Q4_0: m = −8d, Q8_0:
+/// u = q + 128, m = −128d; K-quants with float32 scales per sub-block; all exact). About the
+/// size of the GGML blocks (Q5_0 takes Q8_0's), a copy at memory speed. The source bytes (for example a memory-mapped GGUF tensor) are not referenced
 /// afterwards. Float32 matrices are used in place: the pointer must stay valid, which `owner`
 /// guarantees by being kept alive.
 ///
@@ -71,20 +71,19 @@ public final class WeightMatrix: @unchecked Sendable {
             self.allocation = UnsafeMutableRawPointer(copy)
             return
         }
-        guard columns % 32 == 0 else { throw KernelsError.columnsNotBlockAligned(columns: columns, format: format) }
+        guard columns % format.blockElements == 0 else { throw KernelsError.columnsNotBlockAligned(columns: columns, format: format) }
         let needed = rows * format.bytes(forElements: columns)
         guard byteCount >= needed else { throw KernelsError.bufferTooSmall(needed: needed, got: byteCount) }
         // Interleaved groups of 16 rows (see kernels_c.h), 64-byte aligned for aligned loads.
-        let bits: Int32 = format == .q8_0 ? 8 : 4
+        let source = kc_format(rawValue: format.ggmlType)
+        let bits = kc_format_bits(source)
         let packedBytes = Int(kc_packed_bytes(Int32(rows), Int32(columns), bits))
         let memory = UnsafeMutableRawPointer.allocate(byteCount: packedBytes, alignment: 64)
-        let source: kc_format = switch format {
-        case .q4_0: KC_Q4_0
-        case .q4_1: KC_Q4_1
-        default: KC_Q8_0
-        }
-        guard kc_repack(raw, source, Int32(rows), Int32(columns), memory.assumingMemoryBound(to: UInt8.self)) == 0 else {
+        let status = kc_repack(raw, source, Int32(rows), Int32(columns), memory.assumingMemoryBound(to: UInt8.self))
+        guard status == 0 else {
             memory.deallocate()
+            // -2 (columns not whole blocks) is excluded above, -3 (a format the C side does not
+            // read) by QuantFormat's cases.
             throw KernelsError.scaleOutOfRange(format: format)
         }
         self.rows = rows

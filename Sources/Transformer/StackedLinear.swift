@@ -4,8 +4,8 @@ import ModelFiles
 /// One weight matrix, or several sharing one input (q/k/v, gate/up) whose outputs lie side by
 /// side, multiplied by `Kernels.MatMul` in one parallel region (one fork/join per call).
 ///
-/// Quantized GGUF tensors (Q8_0, Q4_0, Q4_1) are repacked once at load for the int8 kernels;
-/// other block types are re-encoded as Q8_0 first; float types are converted to float32 and go
+/// Quantized GGUF tensors (Q8_0, Q4_0, Q4_1, Q5_0, Q4_K, Q6_K) are repacked once at load for
+/// the int8 kernels, exactly; other block types are re-encoded as Q8_0 first; float types are converted to float32 and go
 /// through BLAS. Every row of an int8 product is
 /// computed the same way whatever the batch (activations are quantized per row, each output
 /// lane accumulates its blocks in a fixed order), so on the quantized path a row's result does
@@ -42,8 +42,8 @@ extension WeightMatrix {
                                         rows: rows, columns: columns)
             }
             if precision == .quantized, values == nil, tensor.type.blockElements > 1, columns % 32 == 0 {
-                // Block types without int8 kernels (K-quants, Q5_0/Q5_1: Gemma 3's file mixes them)
-                // are re-encoded as Q8_0, which keeps them on the int8 path; Q8_0 of the decoded
+                // Block types without int8 kernels of their own (Q5_1, Q2_K, Q3_K, Q5_K) are
+                // re-encoded as Q8_0, which keeps them on the int8 path; Q8_0 of the decoded
                 // values is within 1/254 of each block's largest value.
                 let floats = try file.floats(of: tensor)
                 let bytes = try floats.withUnsafeBufferPointer { try Quantization.encode($0, as: .q8_0) }

@@ -22,7 +22,8 @@ struct DequantizationReference: Decodable {
 }
 
 @Suite struct DequantizationTests {
-    static let formats: [(String, QuantFormat)] = [("Q8_0", .q8_0), ("Q4_0", .q4_0), ("Q4_1", .q4_1), ("F16", .f16), ("BF16", .bf16)]
+    static let formats: [(String, QuantFormat)] = [("Q8_0", .q8_0), ("Q4_0", .q4_0), ("Q4_1", .q4_1), ("Q5_0", .q5_0),
+                                                   ("Q4_K", .q4_K), ("Q6_K", .q6_K), ("F16", .f16), ("BF16", .bf16)]
 
     @Test(arguments: formats.map(\.0))
     func blockDecodingMatchesGGUFPythonPackageExactly(_ type: String) throws {
@@ -42,7 +43,8 @@ struct DequantizationReference: Decodable {
         #expect(QuantFormat(ggmlType: 3) == .q4_1)
         #expect(QuantFormat(ggmlType: 8) == .q8_0)
         #expect(QuantFormat(ggmlType: 30) == .bf16)
-        #expect(QuantFormat(ggmlType: 12) == nil)  // Q4_K: not supported
+        #expect(QuantFormat(ggmlType: 12) == .q4_K && QuantFormat(ggmlType: 14) == .q6_K && QuantFormat(ggmlType: 6) == .q5_0)
+        #expect(QuantFormat(ggmlType: 7) == nil)  // Q5_1: re-encoded as Q8_0 at load
     }
 
     @Test(arguments: formats.map(\.0))

@@ -5,6 +5,13 @@ import Testing
 @Suite struct MatMulTests {
     /// (N, K, M): odd block counts, tails of the 4-row tiles, M = 1, 3, 8, 64 (sgemm path), 65.
     static let shapes: [(Int, Int, Int)] = [(5, 32, 1), (7, 96, 3), (33, 160, 8), (64, 576, 1), (70, 576, 64), (130, 64, 65), (9, 1536, 5)]
+    /// The same cases for K-quants, whose rows are whole 256-element super-blocks.
+    static let superBlockShapes: [(Int, Int, Int)] = [(5, 256, 1), (7, 512, 3), (33, 256, 8), (64, 768, 1), (70, 512, 64), (130, 256, 65), (9, 1536, 5)]
+
+    static func shapes(_ format: QuantFormat) -> [(Int, Int, Int)] { format.blockElements == 256 ? superBlockShapes : shapes }
+
+    /// Every block format the int8 kernels read.
+    static let blockFormats: [QuantFormat] = [.q4_1, .q8_0, .q4_0, .q5_0, .q4_K, .q6_K]
 
     static func check(_ format: QuantFormat, n: Int, k: Int, m: Int, threads: Int, sgemmMinRows: Int, seed: UInt64,
                       path: KernelPath = .active) throws {
@@ -31,30 +38,30 @@ import Testing
         #expect(worst <= 1, "\(format) N=\(n) K=\(k) M=\(m) T=\(threads) sgemm from \(sgemmMinRows) \(path): error/tolerance = \(worst)")
     }
 
-    @Test(arguments: [QuantFormat.q4_1, .q8_0, .q4_0, .f32])
+    @Test(arguments: blockFormats + [.f32])
     func productMatchesDoublePrecisionReferenceWithinQuantizationBound(_ format: QuantFormat) throws {
         for path in KernelPath.supported {
-            for (i, (n, k, m)) in Self.shapes.enumerated() {
+            for (i, (n, k, m)) in Self.shapes(format).enumerated() {
                 try Self.check(format, n: n, k: k, m: m, threads: 2, sgemmMinRows: MatMul.defaultSgemmMinRows, seed: UInt64(i + 1), path: path)
             }
         }
     }
 
-    @Test(arguments: [QuantFormat.q4_1, .q8_0])
+    @Test(arguments: blockFormats)
     func float32PanelPathMatchesReferenceToRounding(_ format: QuantFormat) throws {
         // sgemmMinRows 0: quantized weights dequantized in 64-row panels, float32 activations.
         for path in KernelPath.supported {
-            for (i, (n, k, m)) in Self.shapes.enumerated() {
+            for (i, (n, k, m)) in Self.shapes(format).enumerated() {
                 try Self.check(format, n: n, k: k, m: m, threads: 2, sgemmMinRows: 0, seed: UInt64(i + 20), path: path)
             }
         }
     }
 
-    @Test(arguments: [QuantFormat.q4_1, .q8_0, .q4_0])
+    @Test(arguments: blockFormats)
     func int8PathEqualsProductWithInt8ActivationsToRounding(_ format: QuantFormat) throws {
         // Pins the kernel arithmetic tightly (the bound above is a worst case), on every path.
         for path in KernelPath.supported {
-            for (i, (n, k, m)) in Self.shapes.enumerated() {
+            for (i, (n, k, m)) in Self.shapes(format).enumerated() {
                 var rng = SplitMix64(seed: UInt64(40 + i))
                 let (w, values) = try randomMatrix(rows: n, columns: k, format: format, rng: &rng)
                 let x = randomFloats(m * k, rng: &rng)
@@ -144,37 +151,47 @@ import Testing
         }
     }
 
-    @Test(arguments: [QuantFormat.q4_1, .q4_0, .q8_0])
+    @Test(arguments: blockFormats)
     func everyKernelPathAgreesWithThePortableOne(_ format: QuantFormat) throws {
         var rng = SplitMix64(seed: 5)
-        let (w, _) = try randomMatrix(rows: 23, columns: 224, format: format, rng: &rng)
+        let k = format.blockElements == 256 ? 512 : 224, nb = k / 32, m = 6
+        let (w, _) = try randomMatrix(rows: 23, columns: k, format: format, rng: &rng)
         let packed = try #require(w.packedWeights)
-        let m = 6, nb = 7
         // An outlier per block, as real activations have, so that every scale differs.
-        var x = randomFloats(m * 224, rng: &rng)
+        var x = randomFloats(m * k, rng: &rng)
         for i in Swift.stride(from: 5, to: x.count, by: 32) { x[i] *= 9 }
-        func run(_ path: KernelPath) -> (codes: [Int8], scales: [Float], sums: [Float], y: [Float]) {
-            var q = [Int8](repeating: 0, count: m * 224), d = [Float](repeating: 0, count: m * nb)
-            var s = [Float](repeating: 0, count: m * nb), y = [Float](repeating: .nan, count: m * 23)
+        func run(_ path: KernelPath) -> (codes: [Int8], scales: [Float], sums: [Float], halves: [Int16], y: [Float]) {
+            var q = [Int8](repeating: 0, count: m * k), d = [Float](repeating: 0, count: m * nb)
+            var s = [Float](repeating: 0, count: m * nb), h = [Int16](repeating: 0, count: 2 * m * nb)
+            var y = [Float](repeating: .nan, count: m * 23)
             q.withUnsafeMutableBufferPointer { qp in
                 d.withUnsafeMutableBufferPointer { dp in
                     s.withUnsafeMutableBufferPointer { sp in
-                        var a = kc_qactivations(q: qp.baseAddress!, d: dp.baseAddress!, s: sp.baseAddress!, k: 224)
-                        kc_quantize_activations(path.raw, x, Int32(m), 224, 224, &a)
-                        var wp = packed
-                        kc_qgemm(path.raw, &wp, 0, 23, &a, Int32(m), &y, 23)
+                        h.withUnsafeMutableBufferPointer { hp in
+                            var a = kc_qactivations(q: qp.baseAddress!, d: dp.baseAddress!, s: sp.baseAddress!, h: hp.baseAddress!, k: Int32(k))
+                            kc_quantize_activations(path.raw, x, Int32(m), Int32(k), Int64(k), &a)
+                            var wp = packed
+                            kc_qgemm(path.raw, &wp, 0, 23, &a, Int32(m), &y, 23)
+                        }
                     }
                 }
             }
-            return (q, d, s, y)
+            return (q, d, s, h, y)
         }
         let portable = run(.portable)
+        // The half sums are the codes' (Q6_K's half-block scales need them).
+        for block in 0..<(m * nb) {
+            let codes = portable.codes[(32 * block)..<(32 * block + 32)].map(Int.init)
+            #expect(Int(portable.halves[2 * block]) == codes.prefix(16).reduce(0, +))
+            #expect(Int(portable.halves[2 * block + 1]) == codes.suffix(16).reduce(0, +))
+        }
         for path in KernelPath.supported where path != .portable {
             let other = run(path)
             // Activation quantization is exact arithmetic: the same codes and scales.
             #expect(other.codes == portable.codes, "\(path) codes")
             #expect(other.scales == portable.scales, "\(path) scales")
             #expect(other.sums == portable.sums, "\(path) sums")
+            #expect(other.halves == portable.halves, "\(path) half sums")
             // Integer block sums are exact; only the float accumulation order differs.
             for (f, p) in zip(other.y, portable.y) { #expect(abs(f - p) <= 1e-5 * max(1, abs(p)), "\(path) \(format)") }
         }

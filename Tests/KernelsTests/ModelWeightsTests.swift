@@ -45,6 +45,42 @@ import TestSupport
         }
     }
 
+    /// Gemma 3's file mixes Q5_0, Q4_K, Q6_K and Q8_0: each is repacked exactly (the scalar
+    /// dequantizers' values, bit for bit), and its int8 product on every kernel path stays
+    /// within the bound of 8-bit activations.
+    @Test func gemmaTensorsOfEveryFormatRepackExactlyAndMultiplyOnEveryPath() throws {
+        let gguf = try GGUFFile(path: TestFiles.gemma3())
+        var formats: Set<QuantFormat> = []
+        for name in ["blk.0.attn_q.weight", "blk.0.attn_output.weight", "blk.0.ffn_down.weight", "blk.1.ffn_down.weight",
+                     "blk.0.attn_v.weight", "blk.1.attn_v.weight"] {
+            let t = try gguf.requireTensor(name)
+            let w = try Self.load(name, from: gguf)
+            formats.insert(w.format)
+            let values = try gguf.floats(of: t)
+            #expect(w.dequantized().map(\.bitPattern) == values.map(\.bitPattern), "\(name) \(w.format)")
+
+            var rng = SplitMix64(seed: 3)
+            let m = 3, n = min(w.rows, 64)
+            let x = randomFloats(m * w.columns, rng: &rng)
+            let reference = referenceProduct(x, Array(values[0..<(n * w.columns)]), m: m, n: n, k: w.columns)
+            let bound = int8ErrorBound(x, Array(values[0..<(n * w.columns)]), m: m, n: n, k: w.columns)
+            for path in KernelPath.supported {
+                var y = [Float](repeating: .nan, count: m * w.rows)
+                x.withUnsafeBufferPointer { xp in
+                    y.withUnsafeMutableBufferPointer {
+                        MatMul(threads: 2, activations: .int8, path: path).multiply(w, x: xp.baseAddress!, rows: m, into: $0.baseAddress!)
+                    }
+                }
+                for i in 0..<m {
+                    for j in 0..<n {
+                        #expect(abs(Double(y[i * w.rows + j]) - reference[i * n + j]) <= bound[i * n + j], "\(name) \(path) [\(i), \(j)]")
+                    }
+                }
+            }
+        }
+        #expect(formats == [.q5_0, .q4_K, .q6_K, .q8_0])
+    }
+
     @Test func int8ProductOnRealWeightsHasSubPercentError() throws {
         // x like a normalized hidden state; the error comes from int8 activations only.
         let gguf = try GGUFFile(path: TestFiles.smolLM2())

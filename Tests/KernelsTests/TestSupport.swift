@@ -1,20 +1,29 @@
 import Foundation
 import Kernels
+import ModelFiles
+import Testing
 
 /// Random GGML blocks of `format` with sane fp16 scales (offsets negative for Q4_1, like
-/// trained weights).
+/// trained weights; Q4_K's dmin positive, as its value is d·sc·q − dmin·m).
 func randomBlocks(_ count: Int, format: QuantFormat, rng: inout SplitMix64) -> [UInt8] {
     var bytes = [UInt8](repeating: 0, count: count * format.blockBytes)
     for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: rng.next() >> 24) }
+    func setHalf(_ value: Float, at offset: Int) {
+        let h = floatToHalf(value)
+        bytes[offset] = UInt8(h & 0xff)
+        bytes[offset + 1] = UInt8(h >> 8)
+    }
     for b in 0..<count {
         let o = b * format.blockBytes
-        let d = floatToHalf(0.001 + 0.02 * rng.nextFloat())
-        bytes[o] = UInt8(d & 0xff)
-        bytes[o + 1] = UInt8(d >> 8)
-        if format == .q4_1 {
-            let m = floatToHalf(-0.15 * rng.nextFloat())
-            bytes[o + 2] = UInt8(m & 0xff)
-            bytes[o + 3] = UInt8(m >> 8)
+        switch format {
+        case .q4_K:  // d and dmin per 256, 6-bit sub-block scales
+            setHalf(0.0002 + 0.0004 * rng.nextFloat(), at: o)
+            setHalf(0.003 * rng.nextFloat(), at: o + 2)
+        case .q6_K:  // int8 sub-block scales, d last
+            setHalf(0.0001 + 0.0003 * rng.nextFloat(), at: o + 208)
+        default:
+            setHalf(0.001 + 0.02 * rng.nextFloat(), at: o)
+            if format == .q4_1 { setHalf(-0.15 * rng.nextFloat(), at: o + 2) }
         }
     }
     return bytes
@@ -24,18 +33,16 @@ func randomFloats(_ count: Int, rng: inout SplitMix64, scale: Float = 1) -> [Flo
     (0..<count).map { _ in (rng.nextFloat() * 2 - 1) * scale }
 }
 
-/// A random matrix and its float values decoded by `QuantFormat.dequantize` from the GGML
-/// bytes (independent of the repacked layout the kernels read).
+/// A random matrix and its float values decoded by ModelFiles' scalar `Dequantization` from the
+/// GGML bytes (independent of the repacked layout the kernels read).
 func randomMatrix(rows: Int, columns: Int, format: QuantFormat, rng: inout SplitMix64) throws -> (WeightMatrix, [Float]) {
     if format == .f32 {
         let values = randomFloats(rows * columns, rng: &rng, scale: 0.1)
         return (try WeightMatrix(f32: values, rows: rows, columns: columns), values)
     }
-    let bytes = randomBlocks(rows * columns / 32, format: format, rng: &rng)
-    var values = [Float](repeating: 0, count: rows * columns)
-    bytes.withUnsafeBytes { raw in
-        values.withUnsafeMutableBufferPointer { format.dequantize(raw.baseAddress!, count: rows * columns, into: $0.baseAddress!) }
-    }
+    let bytes = randomBlocks(rows * columns / format.blockElements, format: format, rng: &rng)
+    let type = try #require(GGMLType(rawValue: format.ggmlType))
+    let values = try bytes.withUnsafeBytes { try Dequantization.dequantize($0, type: type, count: rows * columns) }
     let w = try bytes.withUnsafeBytes {
         try WeightMatrix(quantized: $0.baseAddress!, byteCount: $0.count, format: format, rows: rows, columns: columns)
     }
