@@ -18,6 +18,18 @@ public enum ProgramPrefixFormat: Sendable {
     public static let smolLM2 = ProgramPrefixFormat.chatML(
         systemMessage: "You are a helpful AI assistant named SmolLM, trained by Hugging Face")
 
+    /// The student's own chat template (an embedded model's tokenizer: ChatML for SmolLM2, which
+    /// gives `smolLM2`'s text; Gemma's turns for Gemma 3): the user turn and the open assistant
+    /// turn as its training records were rendered, then the program so far.
+    public static func chatTemplate(_ tokenizer: Tokenizer) -> ProgramPrefixFormat {
+        .custom { request, programSoFar in
+            // One user turn renders with every template the tokenizer accepts (the training
+            // chats were rendered the same way); the request alone is the fallback.
+            let opening = (try? tokenizer.render([ChatTurn(role: "user", content: request)], addGenerationPrompt: true)) ?? request
+            return .text(opening + programSoFar)
+        }
+    }
+
     /// The prompt continuing `programSoFar` as the answer to `request`.
     public func prompt(request: String, programSoFar: String) -> Prompt {
         switch self {

@@ -19,6 +19,12 @@ import ProgramSandbox
 /// on that token; its text is the last log-probability entry), and the next prompt ends with
 /// that token's text verbatim, so the model continues exactly as it would in one pass. The
 /// first step only yields the break after the header line.
+///
+/// SentencePiece tokenizers (Gemma 3) write `"\n"` alone and the indentation as the next line's
+/// first tokens, so there a bare break says nothing about where the next line starts. Which
+/// kind the model is shows in the header's break: when it carries indentation, a bare break
+/// later means column 0 and ends the program; when it is bare, the program ends when a
+/// candidate after a break starts at column 0 (its parent finishes, the line is not kept).
 public struct StepwiseBeamSearch: Solver {
     public var name: String
     public var model: any LanguageModel
@@ -132,16 +138,25 @@ public struct StepwiseBeamSearch: Solver {
         var bodyIndent: String? = nil
         var verdicts: [[String]: Double] = [:]
         let question = ProgramSolver.unlabelled(example)
+        // Whether line-break tokens carry the next line's indentation (byte-level BPE), learned
+        // from the header's break at step 0.
+        var breaksCarryIndentation = true
         // One more step than lines: the first step only writes the break after the header.
         for step in 0...maxLines {
             let open = beams.enumerated().filter { !$0.element.finished }
             if open.isEmpty { break }
             var pool = beams.filter(\.finished)
             let responses = try await candidates(request: request, beams: open, step: step)
+            if step == 0 {
+                breaksCarryIndentation = responses.flatMap(\.completions).contains { c in
+                    Self.lineBreak(of: c).map { !Self.indentation(afterBreak: $0).isEmpty } ?? false
+                }
+            }
             for ((_, beam), response) in zip(open, responses) {
                 calls += 1
                 generated += response.completions.reduce(0) { $0 + $1.generatedTokens }
                 var seen: Set<String> = []
+                var parentFinished = false
                 for c in response.completions {
                     stats.candidates += 1
                     guard let logprobs = c.logprobs else { throw PaDError.missingLogprobs(model: model.identifier) }
@@ -149,14 +164,15 @@ public struct StepwiseBeamSearch: Solver {
                     var content = c.text
                     while content.last == "\r" || content.last == " " { content.removeLast() }
                     // The break token that ended the line (nil: the reply ended, the program with it).
-                    let lineBreak = logprobs.last.flatMap { t in t.token.firstIndex(of: "\n").map { String(t.token[$0...]) } }
+                    let lineBreak = Self.lineBreak(of: c)
                     guard seen.insert(content + "\u{0}" + (lineBreak ?? "")).inserted else { stats.duplicates += 1; continue }
                     var next = beam
                     next.logprob += logprobs.reduce(0) { $0 + $1.logprob }
                     next.tokens += max(1, logprobs.count)
                     let nextIndent = lineBreak.map(Self.indentation(afterBreak:))
-                    // The program ends with this candidate: the reply ended, or the next line is at column 0.
-                    let ends = nextIndent?.isEmpty ?? true
+                    // The program ends with this candidate: the reply ended, or the next line is
+                    // at column 0 (known from a bare break only where breaks carry indentation).
+                    let ends = nextIndent.map { $0.isEmpty && breaksCarryIndentation } ?? true
                     if content.trimmingCharacters(in: .whitespaces).isEmpty {
                         if !ends {
                             // A bare break: after the header, or a blank line. Keep it in the prompt.
@@ -171,7 +187,20 @@ public struct StepwiseBeamSearch: Solver {
                     }
                     let line = Self.indentation(afterBreak: beam.text) + content
                     let indent = String(line.prefix { $0 == " " || $0 == "\t" })
-                    guard !indent.isEmpty else { stats.raising += 1; continue }  // code outside the function
+                    guard !indent.isEmpty else {
+                        // After a bare break (SentencePiece), a line at column 0 ends the parent's program.
+                        if !breaksCarryIndentation && !beam.lines.isEmpty && !parentFinished {
+                            parentFinished = true
+                            if runs(beam.lines) {
+                                var done = beam
+                                done.finished = true
+                                pool.append(done)
+                                continue
+                            }
+                        }
+                        stats.raising += 1  // code outside the function
+                        continue
+                    }
                     next.lines.append(line)
                     next.text += content + (lineBreak ?? "")
                     let source = source(next.lines) + "\n"
@@ -227,6 +256,12 @@ public struct StepwiseBeamSearch: Solver {
     /// beam's text, which ends on the token boundary where the next line starts.
     public func prompt(request: String, beam: Beam) -> Prompt {
         format.prompt(request: request, programSoFar: header + beam.text)
+    }
+
+    /// The text of the line-break token that ended a candidate, from its newline on (nil: the
+    /// reply ended without one).
+    static func lineBreak(of completion: Completion) -> String? {
+        completion.logprobs?.last.flatMap { t in t.token.firstIndex(of: "\n").map { String(t.token[$0...]) } }
     }
 
     /// The indentation a text ending in a line break gives the next line: what follows its last newline.

@@ -107,6 +107,7 @@ struct PadDistillCommand: AsyncParsableCommand {
                                                      loraAlpha: Double(2 * loraRank), maxSequenceLength: maxLength, seed: options.seed,
                                                      tuning: tuning, matmulPrecision: arithmetic)
         configuration.solvers = kinds
+        if let embedded = loaded as? EmbeddedLanguageModel { configuration.prefixFormat = .chatTemplate(embedded.tokenizer) }
         configuration.trainChainOfThought = kinds.contains(.chainOfThought)
         configuration.refineSamplesPerQuestion = refineSamples
         configuration.refineRounds = refineRounds

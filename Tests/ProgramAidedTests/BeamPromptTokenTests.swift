@@ -49,16 +49,21 @@ import Tokenizers
         }
     }
 
-    static func tokenizer() throws -> Tokenizer {
-        try Tokenizer(gguf: GGUFFile(path: TestFiles.smolLM2()))
+    static func tokenizer(_ model: String = "smollm2") throws -> Tokenizer {
+        try Tokenizer(gguf: GGUFFile(path: model == "gemma3" ? TestFiles.gemma3() : TestFiles.smolLM2()))
     }
 
-    @Test(arguments: [
+    static let examples = [
         CoinFlipTask.example(actions: [("Ka", true), ("Sherrie", false), ("Bo", true)], id: "coin"),
         LastLetterTask.example(words: ["Elon", "Musk"], id: "letters"),
-    ])
-    func everyPromptIsAPrefixOfTheTrainingTokens(example: TaskExample) async throws {
-        let tokenizer = try Self.tokenizer()
+    ]
+
+    /// SmolLM2 (byte-level BPE: breaks carry the indentation) with its fixed ChatML format and
+    /// with its own template; Gemma 3 (SentencePiece: bare "\n" tokens) with its template.
+    @Test(arguments: ["smollm2", "smollm2-template", "gemma3-template"], examples)
+    func everyPromptIsAPrefixOfTheTrainingTokens(student model: String, example: TaskExample) async throws {
+        let tokenizer = try Self.tokenizer(model.hasPrefix("gemma3") ? "gemma3" : "smollm2")
+        let format: ProgramPrefixFormat = model.hasSuffix("-template") ? .chatTemplate(tokenizer) : .smolLM2
         let task: any DistillationTask = example.id == "coin" ? CoinFlipTask() : LastLetterTask()
         let prompting = ProgramPrompting()
         let request = prompting.programRequest(task: task, example: example)
@@ -67,13 +72,14 @@ import Tokenizers
             [ChatTurn(role: "user", content: request), ChatTurn(role: "assistant", content: program)], addGenerationPrompt: false)
         let student = ReplayStudent(tokenizer: tokenizer, target: training)
 
-        let search = StepwiseBeamSearch(model: student, adapter: nil, task: task, beamWidth: 1, candidatesPerStep: 1)
+        let search = StepwiseBeamSearch(model: student, adapter: nil, task: task, format: format, beamWidth: 1, candidatesPerStep: 1)
         let outcome = try await search.search(example)
 
         #expect(outcome.result.program == program)
         #expect(outcome.result.answer == example.answer)
         let prompts = await student.prompts
-        #expect(prompts.count == program.split(separator: "\n").count)  // the header's break, then one per body line
+        // The header's break, then one per body line (the last line's return ends the program).
+        #expect(prompts.count == program.split(separator: "\n").count, "\(model)")
         // The first prompt is the chat template's generation prompt (rendered once: no second
         // template around it) followed by the header.
         let generationPrompt = try tokenizer.encodeChat([ChatTurn(role: "user", content: request)], addGenerationPrompt: true)
@@ -90,5 +96,11 @@ import Tokenizers
         }
         #expect(tokenizer.encode(text, parseSpecial: true)
                 == (try tokenizer.encodeChat([ChatTurn(role: "user", content: request)], addGenerationPrompt: true)))
+        // The student's own template gives SmolLM2 the same text.
+        guard case .text(let rendered) = ProgramPrefixFormat.chatTemplate(tokenizer).prompt(request: request, programSoFar: "x") else {
+            Issue.record("not a text prompt")
+            return
+        }
+        #expect(rendered == text + "x")
     }
 }

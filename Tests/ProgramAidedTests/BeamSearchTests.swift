@@ -119,4 +119,39 @@ import Testing
             #expect(await model.requests.count == 2)
         }
     }
+
+    /// A line as SentencePiece writes it: the indentation as one token, a token per word, then a
+    /// bare "\n" (or the end of the turn).
+    static func sentencePieceLine(_ text: String, _ lp: Double, break lineBreak: Bool = true) -> Completion {
+        let indent = String(text.prefix { $0 == " " }), rest = String(text.dropFirst(indent.count))
+        let tokens = (indent.isEmpty ? [] : [TokenLogprob(token: indent, logprob: lp)])
+            + rest.split(separator: " ").map { TokenLogprob(token: " " + $0, logprob: lp) }
+            + (lineBreak ? [TokenLogprob(token: "\n", logprob: 0)] : [TokenLogprob(token: "<end_of_turn>", logprob: 0)])
+        return Completion(text: text, finishReason: .stop, generatedTokens: tokens.count, logprobs: tokens)
+    }
+
+    /// SentencePiece (Gemma 3) ends a line with a bare "\n" token and starts the next with its
+    /// indentation: the program stays open after each line (the header's break is bare, so a bare
+    /// break does not mean column 0) and ends when a candidate starts at column 0 or the reply ends.
+    @Test func bareBreaksKeepTheProgramOpenUntilALineAtColumnZero() async throws {
+        for endsAtColumnZero in [true, false] {
+            let model = ScriptedModel { request in
+                switch Self.bodyLines(request) {
+                case nil: return [Completion(text: "", finishReason: .stop, generatedTokens: 1, logprobs: [TokenLogprob(token: "\n", logprob: 0)])]
+                case 0: return [Self.sentencePieceLine("    words = \"Elon Musk\".split()", -0.1)]
+                case 1: return [Self.sentencePieceLine("    last = words[0][-1] + words[1][-1]", -0.1)]
+                default: return [endsAtColumnZero ? Self.sentencePieceLine("print(solution())", -0.1) : Self.sentencePieceLine("", 0, break: false)]
+                }
+            }
+            let search = StepwiseBeamSearch(model: model, adapter: nil, task: task, beamWidth: 1, candidatesPerStep: 1)
+            let outcome = try await search.search(example)
+            #expect(outcome.best?.finished == true)
+            #expect(outcome.result.program == "def solution():\n    words = \"Elon Musk\".split()\n    last = words[0][-1] + words[1][-1]")
+            #expect(outcome.statistics.raising == 0)
+            let requests = await model.requests
+            #expect(requests.count == 4)  // the header's break, two lines, the step that ends the program
+            guard case .text(let third) = requests[2].prompt else { Issue.record("not a text prompt"); return }
+            #expect(third.hasSuffix("def solution():\n    words = \"Elon Musk\".split()\n"))
+        }
+    }
 }
