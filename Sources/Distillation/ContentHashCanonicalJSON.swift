@@ -1,3 +1,5 @@
+import Inference
+
 /// A JSON value with one spelling: object keys sorted by their UTF-8 bytes, no whitespace,
 /// integers exact (64-bit seeds included), doubles in Swift's shortest round-trip form, strings
 /// escaped minimally. Cache keys hash this spelling, so it must never depend on a JSON library's
@@ -28,7 +30,7 @@ public indirect enum CanonicalJSON: Sendable, Hashable {
         case .double(let value):
             // JSON has no NaN or infinity; spell them as strings so the key stays well-formed.
             out += value.isFinite ? "\(value)" : "\"\(value)\""
-        case .string(let value): Self.writeString(value, to: &out)
+        case .string(let value): JSONStringLiteral.append(value, to: &out)
         case .array(let values):
             out += "["
             for (i, value) in values.enumerated() {
@@ -41,29 +43,11 @@ public indirect enum CanonicalJSON: Sendable, Hashable {
             let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             for (i, key) in keys.enumerated() {
                 if i > 0 { out += "," }
-                Self.writeString(key, to: &out)
+                JSONStringLiteral.append(key, to: &out)
                 out += ":"
                 members[key]!.write(to: &out)
             }
             out += "}"
         }
-    }
-
-    private static func writeString(_ value: String, to out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 }

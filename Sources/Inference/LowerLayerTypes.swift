@@ -17,6 +17,8 @@ public typealias LearningRateSchedule = Transformer.LearningRateSchedule
 public typealias TrainingBenchmark = Transformer.TrainingBenchmark
 /// Crash-safe whole-file writes (temporary file, fsync, rename): every file the project writes.
 public typealias AtomicFile = ModelFiles.AtomicFile
+/// JSON string literals for hand-written JSON (canonical JSON of content hashes).
+public typealias JSONStringLiteral = ModelFiles.JSONStringLiteral
 /// A model's configuration as read from its GGUF metadata.
 public typealias ModelConfiguration = Transformer.ModelConfiguration
 /// A GGUF file: metadata and the tensor directory over the mapped bytes.

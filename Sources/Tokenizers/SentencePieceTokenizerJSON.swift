@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 
 /// A SentencePiece BPE vocabulary (GGUF `tokenizer.ggml.model = "llama"`, Gemma 3) as the
 /// `tokenizers` library's `tokenizer.json`: a BPE model with byte fallback over "▁"-spelled
@@ -37,6 +38,7 @@ enum SentencePieceTokenizerJSON {
         if addsSpacePrefix { decoders.append(["type": "Strip", "content": " ", "start": 1, "stop": 0]) }
 
         // The model object is written by hand: its vocabulary must keep every spelling apart.
+        let quoted = JSONStringLiteral.quoted
         var model = "{\"byte_fallback\":true,\"continuing_subword_prefix\":null,\"dropout\":null,\"end_of_word_suffix\":null,"
         model += "\"fuse_unk\":true,\"ignore_merges\":false,\"merges\":["
         model += merges(pieces).map { "[\(quoted(pieces[$0.left])),\(quoted(pieces[$0.right]))]" }.joined(separator: ",")
@@ -91,23 +93,6 @@ enum SentencePieceTokenizerJSON {
             }
         }
         return result
-    }
-
-    /// `value` as a JSON string literal (control characters escaped, everything else as it is).
-    static func quoted(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 
     static func compact(_ object: Any) throws -> String {
