@@ -5,11 +5,11 @@ import ModelFiles
 /// side, multiplied by `Kernels.MatMul` in one parallel region (one fork/join per call).
 ///
 /// Quantized GGUF tensors (Q8_0, Q4_0, Q4_1, Q5_0, Q4_K, Q6_K) are repacked once at load for
-/// the int8 kernels, exactly; other block types are re-encoded as Q8_0 first; float types are converted to float32 and go
-/// through BLAS. Every row of an int8 product is
-/// computed the same way whatever the batch (activations are quantized per row, each output
-/// lane accumulates its blocks in a fixed order), so on the quantized path a row's result does
-/// not depend on the other rows: the generator's determinism guarantee rests on this.
+/// the int8 kernels, exactly; other block types are re-encoded as Q8_0 first; float types are
+/// converted to float32 and go through BLAS. Every row of an int8 product is computed the same
+/// way whatever the batch (activations are quantized per row, each output lane accumulates its
+/// blocks in a fixed order), so on the quantized path a row's result does not depend on the
+/// other rows: the generator's determinism guarantee rests on this.
 public struct StackedLinear: LinearLayer {
     /// The stacked matrices, outputs of `parts[0]` first.
     public let parts: [WeightMatrix]
