@@ -178,9 +178,10 @@ KC_DEFINE_TILES(6)
 // 1.3x the sign trick at M = 1, 0.96x at M = 8), both halves of a record per block and no
 // per-record decoding: the codes u stay unsigned and the activations are split instead (|x| <= 127
 // into two parts of at most 8, so 8 chunks of u·part pairs, <= 8·2·255·8 = 32640, sum in int16).
-// Its integer sums equal the sign trick's, so the outputs are bit-identical to qgemm_8's.: xs holds, per activation row and block,
-// 64 bytes (lo[32] | hi[32]: x = 16·hi + lo, lo in [−8, 7], hi in [−8, 8]) and c the int32
-// 128·Σx of that block, so that Σ q·x = Σ u·lo + 16·Σ u·hi − 128·Σx exactly.
+// Its integer sums equal the sign trick's, so the outputs are bit-identical to qgemm_8's. xs
+// holds, per activation row and block, 64 bytes (lo[32] | hi[32]: x = 16·hi + lo, lo in [−8, 7],
+// hi in [−8, 8]) and cs the int32 128·Σx of that block, so that Σ q·x = Σ u·lo + 16·Σ u·hi −
+// 128·Σx exactly.
 #define KC_DEFINE_SPLIT_TILE(MR)                                                               \
     static void tile_split_##MR(const kc_qweights *w, int32_t g, const int8_t *xs,            \
                                 const int32_t *cs, const kc_qactivations *a, int32_t i0,       \
