@@ -18,11 +18,12 @@ import Testing
         return (w, values, outlierActivations(m, k, rng: &rng))
     }
 
-    static func product(_ w: WeightMatrix, _ x: [Float], m: Int, activations: MatMul.ActivationQuantization, threads: Int = 2) -> [Float] {
+    static func product(_ w: WeightMatrix, _ x: [Float], m: Int, activations: MatMul.ActivationQuantization, threads: Int = 2,
+                        path: KernelPath = .active) -> [Float] {
         var y = [Float](repeating: .nan, count: m * w.rows)
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer {
-                MatMul(threads: threads, activations: activations).multiply(w, x: xp.baseAddress!, rows: m, into: $0.baseAddress!)
+                MatMul(threads: threads, activations: activations, path: path).multiply(w, x: xp.baseAddress!, rows: m, into: $0.baseAddress!)
             }
         }
         return y
@@ -41,17 +42,21 @@ import Testing
         #expect(two * 100 < one, "one pass: RMS error \(one), two passes: \(two)")
     }
 
-    @Test(arguments: [QuantFormat.q4_1, .q8_0])
+    /// On every kernel path and block format (the AVX2 path runs 8-bit codes for one row with
+    /// another scheme than for several, whose sums must be the same integers).
+    @Test(arguments: [QuantFormat.q4_1, .q8_0, .q5_0, .q4_K, .q6_K])
     func eachRowIsBitwiseTheSameAloneInAnyBatchAndOnAnyThreadCount(_ format: QuantFormat) throws {
-        let (n, k, m) = (70, 160, 11)
+        let (n, k, m) = (70, format.blockElements == 256 ? 256 : 160, 11)
         let (w, _, x) = try Self.problem(format, n: n, k: k, m: m, seed: 11)
-        for activations in [MatMul.ActivationQuantization.int8, .twoPassInt8] {
-            let batch = Self.product(w, x, m: m, activations: activations)
-            let oneThread = Self.product(w, x, m: m, activations: activations, threads: 1)
-            #expect(batch == oneThread, "\(activations): threads changed the result")
-            for i in 0..<m {
-                let alone = Self.product(w, Array(x[(i * k)..<((i + 1) * k)]), m: 1, activations: activations)
-                #expect(Array(batch[(i * n)..<((i + 1) * n)]) == alone, "\(activations) row \(i)")
+        for path in KernelPath.supported {
+            for activations in [MatMul.ActivationQuantization.int8, .twoPassInt8] {
+                let batch = Self.product(w, x, m: m, activations: activations, path: path)
+                let oneThread = Self.product(w, x, m: m, activations: activations, threads: 1, path: path)
+                #expect(batch == oneThread, "\(path) \(activations): threads changed the result")
+                for i in 0..<m {
+                    let alone = Self.product(w, Array(x[(i * k)..<((i + 1) * k)]), m: 1, activations: activations, path: path)
+                    #expect(Array(batch[(i * n)..<((i + 1) * n)]) == alone, "\(path) \(activations) row \(i)")
+                }
             }
         }
     }
