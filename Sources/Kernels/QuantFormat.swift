@@ -122,8 +122,22 @@ public enum QuantFormat: String, Sendable, CaseIterable {
                     out[b * 32 + j + 16] = d * Float(byte >> 4) + m
                 }
             }
-        case .q5_0, .q4_K, .q6_K:
-            // The repacked form dequantizes to GGML's values bit for bit (kernels_c.h).
+        case .q5_0:
+            for b in 0..<blocks {
+                let p = raw + b * 22
+                let d = halfToFloat(p.loadUnaligned(as: UInt16.self))
+                let high = p.loadUnaligned(fromByteOffset: 2, as: UInt32.self)
+                for j in 0..<16 {
+                    let byte = p.load(fromByteOffset: 6 + j, as: UInt8.self)
+                    let low = Int(byte & 15) | Int((high >> UInt32(j)) & 1) << 4
+                    let up = Int(byte >> 4) | Int((high >> UInt32(j + 16)) & 1) << 4
+                    out[b * 32 + j] = d * Float(low - 16)
+                    out[b * 32 + j + 16] = d * Float(up - 16)
+                }
+            }
+        case .q4_K, .q6_K:
+            // The repacked form dequantizes to GGML's values bit for bit (kernels_c.h); with
+            // float32 scales it cannot be refused, and `count` is whole super-blocks.
             let matrix = try! WeightMatrix(quantized: raw, byteCount: bytes(forElements: count), format: self, rows: 1, columns: count)
             matrix.dequantize(rows: 0..<1, columnRange: 0..<count, into: out, stride: count)
         }

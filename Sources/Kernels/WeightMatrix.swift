@@ -6,8 +6,8 @@ import KernelsC
 /// form the int8 kernels read fast (groups of 16 rows interleaved so that one register lane holds
 /// one row; see kernels_c.h), with value = d·u + m for every format (Q4_0: m = −8d, Q8_0:
 /// u = q + 128, m = −128d; K-quants with float32 scales per sub-block; all exact). About the
-/// size of the GGML blocks (Q5_0 takes Q8_0's), a copy at memory speed. The source bytes (for example a memory-mapped GGUF tensor) are not referenced
-/// afterwards. Float32 matrices are used in place: the pointer must stay valid, which `owner`
+/// size of the GGML blocks (Q5_0 takes Q8_0's), a copy at memory speed. The source bytes (for
+/// example a memory-mapped GGUF tensor) are not referenced afterwards. Float32 matrices are used in place: the pointer must stay valid, which `owner`
 /// guarantees by being kept alive.
 ///
 /// Immutable after init, so it may be shared across threads.
