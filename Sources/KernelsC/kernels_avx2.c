@@ -97,6 +97,20 @@ static inline __attribute__((always_inline)) __m256i block_sums(const __m256i w[
     return s;
 }
 
+// acc[c] holds outputs rh..rh+7 of activation row i0 + c (c < mr): stores those in [rh + lo,
+// rh + hi).
+static inline __attribute__((always_inline)) void store_rows(float *y, int64_t ldy, int32_t i0, int32_t rh,
+                                                             int lo, int hi, const __m256 *acc, int mr) {
+    if (lo == 0 && hi == 8) {
+        for (int c = 0; c < mr; c++) _mm256_storeu_ps(y + (i0 + c) * ldy + rh, acc[c]);
+    } else {
+        const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        const __m256i mask = _mm256_and_si256(_mm256_cmpgt_epi32(lane, _mm256_set1_epi32(lo - 1)),
+                                              _mm256_cmpgt_epi32(_mm256_set1_epi32(hi), lane));
+        for (int c = 0; c < mr; c++) _mm256_maskstore_ps(y + (i0 + c) * ldy + rh, mask, acc[c]);
+    }
+}
+
 // Group g (rows 16g..16g+15) x MR activation rows from i0; stores only rows in [n_lo, n_hi).
 #define KC_DEFINE_TILE(BITS, MR)                                                               \
     static void tile_##BITS##_##MR(const kc_qweights *w, int32_t g, const kc_qactivations *a,  \
@@ -140,14 +154,7 @@ static inline __attribute__((always_inline)) __m256i block_sums(const __m256i w[
                     }                                                                          \
                 }                                                                              \
             }                                                                                  \
-            if (lo == 0 && hi == 8) {                                                          \
-                for (int c = 0; c < MR; c++) _mm256_storeu_ps(y + (i0 + c) * ldy + rh, acc[c]); \
-            } else {                                                                           \
-                const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);                \
-                const __m256i mask = _mm256_and_si256(_mm256_cmpgt_epi32(lane, _mm256_set1_epi32(lo - 1)), \
-                                                      _mm256_cmpgt_epi32(_mm256_set1_epi32(hi), lane)); \
-                for (int c = 0; c < MR; c++) _mm256_maskstore_ps(y + (i0 + c) * ldy + rh, mask, acc[c]); \
-            }                                                                                  \
+            store_rows(y, ldy, i0, rh, lo, hi, acc, MR);                                       \
         }                                                                                      \
     }
 
@@ -182,58 +189,41 @@ KC_DEFINE_TILES(6)
 // holds, per activation row and block, 64 bytes (lo[32] | hi[32]: x = 16·hi + lo, lo in [−8, 7],
 // hi in [−8, 8]) and cs the int32 128·Σx of that block, so that Σ q·x = Σ u·lo + 16·Σ u·hi −
 // 128·Σx exactly.
-#define KC_DEFINE_SPLIT_TILE(MR)                                                               \
-    static void tile_split_##MR(const kc_qweights *w, int32_t g, const int8_t *xs,            \
-                                const int32_t *cs, const kc_qactivations *a, int32_t i0,       \
-                                float *y, int64_t ldy, int32_t n_lo, int32_t n_hi) {           \
-        const int nb = w->k / 32;                                                              \
-        const int64_t rb = kc_record_bytes(8), cb = kc_codes_bytes(8);                         \
-        const uint8_t *gp = w->base + (int64_t)g * nb * rb;                                    \
-        const int32_t r0 = g * 16;                                                             \
-        const __m256i ones = _mm256_set1_epi16(1), sixteen = _mm256_set1_epi16(16);            \
-        __m256 acc[2][MR];                                                                     \
-        for (int h = 0; h < 2; h++)                                                            \
-            for (int c = 0; c < MR; c++) acc[h][c] = _mm256_setzero_ps();                      \
-        for (int b = 0; b < nb; b++) {                                                         \
-            const uint8_t *rec = gp + b * rb;                                                  \
-            for (int h = 0; h < 2; h++) {                                                      \
-                __m256i wv[8];                                                                 \
-                for (int j = 0; j < 8; j++)                                                    \
-                    wv[j] = _mm256_load_si256((const __m256i *)(rec + 64 * j + 32 * h));       \
-                const __m256 dw = _mm256_cvtph_ps(_mm_load_si128((const __m128i *)(rec + cb + 16 * h))); \
-                for (int c = 0; c < MR; c++) {                                                 \
-                    const int64_t rb_ = (int64_t)(i0 + c) * nb + b;                            \
-                    const __m256 dx = _mm256_set1_ps(a->d[rb_]);                               \
-                    __m256i s;                                                                 \
-                    const int8_t *xl = xs + 64 * rb_, *xh = xl + 32;                           \
-                    __m256i sl = _mm256_maddubs_epi16(wv[0], broadcast4(xl));                  \
-                    __m256i sh = _mm256_maddubs_epi16(wv[0], broadcast4(xh));                  \
-                    for (int j = 1; j < 8; j++) {                                              \
-                        sl = _mm256_add_epi16(sl, _mm256_maddubs_epi16(wv[j], broadcast4(xl + 4 * j))); \
-                        sh = _mm256_add_epi16(sh, _mm256_maddubs_epi16(wv[j], broadcast4(xh + 4 * j))); \
-                    }                                                                          \
-                    s = _mm256_add_epi32(_mm256_madd_epi16(sl, ones), _mm256_madd_epi16(sh, sixteen)); \
-                    s = _mm256_sub_epi32(s, _mm256_set1_epi32(cs[rb_]));                       \
-                    acc[h][c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_mul_ps(dw, dx), acc[h][c]); \
-                }                                                                              \
-            }                                                                                  \
-        }                                                                                      \
-        for (int h = 0; h < 2; h++) {                                                          \
-            const int32_t rh = r0 + 8 * h;                                                     \
-            const int lo = n_lo > rh ? n_lo - rh : 0, hi = n_hi - rh < 8 ? n_hi - rh : 8;      \
-            if (lo >= hi) continue;                                                            \
-            if (lo == 0 && hi == 8) {                                                          \
-                for (int c = 0; c < MR; c++) _mm256_storeu_ps(y + (i0 + c) * ldy + rh, acc[h][c]); \
-            } else {                                                                           \
-                const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);                \
-                const __m256i mask = _mm256_and_si256(_mm256_cmpgt_epi32(lane, _mm256_set1_epi32(lo - 1)), \
-                                                      _mm256_cmpgt_epi32(_mm256_set1_epi32(hi), lane)); \
-                for (int c = 0; c < MR; c++) _mm256_maskstore_ps(y + (i0 + c) * ldy + rh, mask, acc[h][c]); \
-            }                                                                                  \
-        }                                                                                      \
+static void tile_split(const kc_qweights *w, int32_t g, const int8_t *xs, const int32_t *cs,
+                       const kc_qactivations *a, int32_t i, float *y, int64_t ldy, int32_t n_lo,
+                       int32_t n_hi) {
+    const int nb = w->k / 32;
+    const int64_t rb = kc_record_bytes(8), cb = kc_codes_bytes(8);
+    const uint8_t *gp = w->base + (int64_t)g * nb * rb;
+    const int32_t r0 = g * 16;
+    const __m256i ones = _mm256_set1_epi16(1), sixteen = _mm256_set1_epi16(16);
+    __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int b = 0; b < nb; b++) {
+        const uint8_t *rec = gp + b * rb;
+        const int64_t ib = (int64_t)i * nb + b;
+        const __m256 dx = _mm256_set1_ps(a->d[ib]);
+        const int8_t *xl = xs + 64 * ib, *xh = xl + 32;
+        for (int h = 0; h < 2; h++) {
+            __m256i wv[8];
+            for (int j = 0; j < 8; j++) wv[j] = _mm256_load_si256((const __m256i *)(rec + 64 * j + 32 * h));
+            const __m256 dw = _mm256_cvtph_ps(_mm_load_si128((const __m128i *)(rec + cb + 16 * h)));
+            __m256i sl = _mm256_maddubs_epi16(wv[0], broadcast4(xl));
+            __m256i sh = _mm256_maddubs_epi16(wv[0], broadcast4(xh));
+            for (int j = 1; j < 8; j++) {
+                sl = _mm256_add_epi16(sl, _mm256_maddubs_epi16(wv[j], broadcast4(xl + 4 * j)));
+                sh = _mm256_add_epi16(sh, _mm256_maddubs_epi16(wv[j], broadcast4(xh + 4 * j)));
+            }
+            __m256i s = _mm256_add_epi32(_mm256_madd_epi16(sl, ones), _mm256_madd_epi16(sh, sixteen));
+            s = _mm256_sub_epi32(s, _mm256_set1_epi32(cs[ib]));
+            acc[h] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_mul_ps(dw, dx), acc[h]);
+        }
     }
-
-KC_DEFINE_SPLIT_TILE(1)
+    for (int h = 0; h < 2; h++) {
+        const int32_t rh = r0 + 8 * h;
+        const int lo = n_lo > rh ? n_lo - rh : 0, hi = n_hi - rh < 8 ? n_hi - rh : 8;
+        if (lo < hi) store_rows(y, ldy, i, rh, lo, hi, &acc[h], 1);
+    }
+}
 
 // The split activations, kept per thread (the engine's threads live as long as the process).
 static _Thread_local struct {
@@ -277,7 +267,7 @@ static void qgemm_8_split(const kc_qweights *w, int32_t n0, int32_t n1, const kc
             cs[ib] = 128 * _mm_cvtsi128_si32(t);
         }
     for (int32_t g = n0 / 16; g * 16 < n1; g++)
-        for (int32_t i = 0; i < rows; i++) tile_split_1(w, g, xs, cs, a, i, y, ldy, n0, n1);
+        for (int32_t i = 0; i < rows; i++) tile_split(w, g, xs, cs, a, i, y, ldy, n0, n1);
 }
 
 void kc_qgemm_avx2(const kc_qweights *w, int32_t n0, int32_t n1, const kc_qactivations *a,

@@ -40,18 +40,14 @@ void kc_qgemm_portable(const kc_qweights *w, int32_t n0, int32_t n1, const kc_qa
                 if (bits == 6) {
                     // Per half-block: sum (u - 32)*x = sum u*x - 32 h, exact in int32.
                     const int16_t *hb = a->h + 2 * ((int64_t)i * nb + b);
-                    int32_t isum0[16], isum1[16];
-                    for (int l = 0; l < 16; l++) {
-                        isum0[l] = -32 * hb[0];
-                        isum1[l] = -32 * hb[1];
-                    }
-                    for (int e = 0; e < 16; e++)
-                        for (int l = 0; l < 16; l++) isum0[l] += (int32_t)u[e][l] * xb[e];
-                    for (int e = 16; e < 32; e++)
-                        for (int l = 0; l < 16; l++) isum1[l] += (int32_t)u[e][l] * xb[e];
+                    int32_t isum[2][16];
+                    for (int half = 0; half < 2; half++)
+                        for (int l = 0; l < 16; l++) isum[half][l] = -32 * hb[half];
+                    for (int e = 0; e < 32; e++)
+                        for (int l = 0; l < 16; l++) isum[e / 16][l] += (int32_t)u[e][l] * xb[e];
                     for (int l = 0; l < 16; l++) {
                         const float d0 = kc_scale_f32(bits, rec, l, 0), d1 = kc_scale_f32(bits, rec, l, 1);
-                        acc[l] += (d0 * (float)isum0[l] + d1 * (float)isum1[l]) * dx[b];
+                        acc[l] += (d0 * (float)isum[0][l] + d1 * (float)isum[1][l]) * dx[b];
                     }
                 } else {
                     int32_t isum[16] = {0};
@@ -78,22 +74,17 @@ void kc_quantize_activations_portable(const float *x, int32_t rows, int32_t k, i
             float amax = 0;
             for (int j = 0; j < 32; j++) amax = fmaxf(amax, fabsf(xb[j]));
             const float d = amax / 127.0f, id = d != 0 ? 1.0f / d : 0.0f;
-            int32_t sum0 = 0, sum1 = 0;
-            for (int j = 0; j < 16; j++) {
+            int32_t sums[2] = {0, 0};  // elements 0-15, 16-31
+            for (int j = 0; j < 32; j++) {
                 const int32_t v = (int32_t)nearbyintf(xb[j] * id);
                 qb[j] = (int8_t)v;
-                sum0 += v;
-            }
-            for (int j = 16; j < 32; j++) {
-                const int32_t v = (int32_t)nearbyintf(xb[j] * id);
-                qb[j] = (int8_t)v;
-                sum1 += v;
+                sums[j / 16] += v;
             }
             a->d[(int64_t)i * nb + b] = d;
-            a->s[(int64_t)i * nb + b] = d * (float)(sum0 + sum1);
+            a->s[(int64_t)i * nb + b] = d * (float)(sums[0] + sums[1]);
             if (a->h) {
-                a->h[2 * ((int64_t)i * nb + b)] = (int16_t)sum0;
-                a->h[2 * ((int64_t)i * nb + b) + 1] = (int16_t)sum1;
+                a->h[2 * ((int64_t)i * nb + b)] = (int16_t)sums[0];
+                a->h[2 * ((int64_t)i * nb + b) + 1] = (int16_t)sums[1];
             }
         }
     }

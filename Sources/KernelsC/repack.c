@@ -20,6 +20,15 @@ static void put_f32(uint8_t *rec, int32_t bits, int l, int which, float v) {
     memcpy(rec + kc_codes_bytes(bits) + 64 * which + 4 * l, &v, 4);
 }
 
+// fp16 scale d and offset m of lane l (kinds 4 and 8); -1 when m is infinite but d is not
+// (-8d or -128d overflowed fp16), else 0.
+static int32_t put_f16(uint8_t *rec, int32_t bits, int l, uint16_t d, uint16_t m) {
+    uint16_t *dm = (uint16_t *)(rec + kc_codes_bytes(bits));
+    dm[l] = d;
+    dm[16 + l] = m;
+    return (m & 0x7c00) == 0x7c00 && (d & 0x7c00) != 0x7c00 ? -1 : 0;
+}
+
 static uint16_t load16(const uint8_t *p) {
     uint16_t v;
     memcpy(&v, p, 2);
@@ -65,7 +74,6 @@ int32_t kc_repack(const void *src, kc_format format, int32_t n, int32_t k, uint8
                     m = kc_float_to_half(-128.0f * kc_half_to_float(d));
                     codes = blk + 2;
                 }
-                if ((m & 0x7c00) == 0x7c00 && (d & 0x7c00) != 0x7c00) status = -1;  // -128d overflows fp16
                 // Chunk j of the record holds, at 4l, row l's elements 4j..4j+3 (8 bits) or the
                 // byte pairing elements 4t+i and 16+4t+i (4 bits): GGML's byte 4t+i as it is.
                 for (int j = 0; j < bits; j++) {  // 4 chunks for 4 bits, 8 for 8 bits
@@ -74,9 +82,7 @@ int32_t kc_repack(const void *src, kc_format format, int32_t n, int32_t k, uint8
                     if (bits == 8) v ^= 0x80808080u;  // int8 q -> unsigned q + 128
                     memcpy(rec + 64 * j + 4 * l, &v, 4);
                 }
-                uint16_t *dm = (uint16_t *)(rec + kc_codes_bytes(bits));
-                dm[l] = d;
-                dm[16 + l] = m;
+                if (put_f16(rec, bits, l, d, m)) status = -1;
             }
         }
     } else if (format == KC_Q5_0) {
@@ -88,7 +94,6 @@ int32_t kc_repack(const void *src, kc_format format, int32_t n, int32_t k, uint8
                 const uint8_t *blk = s + ((int64_t)r * nb + b) * 22;
                 uint8_t *rec = kc_record(&w, r, b);
                 const uint16_t d = load16(blk), m = kc_float_to_half(-128.0f * kc_half_to_float(d));
-                if ((m & 0x7c00) == 0x7c00 && (d & 0x7c00) != 0x7c00) status = -1;
                 uint32_t qh;
                 memcpy(&qh, blk + 2, 4);
                 uint8_t u[32];
@@ -97,9 +102,7 @@ int32_t kc_repack(const void *src, kc_format format, int32_t n, int32_t k, uint8
                     u[j + 16] = (uint8_t)(((blk[6 + j] >> 4) | ((qh >> (j + 16)) & 1) << 4) + 112);
                 }
                 put_codes(rec, bits, l, u);
-                uint16_t *dm = (uint16_t *)(rec + kc_codes_bytes(bits));
-                dm[l] = d;
-                dm[16 + l] = m;
+                if (put_f16(rec, bits, l, d, m)) status = -1;
             }
         }
     } else if (format == KC_Q4_K) {
